@@ -1,0 +1,231 @@
+//! Who may see and change what. Every decision is a pure function of the caller ([`Principal`]) and
+//! the facts of the record, so each rule can be tested by trying to break it.
+//!
+//! A user is bound either to a region subtree (leaders, the emergency office, village cadres,
+//! monitors) or to one organisation (a department, an enterprise). Admins are bound to nothing.
+
+use crate::enterprise::text_enum;
+use crate::industry;
+use crate::region::is_within;
+use serde::{Deserialize, Serialize};
+
+text_enum!(
+    /// The roles of safegrid's users.
+    Role {
+        Admin = "admin",
+        Leader = "leader",
+        EmergencyOffice = "emergency_office",
+        Department = "department",
+        Village = "village",
+        Monitor = "monitor",
+        Enterprise = "enterprise",
+    }
+);
+
+/// The caller of a use case, as loaded from the session or API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Path of the region the user is bound to; `/` (everything) for an admin.
+    pub region_path: String,
+    pub department_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// Industry codes the user's department supervises (empty for other roles).
+    pub supervised: Vec<String>,
+}
+
+/// The facts of an enterprise that access rules look at.
+#[derive(Debug, Clone, Copy)]
+pub struct EnterpriseFacts<'a> {
+    pub id: Option<i64>,
+    pub region_path: &'a str,
+    pub industry_code: &'a str,
+}
+
+/// The part of a list a caller may see: rows inside `region_path`, and when `enterprise_id` is set,
+/// only that enterprise's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Scope {
+    pub region_path: String,
+    pub enterprise_id: Option<i64>,
+}
+
+impl Principal {
+    /// The scope of every list this caller asks for.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            region_path: self.region_path.clone(),
+            enterprise_id: if self.role == Role::Enterprise { Some(self.enterprise_id.unwrap_or(-1)) } else { None },
+        }
+    }
+
+    fn inside(&self, path: &str) -> bool {
+        self.role == Role::Admin || is_within(path, &self.region_path)
+    }
+
+    /// Reading regions, departments, people, key units and the like inside `path`.
+    pub fn can_read_region(&self, path: &str) -> bool {
+        self.role != Role::Enterprise && self.inside(path)
+    }
+
+    pub fn can_read_enterprise(&self, e: EnterpriseFacts<'_>) -> bool {
+        match self.role {
+            Role::Enterprise => e.id.is_some() && e.id == self.enterprise_id,
+            _ => self.inside(e.region_path),
+        }
+    }
+
+    /// Creating (`e.id` is `None`) or changing an enterprise. A department changes only the
+    /// enterprises of the industries it supervises (管行业必须管安全).
+    pub fn can_write_enterprise(&self, e: EnterpriseFacts<'_>) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Leader | Role::EmergencyOffice | Role::Village => self.inside(e.region_path),
+            Role::Department => {
+                self.inside(e.region_path) && industry::supervises(self.supervised.iter().map(String::as_str), e.industry_code)
+            }
+            Role::Enterprise => e.id.is_some() && e.id == self.enterprise_id,
+            Role::Monitor => false,
+        }
+    }
+
+    /// People and key units: the office and leaders everywhere in their region, village cadres in
+    /// their village.
+    pub fn can_write_people(&self, path: &str) -> bool {
+        matches!(self.role, Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Village) && self.inside(path)
+    }
+
+    /// The town's structure: regions, departments, committees, liaison groups.
+    pub fn can_manage_structure(&self, path: &str) -> bool {
+        matches!(self.role, Role::Admin | Role::Leader | Role::EmergencyOffice) && self.inside(path)
+    }
+
+    pub fn can_manage_users(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The audit history holds before-and-after copies of records, so only those who see all
+    /// records of their region read it.
+    pub fn can_read_audit(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Leader | Role::EmergencyOffice)
+    }
+}
+
+/// What a user account is bound to, checked when it is created.
+pub fn check_binding(
+    role: Role,
+    region_id: Option<i64>,
+    department_id: Option<i64>,
+    enterprise_id: Option<i64>,
+) -> Result<(), crate::Invalid> {
+    let mut errs = crate::Invalid::default();
+    match role {
+        Role::Admin => {}
+        Role::Department if department_id.is_none() => errs.push("department_id", "required"),
+        Role::Enterprise if enterprise_id.is_none() => errs.push("enterprise_id", "required"),
+        Role::Leader | Role::EmergencyOffice | Role::Village | Role::Monitor if region_id.is_none() => {
+            errs.push("region_id", "required")
+        }
+        _ => {}
+    }
+    errs.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(role: Role, path: &str) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            region_path: path.into(),
+            department_id: None,
+            enterprise_id: None,
+            supervised: vec![],
+        }
+    }
+
+    const SHIBA: &str = "/1/2/3/";
+    const WENWU: &str = "/1/2/4/";
+
+    fn ent<'a>(id: i64, path: &'a str, industry: &'a str) -> EnterpriseFacts<'a> {
+        EnterpriseFacts { id: Some(id), region_path: path, industry_code: industry }
+    }
+
+    #[test]
+    fn village_sees_and_changes_only_its_village() {
+        let v = p(Role::Village, SHIBA);
+        assert!(v.can_read_enterprise(ent(1, "/1/2/3/9/", "C21")));
+        assert!(v.can_write_enterprise(ent(1, SHIBA, "C21")));
+        assert!(!v.can_read_enterprise(ent(2, WENWU, "C21")));
+        assert!(!v.can_write_enterprise(ent(2, WENWU, "C21")));
+        assert!(!v.can_read_region("/1/2/"), "a village cannot read the town level");
+        assert!(!v.can_manage_structure(SHIBA));
+        assert!(v.can_write_people(SHIBA));
+        assert!(!v.can_write_people(WENWU));
+    }
+
+    #[test]
+    fn department_changes_only_what_it_supervises() {
+        let mut d = p(Role::Department, "/1/2/");
+        d.supervised = vec!["C".into(), "B10".into()];
+        assert!(d.can_read_enterprise(ent(1, SHIBA, "E47")));
+        assert!(!d.can_write_enterprise(ent(1, SHIBA, "E47")));
+        assert!(d.can_write_enterprise(ent(1, SHIBA, "C21")));
+        assert!(d.can_write_enterprise(EnterpriseFacts { id: None, region_path: WENWU, industry_code: "B10" }));
+        assert!(!d.can_write_enterprise(ent(1, "/1/9/3/", "C21")), "not in another town");
+        assert!(!d.can_write_people(SHIBA));
+        assert!(!d.can_manage_users());
+        assert!(!d.can_read_audit());
+    }
+
+    #[test]
+    fn enterprise_sees_only_itself() {
+        let mut e = p(Role::Enterprise, "/1/2/3/");
+        e.enterprise_id = Some(7);
+        assert!(e.can_read_enterprise(ent(7, SHIBA, "C21")));
+        assert!(e.can_write_enterprise(ent(7, SHIBA, "C21")));
+        assert!(!e.can_read_enterprise(ent(8, SHIBA, "C21")));
+        assert!(!e.can_write_enterprise(EnterpriseFacts { id: None, region_path: SHIBA, industry_code: "C21" }));
+        assert!(!e.can_read_region(SHIBA));
+        assert_eq!(e.scope().enterprise_id, Some(7));
+        // An enterprise account that lost its binding sees nothing rather than everything.
+        e.enterprise_id = None;
+        assert_eq!(e.scope().enterprise_id, Some(-1));
+    }
+
+    #[test]
+    fn monitor_reads_but_never_writes_the_registry() {
+        let m = p(Role::Monitor, SHIBA);
+        assert!(m.can_read_enterprise(ent(1, SHIBA, "C21")));
+        assert!(!m.can_write_enterprise(ent(1, SHIBA, "C21")));
+        assert!(!m.can_write_people(SHIBA));
+    }
+
+    #[test]
+    fn office_and_leader_manage_their_town_only() {
+        for role in [Role::EmergencyOffice, Role::Leader] {
+            let o = p(role, "/1/2/");
+            assert!(o.can_manage_structure(SHIBA));
+            assert!(!o.can_manage_structure("/1/"), "{role:?} cannot change the district");
+            assert!(!o.can_manage_structure("/1/20/"), "a town path sharing a prefix digit is another town");
+            assert!(o.can_read_audit());
+            assert!(!o.can_manage_users());
+        }
+        let a = p(Role::Admin, "/");
+        assert!(a.can_manage_users() && a.can_manage_structure("/1/") && a.can_write_enterprise(ent(1, "/9/", "A")));
+    }
+
+    #[test]
+    fn bindings() {
+        assert!(check_binding(Role::Admin, None, None, None).is_ok());
+        assert_eq!(check_binding(Role::Department, Some(1), None, None).unwrap_err().errors[0].field, "department_id");
+        assert_eq!(check_binding(Role::Enterprise, None, None, None).unwrap_err().errors[0].field, "enterprise_id");
+        assert_eq!(check_binding(Role::Village, None, None, None).unwrap_err().errors[0].field, "region_id");
+        assert!(check_binding(Role::Monitor, Some(3), None, None).is_ok());
+    }
+}

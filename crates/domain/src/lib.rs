@@ -1,0 +1,19 @@
+//! The rules of safegrid as pure Rust.
+//!
+//! Nothing here does IO: no database, no network, no clock. Types have validating constructors so
+//! that a value that exists is a value that is valid (a [`Uscc`] cannot hold a bad check digit), and
+//! every rule taken from `shared/domain/rules.md` is tested at its boundaries.
+
+pub mod access;
+pub mod audit;
+pub mod enterprise;
+pub mod error;
+pub mod industry;
+pub mod mobile;
+pub mod registry;
+pub mod region;
+pub mod uscc;
+
+pub use error::{FieldError, Invalid};
+pub use mobile::Mobile;
+pub use uscc::Uscc;
