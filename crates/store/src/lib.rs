@@ -1,1 +1,275 @@
+//! Every SQL statement of safegrid, for SQLite and PostgreSQL.
+//!
+//! One method per use case rather than a generic repository. A method's SQL is written once where
+//! the dialects agree (`$1` placeholders work on both) and the body is compiled once per backend by
+//! the [`on_tx!`] and [`on_read!`] macros, so each backend gets its native driver and types; where
+//! dialects differ the method matches on the backend itself.
+//!
+//! SQLite keeps one writer connection and a pool of readers (WAL): writes queue in the process
+//! instead of failing with "database is locked", and reads never wait for writes.
 
+pub mod audit;
+pub mod coverage;
+pub mod enterprises;
+pub mod migrate;
+pub mod organisations;
+pub mod people;
+pub mod regions;
+pub mod testing;
+pub mod users;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, Sqlite, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The database safegrid runs on.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// An open write transaction. Dropping it without [`Tx::commit`] rolls everything back, so a use
+/// case that fails half-way changes nothing.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the row (recognised by error kind, not by constraint name).
+    #[error("duplicate")]
+    Duplicate,
+    /// A foreign key refused the row: it points at something that does not exist or is in use.
+    #[error("reference")]
+    Reference,
+    #[error("not found")]
+    NotFound,
+    #[error("database: {0}")]
+    Db(sqlx::Error),
+    #[error("migration {version}: {source}")]
+    Migration { version: i64, source: sqlx::Error },
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate,
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Reference,
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Runs `$body` with `$c` bound to the transaction's connection, compiled once per backend.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to a read pool, compiled once per backend.
+#[macro_export]
+macro_rules! on_read {
+    ($store:expr, $c:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { read, .. } => {
+                let $c = read;
+                $body
+            }
+            $crate::Backend::Postgres(p) => {
+                let $c = p;
+                $body
+            }
+        }
+    };
+}
+
+/// Where a read runs: on the read pool, or inside a write transaction when a use case must see
+/// its own uncommitted changes (or lock what it read).
+pub enum Src<'a> {
+    Store(&'a Store),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Store> for Src<'a> {
+    fn from(s: &'a Store) -> Self {
+        Src::Store(s)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Src<'a> {
+    fn from(t: &'a mut Tx) -> Self {
+        Src::Tx(t)
+    }
+}
+
+/// Runs `$body` with `$c` bound to wherever a [`Src`] reads, compiled once per backend and kind.
+#[macro_export]
+macro_rules! on_src {
+    ($src:expr, $c:ident => $body:expr) => {
+        match $src {
+            $crate::Src::Store(s) => $crate::on_read!(s, $c => $body),
+            $crate::Src::Tx(t) => $crate::on_tx!(t, $c => $body),
+        }
+    };
+}
+
+/// A value bound to a query assembled at run time (list filters).
+#[derive(Debug, Clone)]
+pub enum Param {
+    Int(i64),
+    Text(String),
+    Bool(bool),
+}
+
+/// Assembles `WHERE` clauses with numbered placeholders, so filters are bound, never spliced.
+#[derive(Debug, Default)]
+pub struct Filter {
+    clauses: Vec<String>,
+    pub params: Vec<Param>,
+}
+
+impl Filter {
+    /// Adds a clause in which `?` stands for the next parameter.
+    pub fn push(&mut self, clause: &str, value: Param) {
+        self.params.push(value);
+        self.clauses.push(clause.replacen('?', &format!("${}", self.params.len()), 1));
+    }
+    /// Adds a clause whose two `?` take the two values in order.
+    pub fn push2(&mut self, clause: &str, a: Param, b: Param) {
+        self.params.push(a);
+        let c = clause.replacen('?', &format!("${}", self.params.len()), 1);
+        self.params.push(b);
+        self.clauses.push(c.replacen('?', &format!("${}", self.params.len()), 1));
+    }
+    pub fn where_sql(&self) -> String {
+        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
+    }
+    /// The placeholder number the next parameter will take.
+    pub fn next(&self) -> usize {
+        self.params.len() + 1
+    }
+}
+
+/// Binds a [`Filter`]'s parameters to a query, whichever backend it is compiled for.
+#[macro_export]
+macro_rules! bind_params {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                $crate::Param::Int(v) => q.bind(*v),
+                $crate::Param::Text(v) => q.bind(v.clone()),
+                $crate::Param::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating if needed) an SQLite database file.
+    pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+        let read = SqlitePoolOptions::new().max_connections(8).connect_with(opts.read_only(true)).await?;
+        Ok(Store { backend: Backend::Sqlite { read, write } })
+    }
+
+    /// Connects to PostgreSQL.
+    pub async fn open_postgres(url: &str) -> Result<Store> {
+        let opts = sqlx::postgres::PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+        Ok(Store { backend: Backend::Postgres(pool) })
+    }
+
+    /// Opens the database a URL names: `postgres://…`/`postgresql://…`, or `sqlite://PATH` / a path.
+    pub async fn open(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::open_postgres(url).await
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            Self::open_sqlite(Path::new(path)).await
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.backend {
+            Backend::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Backend::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The upper bound of a materialised-path prefix range: every path inside `prefix` sorts at or
+/// after `prefix` and before `prefix~` (paths hold only digits and `/`, which sort below `~`).
+pub fn path_upper(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+/// One page of a list and the number of rows the filter matched.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}

@@ -1,0 +1,160 @@
+//! Enterprises.
+
+use crate::{Filter, Page, Param, Result, Src, Store, StoreError, Tx, bind_params, on_read, on_src, on_tx, path_upper};
+use chrono::{DateTime, Utc};
+use safegrid_domain::access::Scope;
+use safegrid_domain::enterprise::EnterpriseDraft;
+use serde::Serialize;
+
+/// An enterprise with the name and path of its region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EnterpriseRow {
+    pub id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub region_id: i64,
+    pub region_name: String,
+    pub region_path: String,
+    pub industry_code: String,
+    pub scale: String,
+    pub high_risk: bool,
+    pub address: Option<String>,
+    pub legal_representative: String,
+    pub legal_representative_mobile: Option<String>,
+    pub actual_controller: Option<String>,
+    pub safety_director: Option<String>,
+    pub safety_director_mobile: Option<String>,
+    pub chief_engineer: Option<String>,
+    pub standard_grade: String,
+    pub fringe_treatment: String,
+    pub employees: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.region_id, r.name AS region_name, r.path AS region_path,
+    e.industry_code, e.scale, e.high_risk, e.address, e.legal_representative, e.legal_representative_mobile,
+    e.actual_controller, e.safety_director, e.safety_director_mobile, e.chief_engineer, e.standard_grade,
+    e.fringe_treatment, e.employees, e.updated_at
+    FROM enterprises e JOIN regions r ON r.id = e.region_id";
+
+/// What an enterprise list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFilter {
+    pub scope: Scope,
+    /// A region inside the scope (a village), already checked to be inside it.
+    pub region_path: Option<String>,
+    /// An industry code; matches it and every code under it.
+    pub industry: Option<String>,
+    pub high_risk: Option<bool>,
+    /// Part of the name or the USCC.
+    pub q: Option<String>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn where_of(f: &EnterpriseFilter) -> Filter {
+    let mut w = Filter::default();
+    let path = f.region_path.as_deref().unwrap_or(&f.scope.region_path);
+    if path != "/" {
+        w.push2("r.path >= ? AND r.path < ?", Param::Text(path.into()), Param::Text(path_upper(path)));
+    }
+    if let Some(id) = f.scope.enterprise_id {
+        w.push("e.id = ?", Param::Int(id));
+    }
+    if let Some(ind) = f.industry.as_deref().filter(|s| !s.is_empty()) {
+        w.push2("e.industry_code >= ? AND e.industry_code < ?", Param::Text(ind.into()), Param::Text(format!("{ind}~")));
+    }
+    if let Some(h) = f.high_risk {
+        w.push("e.high_risk = ?", Param::Bool(h));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        w.push2("(e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\')", Param::Text(like.clone()), Param::Text(like));
+    }
+    w
+}
+
+pub async fn list(store: &Store, f: &EnterpriseFilter) -> Result<Page<EnterpriseRow>> {
+    let w = where_of(f);
+    let per_page = f.per_page.clamp(1, 500);
+    let page = f.page.max(1);
+    let n = w.next();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT}{} ORDER BY e.id DESC LIMIT ${n} OFFSET ${}",
+        w.where_sql(),
+        n + 1
+    ));
+    let count_sql = sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM enterprises e JOIN regions r ON r.id = e.region_id{}",
+        w.where_sql()
+    ));
+    let (rows, total) = on_read!(store, c => {
+        let rows = bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params)
+            .bind(per_page).bind((page - 1) * per_page).fetch_all(c).await?;
+        let total: i64 = bind_params!(sqlx::query_scalar(count_sql), &w.params).fetch_one(c).await?;
+        (rows, total)
+    });
+    Ok(Page { rows, total, page, per_page })
+}
+
+pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<EnterpriseRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1"));
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(id).fetch_optional(c).await?))
+}
+
+pub async fn by_uscc(src: impl Into<Src<'_>>, uscc: &str) -> Result<Option<EnterpriseRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.uscc = $1"));
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(uscc.to_string()).fetch_optional(c).await?))
+}
+
+macro_rules! bind_draft {
+    ($q:expr, $d:expr) => {
+        $q.bind($d.uscc.to_string())
+            .bind($d.name.clone())
+            .bind($d.region_id)
+            .bind($d.industry_code.clone())
+            .bind($d.scale.as_str())
+            .bind($d.high_risk)
+            .bind($d.address.clone())
+            .bind($d.legal_representative.clone())
+            .bind($d.legal_representative_mobile.as_ref().map(|m| m.to_string()))
+            .bind($d.actual_controller.clone())
+            .bind($d.safety_director.clone())
+            .bind($d.safety_director_mobile.as_ref().map(|m| m.to_string()))
+            .bind($d.chief_engineer.clone())
+            .bind($d.standard_grade.as_str())
+            .bind($d.fringe_treatment.as_str())
+            .bind($d.employees)
+            .bind(Utc::now())
+    };
+}
+
+pub async fn insert(tx: &mut Tx, d: &EnterpriseDraft) -> Result<i64> {
+    Ok(on_tx!(tx, c => bind_draft!(sqlx::query_scalar(
+        "INSERT INTO enterprises (uscc, name, region_id, industry_code, scale, high_risk, address,
+            legal_representative, legal_representative_mobile, actual_controller, safety_director,
+            safety_director_mobile, chief_engineer, standard_grade, fringe_treatment, employees, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"), d)
+        .fetch_one(c).await?))
+}
+
+pub async fn update(tx: &mut Tx, id: i64, d: &EnterpriseDraft) -> Result<()> {
+    let r = on_tx!(tx, c => bind_draft!(sqlx::query(
+        "UPDATE enterprises SET uscc = $1, name = $2, region_id = $3, industry_code = $4, scale = $5, high_risk = $6,
+            address = $7, legal_representative = $8, legal_representative_mobile = $9, actual_controller = $10,
+            safety_director = $11, safety_director_mobile = $12, chief_engineer = $13, standard_grade = $14,
+            fringe_treatment = $15, employees = $16, updated_at = $17 WHERE id = $18"), d)
+        .bind(id).execute(c).await?.rows_affected());
+    if r == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// All enterprises inside a path, for export (ordered by id).
+pub async fn all_within(store: &Store, scope: &Scope) -> Result<Vec<EnterpriseRow>> {
+    let f = EnterpriseFilter { scope: scope.clone(), ..Default::default() };
+    let w = where_of(&f);
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT}{} ORDER BY e.id", w.where_sql()));
+    Ok(on_read!(store, c => bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params).fetch_all(c).await?))
+}
