@@ -57,7 +57,11 @@ impl Principal {
     pub fn scope(&self) -> Scope {
         Scope {
             region_path: self.region_path.clone(),
-            enterprise_id: if self.role == Role::Enterprise { Some(self.enterprise_id.unwrap_or(-1)) } else { None },
+            enterprise_id: if self.role == Role::Enterprise {
+                Some(self.enterprise_id.unwrap_or(-1))
+            } else {
+                None
+            },
         }
     }
 
@@ -84,7 +88,11 @@ impl Principal {
             Role::Admin => true,
             Role::Leader | Role::EmergencyOffice | Role::Village => self.inside(e.region_path),
             Role::Department => {
-                self.inside(e.region_path) && industry::supervises(self.supervised.iter().map(String::as_str), e.industry_code)
+                self.inside(e.region_path)
+                    && industry::supervises(
+                        self.supervised.iter().map(String::as_str),
+                        e.industry_code,
+                    )
             }
             Role::Enterprise => e.id.is_some() && e.id == self.enterprise_id,
             Role::Monitor => false,
@@ -94,12 +102,18 @@ impl Principal {
     /// People and key units: the office and leaders everywhere in their region, village cadres in
     /// their village.
     pub fn can_write_people(&self, path: &str) -> bool {
-        matches!(self.role, Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Village) && self.inside(path)
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Village
+        ) && self.inside(path)
     }
 
     /// The town's structure: regions, departments, committees, liaison groups.
     pub fn can_manage_structure(&self, path: &str) -> bool {
-        matches!(self.role, Role::Admin | Role::Leader | Role::EmergencyOffice) && self.inside(path)
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice
+        ) && self.inside(path)
     }
 
     pub fn can_manage_users(&self) -> bool {
@@ -109,7 +123,10 @@ impl Principal {
     /// The audit history holds before-and-after copies of records, so only those who see all
     /// records of their region read it.
     pub fn can_read_audit(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Leader | Role::EmergencyOffice)
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice
+        )
     }
 }
 
@@ -125,7 +142,9 @@ pub fn check_binding(
         Role::Admin => {}
         Role::Department if department_id.is_none() => errs.push("department_id", "required"),
         Role::Enterprise if enterprise_id.is_none() => errs.push("enterprise_id", "required"),
-        Role::Leader | Role::EmergencyOffice | Role::Village | Role::Monitor if region_id.is_none() => {
+        Role::Leader | Role::EmergencyOffice | Role::Village | Role::Monitor
+            if region_id.is_none() =>
+        {
             errs.push("region_id", "required")
         }
         _ => {}
@@ -153,7 +172,11 @@ mod tests {
     const WENWU: &str = "/1/2/4/";
 
     fn ent<'a>(id: i64, path: &'a str, industry: &'a str) -> EnterpriseFacts<'a> {
-        EnterpriseFacts { id: Some(id), region_path: path, industry_code: industry }
+        EnterpriseFacts {
+            id: Some(id),
+            region_path: path,
+            industry_code: industry,
+        }
     }
 
     #[test]
@@ -163,7 +186,10 @@ mod tests {
         assert!(v.can_write_enterprise(ent(1, SHIBA, "C21")));
         assert!(!v.can_read_enterprise(ent(2, WENWU, "C21")));
         assert!(!v.can_write_enterprise(ent(2, WENWU, "C21")));
-        assert!(!v.can_read_region("/1/2/"), "a village cannot read the town level");
+        assert!(
+            !v.can_read_region("/1/2/"),
+            "a village cannot read the town level"
+        );
         assert!(!v.can_manage_structure(SHIBA));
         assert!(v.can_write_people(SHIBA));
         assert!(!v.can_write_people(WENWU));
@@ -176,8 +202,15 @@ mod tests {
         assert!(d.can_read_enterprise(ent(1, SHIBA, "E47")));
         assert!(!d.can_write_enterprise(ent(1, SHIBA, "E47")));
         assert!(d.can_write_enterprise(ent(1, SHIBA, "C21")));
-        assert!(d.can_write_enterprise(EnterpriseFacts { id: None, region_path: WENWU, industry_code: "B10" }));
-        assert!(!d.can_write_enterprise(ent(1, "/1/9/3/", "C21")), "not in another town");
+        assert!(d.can_write_enterprise(EnterpriseFacts {
+            id: None,
+            region_path: WENWU,
+            industry_code: "B10"
+        }));
+        assert!(
+            !d.can_write_enterprise(ent(1, "/1/9/3/", "C21")),
+            "not in another town"
+        );
         assert!(!d.can_write_people(SHIBA));
         assert!(!d.can_manage_users());
         assert!(!d.can_read_audit());
@@ -190,7 +223,11 @@ mod tests {
         assert!(e.can_read_enterprise(ent(7, SHIBA, "C21")));
         assert!(e.can_write_enterprise(ent(7, SHIBA, "C21")));
         assert!(!e.can_read_enterprise(ent(8, SHIBA, "C21")));
-        assert!(!e.can_write_enterprise(EnterpriseFacts { id: None, region_path: SHIBA, industry_code: "C21" }));
+        assert!(!e.can_write_enterprise(EnterpriseFacts {
+            id: None,
+            region_path: SHIBA,
+            industry_code: "C21"
+        }));
         assert!(!e.can_read_region(SHIBA));
         assert_eq!(e.scope().enterprise_id, Some(7));
         // An enterprise account that lost its binding sees nothing rather than everything.
@@ -211,21 +248,49 @@ mod tests {
         for role in [Role::EmergencyOffice, Role::Leader] {
             let o = p(role, "/1/2/");
             assert!(o.can_manage_structure(SHIBA));
-            assert!(!o.can_manage_structure("/1/"), "{role:?} cannot change the district");
-            assert!(!o.can_manage_structure("/1/20/"), "a town path sharing a prefix digit is another town");
+            assert!(
+                !o.can_manage_structure("/1/"),
+                "{role:?} cannot change the district"
+            );
+            assert!(
+                !o.can_manage_structure("/1/20/"),
+                "a town path sharing a prefix digit is another town"
+            );
             assert!(o.can_read_audit());
             assert!(!o.can_manage_users());
         }
         let a = p(Role::Admin, "/");
-        assert!(a.can_manage_users() && a.can_manage_structure("/1/") && a.can_write_enterprise(ent(1, "/9/", "A")));
+        assert!(
+            a.can_manage_users()
+                && a.can_manage_structure("/1/")
+                && a.can_write_enterprise(ent(1, "/9/", "A"))
+        );
     }
 
     #[test]
     fn bindings() {
         assert!(check_binding(Role::Admin, None, None, None).is_ok());
-        assert_eq!(check_binding(Role::Department, Some(1), None, None).unwrap_err().errors[0].field, "department_id");
-        assert_eq!(check_binding(Role::Enterprise, None, None, None).unwrap_err().errors[0].field, "enterprise_id");
-        assert_eq!(check_binding(Role::Village, None, None, None).unwrap_err().errors[0].field, "region_id");
+        assert_eq!(
+            check_binding(Role::Department, Some(1), None, None)
+                .unwrap_err()
+                .errors[0]
+                .field,
+            "department_id"
+        );
+        assert_eq!(
+            check_binding(Role::Enterprise, None, None, None)
+                .unwrap_err()
+                .errors[0]
+                .field,
+            "enterprise_id"
+        );
+        assert_eq!(
+            check_binding(Role::Village, None, None, None)
+                .unwrap_err()
+                .errors[0]
+                .field,
+            "region_id"
+        );
         assert!(check_binding(Role::Monitor, Some(3), None, None).is_ok());
     }
 }

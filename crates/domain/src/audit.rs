@@ -38,8 +38,16 @@ pub fn hash(
 ) -> String {
     let mut h = Sha256::new();
     h.update(seq.to_be_bytes());
-    for part in [Some(at), Some(actor), Some(action), Some(entity_type), Some(entity_id), before, after, Some(prev_hash)]
-    {
+    for part in [
+        Some(at),
+        Some(actor),
+        Some(action),
+        Some(entity_type),
+        Some(entity_id),
+        before,
+        after,
+        Some(prev_hash),
+    ] {
         match part {
             Some(p) => {
                 h.update([1u8]);
@@ -90,7 +98,10 @@ pub fn verify<'a>(
     let (mut seq, mut prev) = start;
     for e in entries {
         if e.seq != seq + 1 {
-            return Err(Break::Missing { after_seq: seq, found_seq: e.seq });
+            return Err(Break::Missing {
+                after_seq: seq,
+                found_seq: e.seq,
+            });
         }
         if e.prev_hash != prev {
             return Err(Break::Unlinked { seq: e.seq });
@@ -144,14 +155,23 @@ mod tests {
     fn an_edited_row_is_found() {
         let mut c = chain(5);
         c[2].after = Some("{\"v\":99}".into());
-        assert_eq!(verify((0, GENESIS.into()), &c), Err(Break::Altered { seq: 3 }));
+        assert_eq!(
+            verify((0, GENESIS.into()), &c),
+            Err(Break::Altered { seq: 3 })
+        );
     }
 
     #[test]
     fn a_deleted_row_is_found() {
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(verify((0, GENESIS.into()), &c), Err(Break::Missing { after_seq: 1, found_seq: 3 }));
+        assert_eq!(
+            verify((0, GENESIS.into()), &c),
+            Err(Break::Missing {
+                after_seq: 1,
+                found_seq: 3
+            })
+        );
     }
 
     #[test]
@@ -159,7 +179,10 @@ mod tests {
         let mut c = chain(5);
         c[2].actor = "mallory".into();
         c[2].hash = c[2].computed_hash();
-        assert_eq!(verify((0, GENESIS.into()), &c), Err(Break::Unlinked { seq: 4 }));
+        assert_eq!(
+            verify((0, GENESIS.into()), &c),
+            Err(Break::Unlinked { seq: 4 })
+        );
     }
 
     #[test]

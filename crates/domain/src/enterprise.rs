@@ -125,7 +125,13 @@ pub(crate) fn parse_mobile(errs: &mut Invalid, field: &str, s: &str) -> Option<M
     }
 }
 
-fn parse_enum<T: Copy>(errs: &mut Invalid, field: &str, s: &str, default: T, parse: fn(&str) -> Option<T>) -> T {
+fn parse_enum<T: Copy>(
+    errs: &mut Invalid,
+    field: &str,
+    s: &str,
+    default: T,
+    parse: fn(&str) -> Option<T>,
+) -> T {
     let s = s.trim();
     if s.is_empty() {
         return default;
@@ -144,7 +150,9 @@ impl EnterpriseInput {
             errs.push("uscc", "required");
             None
         } else {
-            Uscc::parse(&self.uscc).map_err(|e| errs.push("uscc", e.code())).ok()
+            Uscc::parse(&self.uscc)
+                .map_err(|e| errs.push("uscc", e.code()))
+                .ok()
         };
         let region_id = parse_id(&mut errs, "region_id", &self.region_id);
         let industry_code = self.industry_code.trim().to_ascii_uppercase();
@@ -154,17 +162,46 @@ impl EnterpriseInput {
             errs.push("industry_code", "industry.unknown");
         }
         let scale = parse_enum(&mut errs, "scale", &self.scale, Scale::Small, Scale::parse);
-        let high_risk = parse_flag(&self.high_risk).unwrap_or(false) || industry::is_high_risk(&industry_code);
+        let high_risk =
+            parse_flag(&self.high_risk).unwrap_or(false) || industry::is_high_risk(&industry_code);
         let address = optional_text(&mut errs, "address", Some(&self.address), 200);
-        let legal_representative = required_text(&mut errs, "legal_representative", &self.legal_representative, 40);
-        let legal_representative_mobile =
-            parse_mobile(&mut errs, "legal_representative_mobile", &self.legal_representative_mobile);
-        let actual_controller = optional_text(&mut errs, "actual_controller", Some(&self.actual_controller), 40);
-        let safety_director = optional_text(&mut errs, "safety_director", Some(&self.safety_director), 40);
-        let safety_director_mobile = parse_mobile(&mut errs, "safety_director_mobile", &self.safety_director_mobile);
-        let chief_engineer = optional_text(&mut errs, "chief_engineer", Some(&self.chief_engineer), 40);
-        let standard_grade =
-            parse_enum(&mut errs, "standard_grade", &self.standard_grade, StandardGrade::None, StandardGrade::parse);
+        let legal_representative = required_text(
+            &mut errs,
+            "legal_representative",
+            &self.legal_representative,
+            40,
+        );
+        let legal_representative_mobile = parse_mobile(
+            &mut errs,
+            "legal_representative_mobile",
+            &self.legal_representative_mobile,
+        );
+        let actual_controller = optional_text(
+            &mut errs,
+            "actual_controller",
+            Some(&self.actual_controller),
+            40,
+        );
+        let safety_director = optional_text(
+            &mut errs,
+            "safety_director",
+            Some(&self.safety_director),
+            40,
+        );
+        let safety_director_mobile = parse_mobile(
+            &mut errs,
+            "safety_director_mobile",
+            &self.safety_director_mobile,
+        );
+        let chief_engineer =
+            optional_text(&mut errs, "chief_engineer", Some(&self.chief_engineer), 40);
+        let standard_grade = parse_enum(
+            &mut errs,
+            "standard_grade",
+            &self.standard_grade,
+            StandardGrade::None,
+            StandardGrade::parse,
+        );
         let fringe_treatment = parse_enum(
             &mut errs,
             "fringe_treatment",
@@ -272,7 +309,11 @@ mod tests {
             ..Default::default()
         };
         let e = input.validate().unwrap_err();
-        let got: Vec<_> = e.errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let got: Vec<_> = e
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             got,
             [

@@ -16,7 +16,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into() }
+        Self {
+            field: field.into(),
+            code: code.into(),
+        }
     }
 }
 
@@ -30,7 +33,9 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn one(field: impl Into<String>, code: impl Into<String>) -> Self {
-        Self { errors: vec![FieldError::new(field, code)] }
+        Self {
+            errors: vec![FieldError::new(field, code)],
+        }
     }
     pub fn push(&mut self, field: impl Into<String>, code: impl Into<String>) {
         self.errors.push(FieldError::new(field, code));
@@ -40,7 +45,11 @@ impl Invalid {
     }
     /// `Ok(())` when nothing was pushed, else `Err(self)`.
     pub fn into_result(self) -> Result<(), Invalid> {
-        if self.errors.is_empty() { Ok(()) } else { Err(self) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -56,7 +65,12 @@ pub fn required_text(errs: &mut Invalid, field: &str, value: &str, max_chars: us
 }
 
 /// Trims an optional text field: empty becomes `None`; records `too_long`.
-pub fn optional_text(errs: &mut Invalid, field: &str, value: Option<&str>, max_chars: usize) -> Option<String> {
+pub fn optional_text(
+    errs: &mut Invalid,
+    field: &str,
+    value: Option<&str>,
+    max_chars: usize,
+) -> Option<String> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     if v.chars().count() > max_chars {
         errs.push(field, "too_long");

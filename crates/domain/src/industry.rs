@@ -16,44 +16,144 @@ pub struct Industry {
     pub high_risk: bool,
 }
 
-const fn ind(code: &'static str, name_zh: &'static str, name_en: &'static str, high_risk: bool) -> Industry {
-    Industry { code, name_zh, name_en, high_risk }
+const fn ind(
+    code: &'static str,
+    name_zh: &'static str,
+    name_en: &'static str,
+    high_risk: bool,
+) -> Industry {
+    Industry {
+        code,
+        name_zh,
+        name_en,
+        high_risk,
+    }
 }
 
 pub const CATALOGUE: &[Industry] = &[
-    ind("A", "农、林、牧、渔业", "Agriculture, forestry, animal husbandry and fishery", false),
+    ind(
+        "A",
+        "农、林、牧、渔业",
+        "Agriculture, forestry, animal husbandry and fishery",
+        false,
+    ),
     ind("B", "采矿业", "Mining", true),
-    ind("B10", "非金属矿采选业(非煤矿山)", "Non-metallic mineral mining (non-coal mines)", true),
+    ind(
+        "B10",
+        "非金属矿采选业(非煤矿山)",
+        "Non-metallic mineral mining (non-coal mines)",
+        true,
+    ),
     ind("C", "制造业", "Manufacturing", false),
-    ind("C13", "农副食品加工业", "Agricultural and sideline food processing", false),
-    ind("C20", "木材加工和木、竹、藤、棕、草制品业", "Wood processing", false),
+    ind(
+        "C13",
+        "农副食品加工业",
+        "Agricultural and sideline food processing",
+        false,
+    ),
+    ind(
+        "C20",
+        "木材加工和木、竹、藤、棕、草制品业",
+        "Wood processing",
+        false,
+    ),
     ind("C21", "家具制造业", "Furniture manufacturing", false),
-    ind("C26", "化学原料和化学制品制造业(危险化学品)", "Chemical raw materials and products (hazardous chemicals)", true),
-    ind("C2672", "焰火、鞭炮产品制造(烟花爆竹)", "Fireworks and firecrackers", true),
-    ind("C30", "非金属矿物制品业(建材)", "Non-metallic mineral products (building materials)", false),
-    ind("C31", "黑色金属冶炼和压延加工业(金属冶炼)", "Ferrous metal smelting and rolling", true),
+    ind(
+        "C26",
+        "化学原料和化学制品制造业(危险化学品)",
+        "Chemical raw materials and products (hazardous chemicals)",
+        true,
+    ),
+    ind(
+        "C2672",
+        "焰火、鞭炮产品制造(烟花爆竹)",
+        "Fireworks and firecrackers",
+        true,
+    ),
+    ind(
+        "C30",
+        "非金属矿物制品业(建材)",
+        "Non-metallic mineral products (building materials)",
+        false,
+    ),
+    ind(
+        "C31",
+        "黑色金属冶炼和压延加工业(金属冶炼)",
+        "Ferrous metal smelting and rolling",
+        true,
+    ),
     ind("C33", "金属制品业", "Fabricated metal products", false),
-    ind("D", "电力、热力、燃气及水生产和供应业", "Electricity, heat, gas and water supply", false),
+    ind(
+        "D",
+        "电力、热力、燃气及水生产和供应业",
+        "Electricity, heat, gas and water supply",
+        false,
+    ),
     ind("E", "建筑业", "Construction", true),
     ind("E47", "房屋建筑业", "Building construction", true),
     ind("E48", "土木工程建筑业", "Civil engineering", true),
     ind("F", "批发和零售业", "Wholesale and retail trade", false),
-    ind("F5265", "机动车燃油零售(加油站)", "Motor fuel retail (filling stations)", true),
-    ind("G", "交通运输、仓储和邮政业", "Transport, storage and post", false),
+    ind(
+        "F5265",
+        "机动车燃油零售(加油站)",
+        "Motor fuel retail (filling stations)",
+        true,
+    ),
+    ind(
+        "G",
+        "交通运输、仓储和邮政业",
+        "Transport, storage and post",
+        false,
+    ),
     ind("G54", "道路运输业", "Road transport", false),
     ind("H", "住宿和餐饮业", "Accommodation and catering", false),
-    ind("I", "信息传输、软件和信息技术服务业", "Information technology services", false),
+    ind(
+        "I",
+        "信息传输、软件和信息技术服务业",
+        "Information technology services",
+        false,
+    ),
     ind("J", "金融业", "Finance", false),
     ind("K", "房地产业", "Real estate", false),
-    ind("L", "租赁和商务服务业", "Leasing and business services", false),
-    ind("M", "科学研究和技术服务业", "Scientific research and technical services", false),
-    ind("N", "水利、环境和公共设施管理业", "Water conservancy, environment and public facilities", false),
+    ind(
+        "L",
+        "租赁和商务服务业",
+        "Leasing and business services",
+        false,
+    ),
+    ind(
+        "M",
+        "科学研究和技术服务业",
+        "Scientific research and technical services",
+        false,
+    ),
+    ind(
+        "N",
+        "水利、环境和公共设施管理业",
+        "Water conservancy, environment and public facilities",
+        false,
+    ),
     ind("N7850", "游览景区管理", "Scenic area management", false),
-    ind("O", "居民服务、修理和其他服务业", "Resident services and repair", false),
+    ind(
+        "O",
+        "居民服务、修理和其他服务业",
+        "Resident services and repair",
+        false,
+    ),
     ind("P", "教育", "Education", false),
     ind("Q", "卫生和社会工作", "Health and social work", false),
-    ind("R", "文化、体育和娱乐业", "Culture, sports and entertainment", false),
-    ind("S", "公共管理、社会保障和社会组织", "Public administration and social organisations", false),
+    ind(
+        "R",
+        "文化、体育和娱乐业",
+        "Culture, sports and entertainment",
+        false,
+    ),
+    ind(
+        "S",
+        "公共管理、社会保障和社会组织",
+        "Public administration and social organisations",
+        false,
+    ),
     ind("T", "国际组织", "International organisations", false),
 ];
 
@@ -79,8 +179,17 @@ mod tests {
     #[test]
     fn catalogue_is_well_formed() {
         for (i, a) in CATALOGUE.iter().enumerate() {
-            assert!(a.code.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
-            assert!(CATALOGUE[i + 1..].iter().all(|b| b.code != a.code), "duplicate {}", a.code);
+            assert!(
+                a.code
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())
+            );
+            assert!(
+                CATALOGUE[i + 1..].iter().all(|b| b.code != a.code),
+                "duplicate {}",
+                a.code
+            );
             // Every finer code lies under a section that is in the catalogue.
             assert!(find(&a.code[..1]).is_some());
         }

@@ -10,8 +10,8 @@ pub mod enterprise;
 pub mod error;
 pub mod industry;
 pub mod mobile;
-pub mod registry;
 pub mod region;
+pub mod registry;
 pub mod uscc;
 
 pub use error::{FieldError, Invalid};

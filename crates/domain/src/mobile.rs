@@ -11,8 +11,15 @@ impl Mobile {
     /// Returns the normalised number, or the locale code of the rule broken.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
         let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        let digits = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")).unwrap_or(&digits);
-        let digits = if digits.len() == 13 && digits.starts_with("86") { &digits[2..] } else { digits };
+        let digits = digits
+            .strip_prefix("+86")
+            .or_else(|| digits.strip_prefix("0086"))
+            .unwrap_or(&digits);
+        let digits = if digits.len() == 13 && digits.starts_with("86") {
+            &digits[2..]
+        } else {
+            digits
+        };
         if !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err("mobile.character");
         }
@@ -49,9 +56,18 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises() {
-        assert_eq!(Mobile::parse("13812345678").unwrap().as_str(), "13812345678");
-        assert_eq!(Mobile::parse("+86 138-1234-5678").unwrap().as_str(), "13812345678");
-        assert_eq!(Mobile::parse("8619912345678").unwrap().as_str(), "19912345678");
+        assert_eq!(
+            Mobile::parse("13812345678").unwrap().as_str(),
+            "13812345678"
+        );
+        assert_eq!(
+            Mobile::parse("+86 138-1234-5678").unwrap().as_str(),
+            "13812345678"
+        );
+        assert_eq!(
+            Mobile::parse("8619912345678").unwrap().as_str(),
+            "19912345678"
+        );
     }
 
     #[test]

@@ -114,7 +114,10 @@ impl RegionDraft {
             }
             check_parent_level(&mut errs, level, parent.map(|p| p.level));
         }
-        let code = code.map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+        let code = code
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
         if let Some(c) = &code {
             if c.len() > 20 || !c.chars().all(|ch| ch.is_ascii_digit()) {
                 errs.push("code", "region.code");
@@ -122,8 +125,17 @@ impl RegionDraft {
         }
         errs.into_result()?;
         let level = level.unwrap_or(RegionLevel::Group);
-        let kind = if level == RegionLevel::Village { Some(kind.unwrap_or(VillageKind::Village)) } else { None };
-        Ok(RegionDraft { name, level, kind, code })
+        let kind = if level == RegionLevel::Village {
+            Some(kind.unwrap_or(VillageKind::Village))
+        } else {
+            None
+        };
+        Ok(RegionDraft {
+            name,
+            level,
+            kind,
+            code,
+        })
     }
 }
 
@@ -147,7 +159,11 @@ pub fn is_within(path: &str, ancestor_path: &str) -> bool {
 
 /// Checks moving the region (`path`, `level`) under `new_parent`: never under itself or one of its
 /// own descendants, and only under a parent one level up.
-pub fn check_move(path: &str, level: RegionLevel, new_parent: ParentFacts<'_>) -> Result<(), Invalid> {
+pub fn check_move(
+    path: &str,
+    level: RegionLevel,
+    new_parent: ParentFacts<'_>,
+) -> Result<(), Invalid> {
     if is_within(new_parent.path, path) {
         return Err(Invalid::one("parent_id", "region.cycle"));
     }
@@ -171,8 +187,13 @@ mod tests {
 
     #[test]
     fn validates_parent_level() {
-        let town = ParentFacts { level: RegionLevel::Town, path: "/1/2/" };
-        assert!(RegionDraft::validate("石坝村", "village", Some("village"), None, Some(town)).is_ok());
+        let town = ParentFacts {
+            level: RegionLevel::Town,
+            path: "/1/2/",
+        };
+        assert!(
+            RegionDraft::validate("石坝村", "village", Some("village"), None, Some(town)).is_ok()
+        );
         let e = RegionDraft::validate("石坝村", "group", None, None, Some(town)).unwrap_err();
         assert_eq!(e.errors[0].code, "region.parent_level");
         let e = RegionDraft::validate("马武镇", "town", None, None, None).unwrap_err();
@@ -184,11 +205,18 @@ mod tests {
 
     #[test]
     fn village_kind_defaults_and_is_only_for_villages() {
-        let town = ParentFacts { level: RegionLevel::Town, path: "/1/2/" };
+        let town = ParentFacts {
+            level: RegionLevel::Town,
+            path: "/1/2/",
+        };
         let v = RegionDraft::validate("文武社区", "village", None, None, Some(town)).unwrap();
         assert_eq!(v.kind, Some(VillageKind::Village));
-        let d = ParentFacts { level: RegionLevel::District, path: "/1/" };
-        let e = RegionDraft::validate("马武镇", "town", Some("community"), None, Some(d)).unwrap_err();
+        let d = ParentFacts {
+            level: RegionLevel::District,
+            path: "/1/",
+        };
+        let e =
+            RegionDraft::validate("马武镇", "town", Some("community"), None, Some(d)).unwrap_err();
         assert_eq!(e.errors[0].code, "region.kind_only_village");
     }
 
@@ -205,16 +233,44 @@ mod tests {
 
     #[test]
     fn a_region_cannot_move_under_itself_or_its_child() {
-        let own_child = ParentFacts { level: RegionLevel::Group, path: "/1/2/3/" };
-        assert_eq!(check_move("/1/2/", RegionLevel::Town, own_child).unwrap_err().errors[0].code, "region.cycle");
-        let itself = ParentFacts { level: RegionLevel::Town, path: "/1/2/" };
-        assert_eq!(check_move("/1/2/", RegionLevel::Town, itself).unwrap_err().errors[0].code, "region.cycle");
-        let other_town = ParentFacts { level: RegionLevel::Town, path: "/1/5/" };
-        assert!(check_move("/1/2/7/", RegionLevel::Village, other_town).is_ok());
+        let own_child = ParentFacts {
+            level: RegionLevel::Group,
+            path: "/1/2/3/",
+        };
         assert_eq!(
-            check_move("/1/2/7/", RegionLevel::Village, ParentFacts { level: RegionLevel::District, path: "/1/" })
+            check_move("/1/2/", RegionLevel::Town, own_child)
                 .unwrap_err()
                 .errors[0]
+                .code,
+            "region.cycle"
+        );
+        let itself = ParentFacts {
+            level: RegionLevel::Town,
+            path: "/1/2/",
+        };
+        assert_eq!(
+            check_move("/1/2/", RegionLevel::Town, itself)
+                .unwrap_err()
+                .errors[0]
+                .code,
+            "region.cycle"
+        );
+        let other_town = ParentFacts {
+            level: RegionLevel::Town,
+            path: "/1/5/",
+        };
+        assert!(check_move("/1/2/7/", RegionLevel::Village, other_town).is_ok());
+        assert_eq!(
+            check_move(
+                "/1/2/7/",
+                RegionLevel::Village,
+                ParentFacts {
+                    level: RegionLevel::District,
+                    path: "/1/"
+                }
+            )
+            .unwrap_err()
+            .errors[0]
                 .code,
             "region.parent_level"
         );

@@ -47,7 +47,12 @@ text_enum!(
     OfficeKind { Office = "office", Headquarters = "headquarters" }
 );
 
-fn parse_list<T>(errs: &mut Invalid, field: &str, items: &[String], parse: impl Fn(&str) -> Option<T>) -> Vec<T>
+fn parse_list<T>(
+    errs: &mut Invalid,
+    field: &str,
+    items: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Vec<T>
 where
     T: PartialEq,
 {
@@ -104,7 +109,12 @@ impl DepartmentInput {
         let region_id = parse_id(&mut errs, "region_id", &self.region_id);
         let duties = optional_text(&mut errs, "duties", Some(&self.duties), 2000);
         let mut industries: Vec<String> = Vec::new();
-        for code in self.industries.iter().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()) {
+        for code in self
+            .industries
+            .iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+        {
             if industry::find(&code).is_none() {
                 errs.push("industries", "industry.unknown");
                 break;
@@ -114,7 +124,12 @@ impl DepartmentInput {
             }
         }
         errs.into_result()?;
-        Ok(DepartmentDraft { name, region_id, duties, industries })
+        Ok(DepartmentDraft {
+            name,
+            region_id,
+            duties,
+            industries,
+        })
     }
 }
 
@@ -156,7 +171,14 @@ impl PersonInput {
         let roles = parse_list(&mut errs, "roles", &self.roles, PersonRole::parse);
         errs.into_result()?;
         let mobile = mobile.ok_or_else(|| Invalid::one("mobile", "required"))?;
-        Ok(PersonDraft { name, mobile, region_id, organisation, title, roles })
+        Ok(PersonDraft {
+            name,
+            mobile,
+            region_id,
+            organisation,
+            title,
+            roles,
+        })
     }
 }
 
@@ -191,7 +213,14 @@ impl KeyUnitInput {
         let name = required_text(&mut errs, "name", &self.name, 100);
         let kind = KeyUnitKind::parse(self.kind.trim());
         if kind.is_none() {
-            errs.push("kind", if self.kind.trim().is_empty() { "required" } else { "choice" });
+            errs.push(
+                "kind",
+                if self.kind.trim().is_empty() {
+                    "required"
+                } else {
+                    "choice"
+                },
+            );
         }
         let region_id = parse_id(&mut errs, "region_id", &self.region_id);
         let address = optional_text(&mut errs, "address", Some(&self.address), 200);
@@ -241,7 +270,11 @@ impl LiaisonGroupInput {
             }
         }
         errs.into_result()?;
-        Ok(LiaisonGroupDraft { enterprise_id, leader_id, member_ids })
+        Ok(LiaisonGroupDraft {
+            enterprise_id,
+            leader_id,
+            member_ids,
+        })
     }
 }
 
@@ -274,7 +307,12 @@ impl CommitteeInput {
         let name = required_text(&mut errs, "name", &self.name, 60);
         let director_id = parse_id(&mut errs, "director_id", &self.director_id);
         errs.into_result()?;
-        Ok(CommitteeDraft { kind: kind.unwrap_or(CommitteeKind::WorkSafety), region_id, name, director_id })
+        Ok(CommitteeDraft {
+            kind: kind.unwrap_or(CommitteeKind::WorkSafety),
+            region_id,
+            name,
+            director_id,
+        })
     }
 }
 
@@ -291,8 +329,14 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(d.validate().unwrap().industries, ["C", "B10"]);
-        let bad = DepartmentInput { industries: vec!["X1".into()], ..d };
-        assert_eq!(bad.validate().unwrap_err().errors[0].code, "industry.unknown");
+        let bad = DepartmentInput {
+            industries: vec!["X1".into()],
+            ..d
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().errors[0].code,
+            "industry.unknown"
+        );
     }
 
     #[test]
@@ -307,16 +351,34 @@ mod tests {
         let d = p.validate().unwrap();
         assert_eq!(d.mobile.as_str(), "13900001111");
         assert_eq!(d.roles, [PersonRole::GridMember, PersonRole::Monitor]);
-        let e = PersonInput { mobile: "".into(), roles: vec!["king".into()], ..p }.validate().unwrap_err();
-        let got: Vec<_> = e.errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let e = PersonInput {
+            mobile: "".into(),
+            roles: vec!["king".into()],
+            ..p
+        }
+        .validate()
+        .unwrap_err();
+        let got: Vec<_> = e
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(got, [("mobile", "required"), ("roles", "choice")]);
     }
 
     #[test]
     fn key_unit_kind_is_required() {
-        let k = KeyUnitInput { name: "马武小学".into(), region_id: "3".into(), ..Default::default() };
+        let k = KeyUnitInput {
+            name: "马武小学".into(),
+            region_id: "3".into(),
+            ..Default::default()
+        };
         assert_eq!(k.validate().unwrap_err().errors[0].field, "kind");
-        let k = KeyUnitInput { kind: "school".into(), occupants: "640".into(), ..k };
+        let k = KeyUnitInput {
+            kind: "school".into(),
+            occupants: "640".into(),
+            ..k
+        };
         assert_eq!(k.validate().unwrap().occupants, 640);
     }
 
@@ -328,7 +390,12 @@ mod tests {
             member_ids: vec!["1".into(), "2".into(), "2".into(), "3".into()],
         };
         assert_eq!(g.validate().unwrap().member_ids, [2, 3]);
-        let e = LiaisonGroupInput { leader_id: "".into(), ..g }.validate().unwrap_err();
+        let e = LiaisonGroupInput {
+            leader_id: "".into(),
+            ..g
+        }
+        .validate()
+        .unwrap_err();
         assert_eq!(e.errors[0].field, "leader_id");
     }
 }

@@ -8,7 +8,9 @@ use serde::{Serialize, Serializer};
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A USCC whose check digit is right. Stored upper-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,14 +125,21 @@ mod tests {
     #[test]
     fn accepts_published_codes() {
         // Codes printed on real business licences.
-        for c in ["91350100M000100Y43", "91110000600037341L", "911100001000128855"] {
+        for c in [
+            "91350100M000100Y43",
+            "91110000600037341L",
+            "911100001000128855",
+        ] {
             assert!(Uscc::parse(c).is_ok(), "{c}");
         }
     }
 
     #[test]
     fn lower_case_and_spaces_are_normalised() {
-        assert_eq!(Uscc::parse(" 91350100m000100y43 ").unwrap().as_str(), "91350100M000100Y43");
+        assert_eq!(
+            Uscc::parse(" 91350100m000100y43 ").unwrap().as_str(),
+            "91350100M000100Y43"
+        );
     }
 
     #[test]
@@ -140,8 +149,14 @@ mod tests {
         assert_eq!(Uscc::parse("91350100M000100I43"), Err(UsccError::Character));
         assert_eq!(Uscc::parse("9135010OM000100Y43"), Err(UsccError::Character));
         assert_eq!(Uscc::parse("913501A0M000100Y43"), Err(UsccError::Division));
-        assert_eq!(Uscc::parse("91350100M000100Y44"), Err(UsccError::CheckDigit));
-        assert_eq!(Uscc::parse("统一社会信用代码统一社会信用代码统一"), Err(UsccError::Length));
+        assert_eq!(
+            Uscc::parse("91350100M000100Y44"),
+            Err(UsccError::CheckDigit)
+        );
+        assert_eq!(
+            Uscc::parse("统一社会信用代码统一社会信用代码统一"),
+            Err(UsccError::Length)
+        );
     }
 
     #[test]

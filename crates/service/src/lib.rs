@@ -1,1 +1,129 @@
+//! safegrid's use cases. Here a request becomes a decision: the caller's role and region scope are
+//! checked, a transaction is opened, the domain's rules are applied, the store is written and the
+//! change is appended to the audit chain in the same transaction. Web handlers and CLI commands
+//! both call this crate; neither talks SQL.
 
+pub mod audit;
+pub mod auth;
+pub mod coverage;
+pub mod demo;
+pub mod locale;
+pub mod registry;
+pub mod xlsx;
+
+use safegrid_domain::Invalid;
+use safegrid_domain::access::{Principal, Role};
+use safegrid_store::{Store, StoreError};
+
+pub use locale::Lang;
+
+/// Why a use case refused or failed. Each kind maps to one HTTP status and one page.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input broke rules; every broken field is named.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The caller may not do this (or see this record).
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// No valid session or token.
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Too many failed logins for this account; try again later.
+    #[error("throttled")]
+    Throttled,
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound,
+            e => Error::Store(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Settings of the service layer, with the defaults a town uses.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a browser session lasts without logging in again.
+    pub session_hours: i64,
+    /// Failed logins allowed per account within `throttle_minutes` before logins are refused.
+    pub throttle_failures: i64,
+    pub throttle_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            session_hours: 12,
+            throttle_failures: 5,
+            throttle_minutes: 15,
+        }
+    }
+}
+
+/// The handle every caller uses; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub store: Store,
+    pub settings: Settings,
+}
+
+impl Service {
+    /// Opens the database a URL names and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Service> {
+        let store = Store::open(url).await?;
+        store.migrate().await?;
+        Ok(Service {
+            store,
+            settings: Settings::default(),
+        })
+    }
+
+    pub fn new(store: Store) -> Service {
+        Service {
+            store,
+            settings: Settings::default(),
+        }
+    }
+}
+
+/// The principal the CLI and the demo generator act as: an administrator named `system`.
+pub fn system() -> Principal {
+    Principal {
+        user_id: 0,
+        username: "system".into(),
+        role: Role::Admin,
+        region_path: "/".into(),
+        department_id: None,
+        enterprise_id: None,
+        supervised: vec![],
+    }
+}
+
+/// Refuses unless `allowed`.
+pub(crate) fn ensure(allowed: bool) -> Result<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Turns a unique-constraint refusal into a field error; passes other errors on.
+pub(crate) fn duplicate_as(field: &str, code: &str) -> impl FnOnce(StoreError) -> Error {
+    let (field, code) = (field.to_string(), code.to_string());
+    move |e| match e {
+        StoreError::Duplicate => Error::Invalid(Invalid::one(field, code)),
+        e => e.into(),
+    }
+}

@@ -57,7 +57,17 @@ pub async fn append(tx: &mut Tx, change: &Change<'_>) -> Result<i64> {
     let (seq, prev): (i64, String) = on_tx!(tx, c => sqlx::query_as(head_sql).fetch_one(c).await?);
     let seq = seq + 1;
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let h = hash(seq, &at, change.actor, change.action, change.entity_type, change.entity_id, change.before, change.after, &prev);
+    let h = hash(
+        seq,
+        &at,
+        change.actor,
+        change.action,
+        change.entity_type,
+        change.entity_id,
+        change.before,
+        change.after,
+        &prev,
+    );
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
@@ -69,18 +79,21 @@ pub async fn append(tx: &mut Tx, change: &Change<'_>) -> Result<i64> {
     Ok(seq)
 }
 
-const SELECT: &str =
-    "SELECT seq, at, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_log";
+const SELECT: &str = "SELECT seq, at, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_log";
 
 /// Entries after `after_seq`, at most `limit`, in order; for verifying the chain in batches.
 pub async fn batch(store: &Store, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2"));
-    Ok(on_read!(store, c => sqlx::query_as::<_, AuditRow>(sql).bind(after_seq).bind(limit).fetch_all(c).await?))
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, AuditRow>(sql).bind(after_seq).bind(limit).fetch_all(c).await?),
+    )
 }
 
 /// The history of one record, newest first.
 pub async fn history(store: &Store, entity_type: &str, entity_id: &str) -> Result<Vec<AuditRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq DESC"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq DESC"
+    ));
     Ok(on_read!(store, c => sqlx::query_as::<_, AuditRow>(sql)
         .bind(entity_type.to_string()).bind(entity_id.to_string()).fetch_all(c).await?))
 }
@@ -93,5 +106,7 @@ pub async fn recent(store: &Store, limit: i64) -> Result<Vec<AuditRow>> {
 
 /// The recorded head of the chain: the last sequence number and its hash.
 pub async fn head(store: &Store) -> Result<(i64, String)> {
-    Ok(on_read!(store, c => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(c).await?))
+    Ok(
+        on_read!(store, c => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(c).await?),
+    )
 }

@@ -1,6 +1,9 @@
 //! Enterprises.
 
-use crate::{Filter, Page, Param, Result, Src, Store, StoreError, Tx, bind_params, on_read, on_src, on_tx, path_upper};
+use crate::{
+    Filter, Page, Param, Result, Src, Store, StoreError, Tx, bind_params, on_read, on_src, on_tx,
+    path_upper,
+};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::Scope;
 use safegrid_domain::enterprise::EnterpriseDraft;
@@ -56,20 +59,37 @@ fn where_of(f: &EnterpriseFilter) -> Filter {
     let mut w = Filter::default();
     let path = f.region_path.as_deref().unwrap_or(&f.scope.region_path);
     if path != "/" {
-        w.push2("r.path >= ? AND r.path < ?", Param::Text(path.into()), Param::Text(path_upper(path)));
+        w.push2(
+            "r.path >= ? AND r.path < ?",
+            Param::Text(path.into()),
+            Param::Text(path_upper(path)),
+        );
     }
     if let Some(id) = f.scope.enterprise_id {
         w.push("e.id = ?", Param::Int(id));
     }
     if let Some(ind) = f.industry.as_deref().filter(|s| !s.is_empty()) {
-        w.push2("e.industry_code >= ? AND e.industry_code < ?", Param::Text(ind.into()), Param::Text(format!("{ind}~")));
+        w.push2(
+            "e.industry_code >= ? AND e.industry_code < ?",
+            Param::Text(ind.into()),
+            Param::Text(format!("{ind}~")),
+        );
     }
     if let Some(h) = f.high_risk {
         w.push("e.high_risk = ?", Param::Bool(h));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        w.push2("(e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\')", Param::Text(like.clone()), Param::Text(like));
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        w.push2(
+            "(e.name LIKE ? ESCAPE '\\' OR e.uscc LIKE ? ESCAPE '\\')",
+            Param::Text(like.clone()),
+            Param::Text(like),
+        );
     }
     w
 }
@@ -94,17 +114,26 @@ pub async fn list(store: &Store, f: &EnterpriseFilter) -> Result<Page<Enterprise
         let total: i64 = bind_params!(sqlx::query_scalar(count_sql), &w.params).fetch_one(c).await?;
         (rows, total)
     });
-    Ok(Page { rows, total, page, per_page })
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page,
+    })
 }
 
 pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<EnterpriseRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(id).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(id).fetch_optional(c).await?),
+    )
 }
 
 pub async fn by_uscc(src: impl Into<Src<'_>>, uscc: &str) -> Result<Option<EnterpriseRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.uscc = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(uscc.to_string()).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(uscc.to_string()).fetch_optional(c).await?),
+    )
 }
 
 macro_rules! bind_draft {
@@ -117,7 +146,11 @@ macro_rules! bind_draft {
             .bind($d.high_risk)
             .bind($d.address.clone())
             .bind($d.legal_representative.clone())
-            .bind($d.legal_representative_mobile.as_ref().map(|m| m.to_string()))
+            .bind(
+                $d.legal_representative_mobile
+                    .as_ref()
+                    .map(|m| m.to_string()),
+            )
             .bind($d.actual_controller.clone())
             .bind($d.safety_director.clone())
             .bind($d.safety_director_mobile.as_ref().map(|m| m.to_string()))
@@ -153,8 +186,13 @@ pub async fn update(tx: &mut Tx, id: i64, d: &EnterpriseDraft) -> Result<()> {
 
 /// All enterprises inside a path, for export (ordered by id).
 pub async fn all_within(store: &Store, scope: &Scope) -> Result<Vec<EnterpriseRow>> {
-    let f = EnterpriseFilter { scope: scope.clone(), ..Default::default() };
+    let f = EnterpriseFilter {
+        scope: scope.clone(),
+        ..Default::default()
+    };
     let w = where_of(&f);
     let sql = sqlx::AssertSqlSafe(format!("{SELECT}{} ORDER BY e.id", w.where_sql()));
-    Ok(on_read!(store, c => bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params).fetch_all(c).await?))
+    Ok(
+        on_read!(store, c => bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params).fetch_all(c).await?),
+    )
 }

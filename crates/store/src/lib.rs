@@ -19,7 +19,9 @@ pub mod testing;
 pub mod users;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::path::Path;
 use std::str::FromStr;
@@ -151,17 +153,23 @@ impl Filter {
     /// Adds a clause in which `?` stands for the next parameter.
     pub fn push(&mut self, clause: &str, value: Param) {
         self.params.push(value);
-        self.clauses.push(clause.replacen('?', &format!("${}", self.params.len()), 1));
+        self.clauses
+            .push(clause.replacen('?', &format!("${}", self.params.len()), 1));
     }
     /// Adds a clause whose two `?` take the two values in order.
     pub fn push2(&mut self, clause: &str, a: Param, b: Param) {
         self.params.push(a);
         let c = clause.replacen('?', &format!("${}", self.params.len()), 1);
         self.params.push(b);
-        self.clauses.push(c.replacen('?', &format!("${}", self.params.len()), 1));
+        self.clauses
+            .push(c.replacen('?', &format!("${}", self.params.len()), 1));
     }
     pub fn where_sql(&self) -> String {
-        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
     }
     /// The placeholder number the next parameter will take.
     pub fn next(&self) -> usize {
@@ -201,16 +209,30 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
-        let read = SqlitePoolOptions::new().max_connections(8).connect_with(opts.read_only(true)).await?;
-        Ok(Store { backend: Backend::Sqlite { read, write } })
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Store {
+            backend: Backend::Sqlite { read, write },
+        })
     }
 
     /// Connects to PostgreSQL.
     pub async fn open_postgres(url: &str) -> Result<Store> {
         let opts = sqlx::postgres::PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-        Ok(Store { backend: Backend::Postgres(pool) })
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+        })
     }
 
     /// Opens the database a URL names: `postgres://…`/`postgresql://…`, or `sqlite://PATH` / a path.
@@ -218,7 +240,10 @@ impl Store {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Self::open_postgres(url).await
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             Self::open_sqlite(Path::new(path)).await
         }
     }

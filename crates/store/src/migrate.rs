@@ -34,17 +34,22 @@ impl Store {
                 sqlx::query(CREATE_TABLE).execute(&mut *c).await?;
                 for m in MIGRATIONS {
                     let mut tx = c.begin().await?;
-                    let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(m.version)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    let done: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM schema_migrations WHERE version = $1",
+                    )
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                     if done.is_some() {
                         continue;
                     }
                     sqlx::raw_sql(AssertSqlSafe(m.sqlite))
                         .execute(&mut *tx)
                         .await
-                        .map_err(|source| StoreError::Migration { version: m.version, source })?;
+                        .map_err(|source| StoreError::Migration {
+                            version: m.version,
+                            source,
+                        })?;
                     sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
                         .bind(m.version)
                         .bind(m.name)
@@ -57,20 +62,28 @@ impl Store {
             Backend::Postgres(p) => {
                 let mut c = p.acquire().await?;
                 let mut tx = c.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(PG_LOCK_KEY).execute(&mut *tx).await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PG_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
                 for m in MIGRATIONS {
-                    let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(m.version)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    let done: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM schema_migrations WHERE version = $1",
+                    )
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                     if done.is_some() {
                         continue;
                     }
                     sqlx::raw_sql(AssertSqlSafe(m.postgres))
                         .execute(&mut *tx)
                         .await
-                        .map_err(|source| StoreError::Migration { version: m.version, source })?;
+                        .map_err(|source| StoreError::Migration {
+                            version: m.version,
+                            source,
+                        })?;
                     sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
                         .bind(m.version)
                         .bind(m.name)

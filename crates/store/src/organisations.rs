@@ -18,7 +18,12 @@ pub struct DepartmentRow {
 
 /// Departments with their industries. The codes are gathered in Rust rather than with
 /// `string_agg`/`group_concat`, which the two dialects spell differently.
-async fn departments_where(src: Src<'_>, clause: &str, id: Option<i64>, path: Option<&str>) -> Result<Vec<DepartmentRow>> {
+async fn departments_where(
+    src: Src<'_>,
+    clause: &str,
+    id: Option<i64>,
+    path: Option<&str>,
+) -> Result<Vec<DepartmentRow>> {
     #[derive(sqlx::FromRow)]
     struct Raw {
         id: i64,
@@ -66,11 +71,19 @@ async fn departments_where(src: Src<'_>, clause: &str, id: Option<i64>, path: Op
 }
 
 pub async fn departments_within(store: &Store, path: &str) -> Result<Vec<DepartmentRow>> {
-    departments_where(Src::Store(store), "r.path >= $1 AND r.path < $2", None, Some(path)).await
+    departments_where(
+        Src::Store(store),
+        "r.path >= $1 AND r.path < $2",
+        None,
+        Some(path),
+    )
+    .await
 }
 
 pub async fn department(src: impl Into<Src<'_>>, id: i64) -> Result<Option<DepartmentRow>> {
-    Ok(departments_where(src.into(), "d.id = $1", Some(id), None).await?.pop())
+    Ok(departments_where(src.into(), "d.id = $1", Some(id), None)
+        .await?
+        .pop())
 }
 
 async fn write_industries(tx: &mut Tx, id: i64, industries: &[String]) -> Result<()> {
@@ -123,7 +136,12 @@ pub struct LiaisonGroupRow {
     pub members: String,
 }
 
-async fn groups_where(src: Src<'_>, clause: &str, bind_id: Option<i64>, path: Option<&str>) -> Result<Vec<LiaisonGroupRow>> {
+async fn groups_where(
+    src: Src<'_>,
+    clause: &str,
+    bind_id: Option<i64>,
+    path: Option<&str>,
+) -> Result<Vec<LiaisonGroupRow>> {
     #[derive(sqlx::FromRow)]
     struct Raw {
         id: i64,
@@ -155,7 +173,9 @@ async fn groups_where(src: Src<'_>, clause: &str, bind_id: Option<i64>, path: Op
     });
     let mut out: Vec<LiaisonGroupRow> = Vec::new();
     for r in raws {
-        let member = r.member.map(|m| format!("{m} {}", r.member_mobile.unwrap_or_default()));
+        let member = r
+            .member
+            .map(|m| format!("{m} {}", r.member_mobile.unwrap_or_default()));
         match out.last_mut() {
             Some(last) if last.id == r.id => {
                 if let Some(m) = member {
@@ -179,11 +199,27 @@ async fn groups_where(src: Src<'_>, clause: &str, bind_id: Option<i64>, path: Op
 }
 
 pub async fn liaison_groups_within(store: &Store, path: &str) -> Result<Vec<LiaisonGroupRow>> {
-    groups_where(Src::Store(store), "r.path >= $1 AND r.path < $2", None, Some(path)).await
+    groups_where(
+        Src::Store(store),
+        "r.path >= $1 AND r.path < $2",
+        None,
+        Some(path),
+    )
+    .await
 }
 
-pub async fn liaison_group_of(src: impl Into<Src<'_>>, enterprise_id: i64) -> Result<Option<LiaisonGroupRow>> {
-    Ok(groups_where(src.into(), "g.enterprise_id = $1", Some(enterprise_id), None).await?.pop())
+pub async fn liaison_group_of(
+    src: impl Into<Src<'_>>,
+    enterprise_id: i64,
+) -> Result<Option<LiaisonGroupRow>> {
+    Ok(groups_where(
+        src.into(),
+        "g.enterprise_id = $1",
+        Some(enterprise_id),
+        None,
+    )
+    .await?
+    .pop())
 }
 
 /// Creates or replaces the liaison group of an enterprise; returns the group id.
@@ -214,6 +250,7 @@ pub struct CommitteeRow {
     pub id: i64,
     pub kind: String,
     pub region_id: i64,
+    pub region_path: String,
     pub name: String,
     pub director_id: i64,
     pub director_name: String,
@@ -243,13 +280,24 @@ pub async fn insert_committee(tx: &mut Tx, d: &CommitteeDraft) -> Result<i64> {
         .fetch_one(c).await?))
 }
 
-pub async fn insert_committee_office(tx: &mut Tx, committee_id: i64, kind: &str, name: &str, head_id: i64) -> Result<i64> {
+pub async fn insert_committee_office(
+    tx: &mut Tx,
+    committee_id: i64,
+    kind: &str,
+    name: &str,
+    head_id: i64,
+) -> Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO committee_offices (committee_id, kind, name, head_id) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(committee_id).bind(kind.to_string()).bind(name.to_string()).bind(head_id).fetch_one(c).await?))
 }
 
-pub async fn put_committee_member(tx: &mut Tx, committee_id: i64, person_id: i64, position: &str) -> Result<()> {
+pub async fn put_committee_member(
+    tx: &mut Tx,
+    committee_id: i64,
+    person_id: i64,
+    position: &str,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM committee_members WHERE committee_id = $1 AND person_id = $2")
         .bind(committee_id).bind(person_id).execute(c).await?.rows_affected());
     on_tx!(tx, c => sqlx::query("INSERT INTO committee_members (committee_id, person_id, position) VALUES ($1, $2, $3)")
@@ -257,15 +305,26 @@ pub async fn put_committee_member(tx: &mut Tx, committee_id: i64, person_id: i64
     Ok(())
 }
 
+pub async fn committee(src: impl Into<Src<'_>>, id: i64) -> Result<Option<CommitteeRow>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, CommitteeRow>(
+        "SELECT cm.id, cm.kind, cm.region_id, r.path AS region_path, cm.name, cm.director_id, p.name AS director_name
+         FROM committees cm JOIN regions r ON r.id = cm.region_id JOIN people p ON p.id = cm.director_id WHERE cm.id = $1")
+        .bind(id).fetch_optional(c).await?))
+}
+
 /// Committees inside `path` with their offices and members.
 pub async fn committees_within(
     store: &Store,
     path: &str,
-) -> Result<(Vec<CommitteeRow>, Vec<CommitteeOfficeRow>, Vec<CommitteeMemberRow>)> {
+) -> Result<(
+    Vec<CommitteeRow>,
+    Vec<CommitteeOfficeRow>,
+    Vec<CommitteeMemberRow>,
+)> {
     let (p, up) = (path.to_string(), path_upper(path));
     Ok(on_read!(store, c => {
         let committees = sqlx::query_as::<_, CommitteeRow>(
-            "SELECT cm.id, cm.kind, cm.region_id, cm.name, cm.director_id, p.name AS director_name
+            "SELECT cm.id, cm.kind, cm.region_id, r.path AS region_path, cm.name, cm.director_id, p.name AS director_name
              FROM committees cm JOIN regions r ON r.id = cm.region_id JOIN people p ON p.id = cm.director_id
              WHERE r.path >= $1 AND r.path < $2 ORDER BY cm.kind, cm.id")
             .bind(p.clone()).bind(up.clone()).fetch_all(c).await?;

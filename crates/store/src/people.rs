@@ -1,6 +1,9 @@
 //! People with their roles, and key units.
 
-use crate::{Filter, Page, Param, Result, Src, Store, StoreError, Tx, bind_params, on_read, on_src, on_tx, path_upper};
+use crate::{
+    Filter, Page, Param, Result, Src, Store, StoreError, Tx, bind_params, on_read, on_src, on_tx,
+    path_upper,
+};
 use chrono::Utc;
 use safegrid_domain::registry::{KeyUnitDraft, PersonDraft};
 use serde::Serialize;
@@ -19,7 +22,8 @@ pub struct PersonRow {
     pub roles: String,
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.mobile, p.region_id, r.name AS region_name, r.path AS region_path,
+const SELECT: &str =
+    "SELECT p.id, p.name, p.mobile, p.region_id, r.name AS region_name, r.path AS region_path,
     p.organisation, p.title, p.roles FROM people p JOIN regions r ON r.id = p.region_id";
 
 #[derive(Debug, Clone, Default)]
@@ -34,14 +38,30 @@ pub struct PersonFilter {
 fn person_where(f: &PersonFilter) -> Filter {
     let mut w = Filter::default();
     if f.region_path != "/" {
-        w.push2("r.path >= ? AND r.path < ?", Param::Text(f.region_path.clone()), Param::Text(path_upper(&f.region_path)));
+        w.push2(
+            "r.path >= ? AND r.path < ?",
+            Param::Text(f.region_path.clone()),
+            Param::Text(path_upper(&f.region_path)),
+        );
     }
     if let Some(role) = f.role.as_deref().filter(|s| !s.is_empty()) {
-        w.push("(',' || p.roles || ',') LIKE ?", Param::Text(format!("%,{role},%")));
+        w.push(
+            "(',' || p.roles || ',') LIKE ?",
+            Param::Text(format!("%,{role},%")),
+        );
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        w.push2("(p.name LIKE ? ESCAPE '\\' OR p.mobile LIKE ? ESCAPE '\\')", Param::Text(like.clone()), Param::Text(like));
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        w.push2(
+            "(p.name LIKE ? ESCAPE '\\' OR p.mobile LIKE ? ESCAPE '\\')",
+            Param::Text(like.clone()),
+            Param::Text(like),
+        );
     }
     w
 }
@@ -51,7 +71,11 @@ pub async fn list(store: &Store, f: &PersonFilter) -> Result<Page<PersonRow>> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
     let n = w.next();
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT}{} ORDER BY p.id LIMIT ${n} OFFSET ${}", w.where_sql(), n + 1));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT}{} ORDER BY p.id LIMIT ${n} OFFSET ${}",
+        w.where_sql(),
+        n + 1
+    ));
     let count_sql = sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM people p JOIN regions r ON r.id = p.region_id{}",
         w.where_sql()
@@ -62,12 +86,39 @@ pub async fn list(store: &Store, f: &PersonFilter) -> Result<Page<PersonRow>> {
         let total: i64 = bind_params!(sqlx::query_scalar(count_sql), &w.params).fetch_one(c).await?;
         (rows, total)
     });
-    Ok(Page { rows, total, page, per_page })
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page,
+    })
 }
 
 pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<PersonRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE p.id = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, PersonRow>(sql).bind(id).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, PersonRow>(sql).bind(id).fetch_optional(c).await?),
+    )
+}
+
+/// The person with a mobile number, if any; mobiles identify people in imports.
+pub async fn by_mobile(src: impl Into<Src<'_>>, mobile: &str) -> Result<Option<PersonRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE p.mobile = $1 ORDER BY p.id LIMIT 1"
+    ));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, PersonRow>(sql).bind(mobile.to_string()).fetch_optional(c).await?),
+    )
+}
+
+/// Every person inside a path, for export.
+pub async fn all_within(store: &Store, path: &str) -> Result<Vec<PersonRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.path >= $1 AND r.path < $2 ORDER BY p.id"
+    ));
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, PersonRow>(sql).bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?),
+    )
 }
 
 fn roles_text(d: &PersonDraft) -> String {
@@ -126,12 +177,16 @@ pub async fn insert_key_unit(tx: &mut Tx, d: &KeyUnitDraft) -> Result<i64> {
 }
 
 pub async fn key_units_within(store: &Store, path: &str) -> Result<Vec<KeyUnitRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{KEY_UNIT_SELECT} WHERE r.path >= $1 AND r.path < $2 ORDER BY r.path, k.name"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{KEY_UNIT_SELECT} WHERE r.path >= $1 AND r.path < $2 ORDER BY r.path, k.name"
+    ));
     Ok(on_read!(store, c => sqlx::query_as::<_, KeyUnitRow>(sql)
         .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
 }
 
 pub async fn get_key_unit(src: impl Into<Src<'_>>, id: i64) -> Result<Option<KeyUnitRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{KEY_UNIT_SELECT} WHERE k.id = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, KeyUnitRow>(sql).bind(id).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, KeyUnitRow>(sql).bind(id).fetch_optional(c).await?),
+    )
 }

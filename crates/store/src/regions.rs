@@ -18,7 +18,11 @@ pub struct RegionRow {
 
 const COLUMNS: &str = "id, parent_id, level, kind, name, code, path";
 
-pub async fn insert(tx: &mut Tx, draft: &RegionDraft, parent: Option<&RegionRow>) -> Result<RegionRow> {
+pub async fn insert(
+    tx: &mut Tx,
+    draft: &RegionDraft,
+    parent: Option<&RegionRow>,
+) -> Result<RegionRow> {
     let now = Utc::now();
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO regions (parent_id, level, kind, name, code, path, created_at, updated_at)
@@ -45,12 +49,16 @@ pub async fn insert(tx: &mut Tx, draft: &RegionDraft, parent: Option<&RegionRow>
 
 pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<RegionRow>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM regions WHERE id = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, RegionRow>(sql).bind(id).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, RegionRow>(sql).bind(id).fetch_optional(c).await?),
+    )
 }
 
 /// Every region inside `path` (itself included), in tree order.
 pub async fn within(store: &Store, path: &str) -> Result<Vec<RegionRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM regions WHERE path >= $1 AND path < $2 ORDER BY path"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM regions WHERE path >= $1 AND path < $2 ORDER BY path"
+    ));
     Ok(on_read!(store, c => sqlx::query_as::<_, RegionRow>(sql)
         .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
 }

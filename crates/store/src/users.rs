@@ -21,8 +21,7 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
 }
 
-const SELECT: &str =
-    "SELECT id, username, password_hash, role, region_id, department_id, enterprise_id, disabled, created_at FROM users";
+const SELECT: &str = "SELECT id, username, password_hash, role, region_id, department_id, enterprise_id, disabled, created_at FROM users";
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -44,12 +43,16 @@ pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
 
 pub async fn by_username(src: impl Into<Src<'_>>, username: &str) -> Result<Option<UserRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE username = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, UserRow>(sql).bind(username.to_string()).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, UserRow>(sql).bind(username.to_string()).fetch_optional(c).await?),
+    )
 }
 
 pub async fn by_id(src: impl Into<Src<'_>>, id: i64) -> Result<Option<UserRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1"));
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, UserRow>(sql).bind(id).fetch_optional(c).await?))
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, UserRow>(sql).bind(id).fetch_optional(c).await?),
+    )
 }
 
 pub async fn list(store: &Store) -> Result<Vec<UserRow>> {
@@ -91,7 +94,13 @@ pub struct SessionUser {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert_session(tx: &mut Tx, token_hash: &str, user_id: i64, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+pub async fn insert_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash.to_string()).bind(user_id).bind(csrf.to_string()).bind(Utc::now()).bind(expires_at)
@@ -112,7 +121,9 @@ pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
 }
 
 pub async fn delete_expired_sessions(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
-    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(c).await?.rows_affected()))
+    Ok(
+        on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(c).await?.rows_affected()),
+    )
 }
 
 pub async fn insert_token(tx: &mut Tx, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
@@ -134,9 +145,15 @@ pub async fn record_login_failure(tx: &mut Tx, username: &str, at: DateTime<Utc>
     Ok(())
 }
 
-pub async fn login_failures_since(store: &Store, username: &str, since: DateTime<Utc>) -> Result<i64> {
-    Ok(on_read!(store, c => sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2")
-        .bind(username.to_string()).bind(since).fetch_one(c).await?))
+pub async fn login_failures_since(
+    store: &Store,
+    username: &str,
+    since: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(
+        on_read!(store, c => sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2")
+        .bind(username.to_string()).bind(since).fetch_one(c).await?),
+    )
 }
 
 pub async fn clear_login_failures(tx: &mut Tx, username: &str) -> Result<()> {

@@ -68,6 +68,7 @@ CREATE TABLE people (
     updated_at   TEXT NOT NULL
 );
 CREATE INDEX people_region ON people(region_id);
+CREATE INDEX people_mobile ON people(mobile);
 
 CREATE TABLE key_units (
     id             INTEGER PRIMARY KEY,

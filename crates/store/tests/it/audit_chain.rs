@@ -11,7 +11,14 @@ async fn appended_entries_chain_and_tampering_is_found() {
             let after = format!("{{\"n\":{i}}}");
             let seq = audit::append(
                 &mut tx,
-                &Change { actor: "admin", action: "create", entity_type: "region", entity_id: &i.to_string(), before: None, after: Some(&after) },
+                &Change {
+                    actor: "admin",
+                    action: "create",
+                    entity_type: "region",
+                    entity_id: &i.to_string(),
+                    before: None,
+                    after: Some(&after),
+                },
             )
             .await
             .unwrap();
@@ -20,25 +27,54 @@ async fn appended_entries_chain_and_tampering_is_found() {
         }
         // A rolled-back change leaves no entry and no gap.
         let mut tx = s.begin().await.unwrap();
-        audit::append(&mut tx, &Change { actor: "x", action: "create", entity_type: "t", entity_id: "9", before: None, after: None })
-            .await
-            .unwrap();
+        audit::append(
+            &mut tx,
+            &Change {
+                actor: "x",
+                action: "create",
+                entity_type: "t",
+                entity_id: "9",
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
         drop(tx);
 
         let rows = audit::batch(s, 0, 100).await.unwrap();
         let entries: Vec<_> = rows.iter().map(|r| r.entry()).collect();
         let (last, hash) = verify((0, GENESIS.into()), &entries).unwrap();
-        assert_eq!((last, hash.clone()), audit::head(s).await.unwrap(), "{}", db.backend());
+        assert_eq!(
+            (last, hash.clone()),
+            audit::head(s).await.unwrap(),
+            "{}",
+            db.backend()
+        );
         assert_eq!(audit::history(s, "region", "2").await.unwrap().len(), 1);
 
         // Edit a row behind the server's back.
         let tamper = "UPDATE audit_log SET after_json = '{\"n\":99}' WHERE seq = 2";
         match &s.backend {
-            Backend::Sqlite { write, .. } => sqlx::query(tamper).execute(write).await.map(|_| ()).unwrap(),
+            Backend::Sqlite { write, .. } => sqlx::query(tamper)
+                .execute(write)
+                .await
+                .map(|_| ())
+                .unwrap(),
             Backend::Postgres(p) => sqlx::query(tamper).execute(p).await.map(|_| ()).unwrap(),
         }
-        let entries: Vec<_> = audit::batch(s, 0, 100).await.unwrap().iter().map(|r| r.entry()).collect();
-        assert_eq!(verify((0, GENESIS.into()), &entries), Err(Break::Altered { seq: 2 }), "{}", db.backend());
+        let entries: Vec<_> = audit::batch(s, 0, 100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.entry())
+            .collect();
+        assert_eq!(
+            verify((0, GENESIS.into()), &entries),
+            Err(Break::Altered { seq: 2 }),
+            "{}",
+            db.backend()
+        );
     }
 }
 
@@ -53,9 +89,19 @@ async fn concurrent_appenders_get_gapless_linked_entries() {
                 for i in 0..10 {
                     let mut tx = s.begin().await.unwrap();
                     let id = format!("{w}-{i}");
-                    audit::append(&mut tx, &Change { actor: "w", action: "create", entity_type: "t", entity_id: &id, before: None, after: None })
-                        .await
-                        .unwrap();
+                    audit::append(
+                        &mut tx,
+                        &Change {
+                            actor: "w",
+                            action: "create",
+                            entity_type: "t",
+                            entity_id: &id,
+                            before: None,
+                            after: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
                     tx.commit().await.unwrap();
                 }
             }));
@@ -63,7 +109,17 @@ async fn concurrent_appenders_get_gapless_linked_entries() {
         for h in handles {
             h.await.unwrap();
         }
-        let entries: Vec<_> = audit::batch(&s, 0, 1000).await.unwrap().iter().map(|r| r.entry()).collect();
-        assert_eq!(verify((0, GENESIS.into()), &entries).unwrap().0, 40, "{}", db.backend());
+        let entries: Vec<_> = audit::batch(&s, 0, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.entry())
+            .collect();
+        assert_eq!(
+            verify((0, GENESIS.into()), &entries).unwrap().0,
+            40,
+            "{}",
+            db.backend()
+        );
     }
 }

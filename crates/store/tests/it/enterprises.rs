@@ -21,42 +21,123 @@ async fn insert_list_filter_and_duplicate_uscc() {
         let s = &db.store;
         let (_d, t, v1, v2) = small_tree(s).await;
         let mut tx = s.begin().await.unwrap();
-        let a = enterprises::insert(&mut tx, &input("石坝采石场", "91350100M000100Y43", v1.id, "B10").validate().unwrap())
-            .await
-            .unwrap();
-        let b = enterprises::insert(&mut tx, &input("文武家具厂", "91110000600037341L", v2.id, "C21").validate().unwrap())
-            .await
-            .unwrap();
+        let a = enterprises::insert(
+            &mut tx,
+            &input("石坝采石场", "91350100M000100Y43", v1.id, "B10")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        let b = enterprises::insert(
+            &mut tx,
+            &input("文武家具厂", "91110000600037341L", v2.id, "C21")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
 
         let all = |f: EnterpriseFilter| async move { enterprises::list(s, &f).await.unwrap() };
-        let town = Scope { region_path: t.path.clone(), enterprise_id: None };
-        let page = all(EnterpriseFilter { scope: town.clone(), page: 1, per_page: 20, ..Default::default() }).await;
+        let town = Scope {
+            region_path: t.path.clone(),
+            enterprise_id: None,
+        };
+        let page = all(EnterpriseFilter {
+            scope: town.clone(),
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!((page.total, page.rows.len()), (2, 2), "{}", db.backend());
         assert_eq!(page.rows[0].id, b, "newest first");
 
-        let village = Scope { region_path: v1.path.clone(), enterprise_id: None };
-        let page = all(EnterpriseFilter { scope: village, page: 1, per_page: 20, ..Default::default() }).await;
+        let village = Scope {
+            region_path: v1.path.clone(),
+            enterprise_id: None,
+        };
+        let page = all(EnterpriseFilter {
+            scope: village,
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [a]);
 
-        let page = all(EnterpriseFilter { scope: town.clone(), industry: Some("C".into()), page: 1, per_page: 20, ..Default::default() }).await;
+        let page = all(EnterpriseFilter {
+            scope: town.clone(),
+            industry: Some("C".into()),
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [b]);
-        let page = all(EnterpriseFilter { scope: town.clone(), high_risk: Some(true), page: 1, per_page: 20, ..Default::default() }).await;
+        let page = all(EnterpriseFilter {
+            scope: town.clone(),
+            high_risk: Some(true),
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [a]);
-        let page = all(EnterpriseFilter { scope: town.clone(), q: Some("家具".into()), page: 1, per_page: 20, ..Default::default() }).await;
+        let page = all(EnterpriseFilter {
+            scope: town.clone(),
+            q: Some("家具".into()),
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [b]);
         // LIKE wildcards typed by a user match themselves only.
-        let page = all(EnterpriseFilter { scope: town.clone(), q: Some("%".into()), page: 1, per_page: 20, ..Default::default() }).await;
+        let page = all(EnterpriseFilter {
+            scope: town.clone(),
+            q: Some("%".into()),
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!(page.total, 0);
-        let only_b = Scope { region_path: "/".into(), enterprise_id: Some(b) };
-        let page = all(EnterpriseFilter { scope: only_b, page: 1, per_page: 20, ..Default::default() }).await;
+        let only_b = Scope {
+            region_path: "/".into(),
+            enterprise_id: Some(b),
+        };
+        let page = all(EnterpriseFilter {
+            scope: only_b,
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await;
         assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [b]);
-        let page = all(EnterpriseFilter { scope: town, page: 2, per_page: 1, ..Default::default() }).await;
+        let page = all(EnterpriseFilter {
+            scope: town,
+            page: 2,
+            per_page: 1,
+            ..Default::default()
+        })
+        .await;
         assert_eq!((page.total, page.rows[0].id), (2, a));
 
         let mut tx = s.begin().await.unwrap();
-        let dup = enterprises::insert(&mut tx, &input("另一家", "91350100M000100Y43", v2.id, "C21").validate().unwrap()).await;
-        assert!(matches!(dup, Err(StoreError::Duplicate)), "{}: {dup:?}", db.backend());
+        let dup = enterprises::insert(
+            &mut tx,
+            &input("另一家", "91350100M000100Y43", v2.id, "C21")
+                .validate()
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate)),
+            "{}: {dup:?}",
+            db.backend()
+        );
     }
 }
 
@@ -66,18 +147,38 @@ async fn update_and_read_back() {
         let s = &db.store;
         let (_d, _t, v1, v2) = small_tree(s).await;
         let mut tx = s.begin().await.unwrap();
-        let id = enterprises::insert(&mut tx, &input("石坝采石场", "91350100M000100Y43", v1.id, "B10").validate().unwrap())
-            .await
-            .unwrap();
+        let id = enterprises::insert(
+            &mut tx,
+            &input("石坝采石场", "91350100M000100Y43", v1.id, "B10")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
         let mut i = input("石坝采石场有限公司", "91350100M000100Y43", v2.id, "B10");
         i.chief_engineer = "王工".into();
-        enterprises::update(&mut tx, id, &i.validate().unwrap()).await.unwrap();
+        enterprises::update(&mut tx, id, &i.validate().unwrap())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let e = enterprises::get(s, id).await.unwrap().unwrap();
-        assert_eq!((e.name.as_str(), e.region_id, e.chief_engineer.as_deref()), ("石坝采石场有限公司", v2.id, Some("王工")));
+        assert_eq!(
+            (e.name.as_str(), e.region_id, e.chief_engineer.as_deref()),
+            ("石坝采石场有限公司", v2.id, Some("王工"))
+        );
         assert!(e.high_risk);
-        assert_eq!(enterprises::by_uscc(s, "91350100M000100Y43").await.unwrap().unwrap().id, id);
+        assert_eq!(
+            enterprises::by_uscc(s, "91350100M000100Y43")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            id
+        );
         let mut tx = s.begin().await.unwrap();
-        assert!(matches!(enterprises::update(&mut tx, id + 100, &i.validate().unwrap()).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            enterprises::update(&mut tx, id + 100, &i.validate().unwrap()).await,
+            Err(StoreError::NotFound)
+        ));
     }
 }

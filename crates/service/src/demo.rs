@@ -1,0 +1,681 @@
+//! The demo town: a realistic, deterministic town modelled on the 2021 work plan of a town in
+//! Fuling district, Chongqing: its villages and groups, the departments the plan names with the
+//! industries they supervise, enterprises across industries (some high-risk), key units, people
+//! with their roles, liaison groups and the two committees.
+//!
+//! It is generated from a fixed seed, so every demo town is the same, and it is plausible: USCCs
+//! carry correct check digits and mobiles use real number ranges. A few gaps are left on purpose
+//! (enterprises without a liaison group, a village without a grid member, an unsupervised
+//! industry, high-risk enterprises without a chief engineer) so the coverage report has something
+//! to show.
+
+use crate::auth::UserInput;
+use crate::registry::RegionInput;
+use crate::registry::enterprises::write_enterprise;
+use crate::{Result, Service, system};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use safegrid_domain::enterprise::EnterpriseInput;
+use safegrid_domain::registry::{
+    CommitteeInput, DepartmentInput, KeyUnitInput, LiaisonGroupInput, PersonInput,
+};
+use safegrid_domain::uscc;
+
+/// The password of the demo accounts (printed by `safegrid demo`); only the demo has them.
+pub const DEMO_PASSWORD: &str = "safegrid-demo";
+
+const VILLAGES: &[(&str, &str)] = &[
+    ("马武社区", "community"),
+    ("石坝村", "village"),
+    ("文观村", "village"),
+    ("堡子村", "village"),
+    ("龙池村", "village"),
+    ("新生村", "village"),
+    ("中心村", "village"),
+    ("木根村", "village"),
+    ("桂花村", "village"),
+    ("金鸡村", "village"),
+    ("双桥村", "village"),
+    ("永胜社区", "community"),
+];
+const GROUP_NAMES: &[&str] = &["一组", "二组", "三组", "四组", "五组", "六组"];
+
+/// Departments named in the work plan, with the industries each supervises (管行业必须管安全).
+const DEPARTMENTS: &[(&str, &str, &[&str])] = &[
+    (
+        "应急办",
+        "安全生产综合监管，危险化学品、烟花爆竹、工贸行业监管，自然灾害防治统筹协调和抢险救援",
+        &[
+            "C26", "C2672", "C13", "C20", "C21", "C30", "C31", "C33", "F5265",
+        ],
+    ),
+    ("规资所", "非煤矿山、地质灾害防治", &["B"]),
+    (
+        "农服中心",
+        "农业、水利、森林防火、水旱灾害防治",
+        &["A", "N"],
+    ),
+    ("产服中心", "产业服务，高危高风险企业安全现状评估", &["D"]),
+    ("建环办", "建设施工安全监管", &["E"]),
+    ("交通服务站", "道路运输、农村公路安全", &["G"]),
+    ("市场监管所", "商贸、餐饮、特种设备", &["F", "H", "O"]),
+    (
+        "社会事务办",
+        "学校、医院、敬老院等重点单位",
+        &["P", "Q", "R"],
+    ),
+];
+
+/// Enterprise kinds: industry, name patterns, how many, whether high-risk by decision.
+const KINDS: &[(&str, &[&str], usize)] = &[
+    (
+        "B10",
+        &[
+            "{v}石材有限公司",
+            "{v}页岩砖厂采石场",
+            "{v}建筑石料用灰岩矿",
+        ],
+        3,
+    ),
+    (
+        "E47",
+        &["重庆{s}建筑工程有限公司{v}项目部", "{v}安置房建设项目"],
+        5,
+    ),
+    ("E48", &["{v}农村公路改建工程", "{v}人饮工程施工项目"], 4),
+    ("C26", &["涪陵{s}化工有限公司"], 2),
+    ("C2672", &["{v}烟花爆竹零售点"], 1),
+    ("F5265", &["{v}加油站"], 2),
+    ("C21", &["{v}{s}家具厂", "重庆{s}家具有限公司"], 8),
+    ("C20", &["{v}{s}木材加工厂"], 6),
+    (
+        "C13",
+        &[
+            "{v}{s}榨菜加工厂",
+            "涪陵{s}食品有限公司",
+            "{v}{s}粮油加工坊",
+        ],
+        12,
+    ),
+    ("C30", &["{v}{s}页岩砖厂", "{v}{s}商品混凝土站"], 5),
+    ("C33", &["{v}{s}五金加工厂"], 4),
+    ("F", &["{v}{s}超市", "{v}{s}农资店", "{v}{s}建材经营部"], 22),
+    ("H", &["{v}{s}农家乐", "{v}{s}餐馆", "{v}{s}宾馆"], 16),
+    ("G54", &["涪陵{s}运输有限公司", "{v}{s}货运部"], 6),
+    ("A", &["{v}{s}种植专业合作社", "{v}{s}养殖场"], 14),
+    ("N7850", &["{v}{s}生态旅游景区"], 2),
+    ("D", &["{v}供水站"], 2),
+    ("K", &["重庆{s}房地产开发有限公司"], 1),
+];
+
+const SHOP_WORDS: &[&str] = &[
+    "鑫源", "宏发", "兴旺", "永盛", "华康", "富民", "金鑫", "顺达", "佳禾", "恒泰", "瑞丰", "长青",
+    "润泽", "广源", "福星", "和谐",
+];
+const SURNAMES: &[&str] = &[
+    "张", "王", "李", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "罗", "冉", "秦",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞",
+    "平", "刚", "兰", "华", "建国", "志强", "红梅", "德明", "玉兰", "国庆", "小平", "世福", "正华",
+    "永红",
+];
+const MOBILE_PREFIXES: &[&str] = &[
+    "138", "139", "135", "136", "137", "150", "151", "152", "158", "159", "182", "183", "187",
+    "130", "131", "132", "155", "156", "186", "133", "153", "180", "189", "177", "199",
+];
+const USCC_BODY: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// A seeded generator of plausible names, mobiles and codes.
+pub struct Gen {
+    rng: StdRng,
+    used_mobiles: std::collections::HashSet<String>,
+    used_usccs: std::collections::HashSet<String>,
+}
+
+impl Gen {
+    pub fn new(seed: u64) -> Gen {
+        Gen {
+            rng: StdRng::seed_from_u64(seed),
+            used_mobiles: Default::default(),
+            used_usccs: Default::default(),
+        }
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs.choose(&mut self.rng).copied().unwrap_or("")
+    }
+
+    pub fn name(&mut self) -> String {
+        format!("{}{}", self.pick(SURNAMES), self.pick(GIVEN))
+    }
+
+    pub fn mobile(&mut self) -> String {
+        loop {
+            let m = format!(
+                "{}{:08}",
+                self.pick(MOBILE_PREFIXES),
+                self.rng.gen_range(0..100_000_000u32)
+            );
+            if self.used_mobiles.insert(m.clone()) {
+                return m;
+            }
+        }
+    }
+
+    /// A USCC of an enterprise registered in Fuling (500102) with a valid check digit.
+    pub fn uscc(&mut self) -> String {
+        loop {
+            let body: String = (0..6)
+                .map(|_| USCC_BODY[self.rng.gen_range(0..USCC_BODY.len())] as char)
+                .collect();
+            let org = format!("MA{body}");
+            if let Some(u) = uscc::compose("91", "500102", &org) {
+                if self.used_usccs.insert(u.to_string()) {
+                    return u.to_string();
+                }
+            }
+        }
+    }
+}
+
+/// What the demo created, for the CLI to print.
+#[derive(Debug, Clone, Default)]
+pub struct DemoSummary {
+    pub villages: usize,
+    pub enterprises: usize,
+    pub people: usize,
+    /// (username, role) of the demo accounts, all with [`DEMO_PASSWORD`].
+    pub accounts: Vec<(String, String)>,
+}
+
+impl Service {
+    /// Whether the database already holds a town (the demo is loaded only into an empty one).
+    pub async fn has_regions(&self) -> Result<bool> {
+        Ok(!safegrid_store::regions::within(&self.store, "/")
+            .await?
+            .is_empty())
+    }
+
+    /// Loads the demo town. `extra_enterprises` adds that many more generated enterprises spread
+    /// over the villages (for load tests); `progress(done, total)` reports on them.
+    pub async fn load_demo(
+        &self,
+        extra_enterprises: usize,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<DemoSummary> {
+        let sys = system();
+        let mut g = Gen::new(2021);
+        let mut summary = DemoSummary::default();
+        let region =
+            |name: &str, level: &str, kind: &str, code: &str, parent: Option<i64>| RegionInput {
+                name: name.into(),
+                level: level.into(),
+                kind: kind.into(),
+                code: code.into(),
+                parent_id: parent,
+            };
+        let district = self
+            .create_region(&sys, &region("涪陵区", "district", "", "500102", None))
+            .await?;
+        let town = self
+            .create_region(
+                &sys,
+                &region("马武镇", "town", "", "500102116", Some(district.id)),
+            )
+            .await?;
+        let mut villages = Vec::new();
+        for (i, (name, kind)) in VILLAGES.iter().enumerate() {
+            let v = self
+                .create_region(
+                    &sys,
+                    &region(
+                        name,
+                        "village",
+                        kind,
+                        &format!("500102116{:03}", 200 + i),
+                        Some(town.id),
+                    ),
+                )
+                .await?;
+            let groups = 3 + i % 4;
+            let mut gs = Vec::new();
+            for gname in &GROUP_NAMES[..groups] {
+                gs.push(
+                    self.create_region(&sys, &region(gname, "group", "", "", Some(v.id)))
+                        .await?
+                        .id,
+                );
+            }
+            villages.push((v, gs));
+        }
+        summary.villages = villages.len();
+
+        let person =
+            |g: &mut Gen, region_id: i64, org: &str, title: &str, roles: &[&str]| PersonInput {
+                name: g.name(),
+                mobile: g.mobile(),
+                region_id: region_id.to_string(),
+                organisation: org.into(),
+                title: title.into(),
+                roles: roles.iter().map(|r| r.to_string()).collect(),
+            };
+        // Town leaders and the emergency office.
+        let mut leaders = Vec::new();
+        for title in [
+            "党委书记",
+            "镇长",
+            "党委副书记",
+            "副镇长",
+            "副镇长",
+            "副镇长",
+            "人大主席",
+            "武装部长",
+        ] {
+            let p = self
+                .create_person(
+                    &sys,
+                    &person(&mut g, town.id, "马武镇人民政府", title, &["town_leader"]),
+                )
+                .await?;
+            leaders.push(p.id);
+        }
+        let mut office = Vec::new();
+        for title in ["应急办主任", "应急办副主任", "安全监管员", "安全监管员"]
+        {
+            office.push(
+                self.create_person(
+                    &sys,
+                    &person(&mut g, town.id, "应急办", title, &["office_staff"]),
+                )
+                .await?
+                .id,
+            );
+        }
+        // Departments with their heads.
+        let mut dept_ids = Vec::new();
+        let mut dept_heads = Vec::new();
+        for (name, duties, industries) in DEPARTMENTS {
+            let d = self
+                .create_department(
+                    &sys,
+                    &DepartmentInput {
+                        name: (*name).into(),
+                        region_id: town.id.to_string(),
+                        duties: (*duties).into(),
+                        industries: industries.iter().map(|s| s.to_string()).collect(),
+                    },
+                )
+                .await?;
+            let head = if *name == "应急办" {
+                office[0]
+            } else {
+                self.create_person(
+                    &sys,
+                    &person(&mut g, town.id, name, "负责人", &["department_staff"]),
+                )
+                .await?
+                .id
+            };
+            self.create_person(
+                &sys,
+                &person(&mut g, town.id, name, "工作人员", &["department_staff"]),
+            )
+            .await?;
+            dept_ids.push(d.id);
+            dept_heads.push(head);
+        }
+        // Village cadres, grid members (one per group) and hazard monitors. 木根村 has lost its
+        // grid members: a gap for the coverage report.
+        for (i, (v, groups)) in villages.iter().enumerate() {
+            let org = format!("{}委员会", v.name);
+            self.create_person(
+                &sys,
+                &person(
+                    &mut g,
+                    v.id,
+                    &org,
+                    "主任",
+                    &["village_head", "village_cadre"],
+                ),
+            )
+            .await?;
+            self.create_person(
+                &sys,
+                &person(&mut g, v.id, &org, "综治专干", &["village_cadre"]),
+            )
+            .await?;
+            if v.name != "木根村" {
+                for gid in groups {
+                    self.create_person(
+                        &sys,
+                        &person(&mut g, *gid, &org, "网格员", &["grid_member"]),
+                    )
+                    .await?;
+                }
+            }
+            if i % 2 == 1 {
+                self.create_person(
+                    &sys,
+                    &person(&mut g, v.id, &org, "地质灾害监测员", &["monitor"]),
+                )
+                .await?;
+            }
+        }
+        self.create_person(
+            &sys,
+            &person(
+                &mut g,
+                town.id,
+                "涪陵区地质灾害防治中心",
+                "驻守地质队员",
+                &["resident_geologist"],
+            ),
+        )
+        .await?;
+        self.create_person(
+            &sys,
+            &person(
+                &mut g,
+                district.id,
+                "涪陵区规划和自然资源局",
+                "技术管理员",
+                &["district_technician"],
+            ),
+        )
+        .await?;
+
+        // Key units.
+        let units: &[(&str, &str, usize, i64)] = &[
+            ("马武中学", "school", 0, 1260),
+            ("马武中心小学", "school", 0, 980),
+            ("石坝村小学", "school", 1, 146),
+            ("马武中心幼儿园", "kindergarten", 0, 310),
+            ("马武镇卫生院", "hospital", 0, 60),
+            ("马武镇敬老院", "elderly_home", 11, 48),
+            ("马武场镇集贸市场", "market", 0, 2000),
+            ("龙池生态旅游景区", "scenic_spot", 4, 800),
+        ];
+        for (name, kind, vi, occupants) in units {
+            let contact = g.name();
+            let mobile = g.mobile();
+            self.create_key_unit(
+                &sys,
+                &KeyUnitInput {
+                    name: (*name).into(),
+                    kind: (*kind).into(),
+                    region_id: villages[*vi].0.id.to_string(),
+                    address: format!("马武镇{}", villages[*vi].0.name),
+                    contact_name: contact,
+                    contact_mobile: mobile,
+                    occupants: occupants.to_string(),
+                },
+            )
+            .await?;
+        }
+
+        // Enterprises with their liaison groups; the two newest have none yet.
+        let mut enterprise_ids = Vec::new();
+        let mut n = 0usize;
+        for (industry, patterns, count) in KINDS {
+            for k in 0..*count {
+                let (v, _) = &villages[(n * 7 + k) % villages.len()];
+                let input = self.demo_enterprise(&mut g, industry, patterns, &v.name, v.id, n);
+                let e = self.create_enterprise(&sys, &input).await?;
+                enterprise_ids.push(e.id);
+                n += 1;
+            }
+        }
+        let grouped = enterprise_ids.len().saturating_sub(2);
+        for (i, eid) in enterprise_ids.iter().take(grouped).enumerate() {
+            let leader = leaders[i % leaders.len()];
+            let members = vec![
+                office[i % office.len()].to_string(),
+                dept_heads[i % dept_heads.len()].to_string(),
+            ];
+            self.put_liaison_group(
+                &sys,
+                &LiaisonGroupInput {
+                    enterprise_id: eid.to_string(),
+                    leader_id: leader.to_string(),
+                    member_ids: members,
+                },
+            )
+            .await?;
+        }
+        summary.enterprises = enterprise_ids.len();
+
+        // Committees of task 1.
+        let wsc = self
+            .create_committee(
+                &sys,
+                &CommitteeInput {
+                    kind: "work_safety".into(),
+                    region_id: town.id.to_string(),
+                    name: "马武镇安全生产委员会".into(),
+                    director_id: leaders[1].to_string(),
+                },
+            )
+            .await?;
+        self.add_committee_office(&sys, wsc, "office", "安委会办公室", office[0])
+            .await?;
+        let drc = self
+            .create_committee(
+                &sys,
+                &CommitteeInput {
+                    kind: "disaster_reduction".into(),
+                    region_id: town.id.to_string(),
+                    name: "马武镇减灾委员会".into(),
+                    director_id: leaders[1].to_string(),
+                },
+            )
+            .await?;
+        self.add_committee_office(&sys, drc, "office", "减灾委办公室", office[0])
+            .await?;
+        self.add_committee_office(&sys, drc, "headquarters", "防汛抗旱指挥部", leaders[3])
+            .await?;
+        self.add_committee_office(&sys, drc, "headquarters", "森林防火指挥部", leaders[4])
+            .await?;
+        self.add_committee_office(&sys, drc, "headquarters", "地质灾害防治指挥部", leaders[5])
+            .await?;
+        for (i, head) in dept_heads.iter().enumerate() {
+            self.put_committee_member(&sys, wsc, *head, "成员").await?;
+            if i < 4 {
+                self.put_committee_member(&sys, drc, *head, "成员").await?;
+            }
+        }
+        self.put_committee_member(&sys, wsc, leaders[0], "主任")
+            .await?;
+        self.put_committee_member(&sys, wsc, leaders[3], "副主任")
+            .await?;
+
+        // Demo accounts, one per kind of user.
+        let shiba = villages[1].0.id;
+        let accounts: Vec<(String, UserInput)> = vec![
+            (
+                "office".into(),
+                UserInput {
+                    role: "emergency_office".into(),
+                    region_id: Some(town.id),
+                    ..Default::default()
+                },
+            ),
+            (
+                "leader".into(),
+                UserInput {
+                    role: "leader".into(),
+                    region_id: Some(town.id),
+                    ..Default::default()
+                },
+            ),
+            (
+                "yjb".into(),
+                UserInput {
+                    role: "department".into(),
+                    department_id: dept_ids.first().copied(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "jhb".into(),
+                UserInput {
+                    role: "department".into(),
+                    department_id: dept_ids.get(4).copied(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "shiba".into(),
+                UserInput {
+                    role: "village".into(),
+                    region_id: Some(shiba),
+                    ..Default::default()
+                },
+            ),
+            (
+                "monitor".into(),
+                UserInput {
+                    role: "monitor".into(),
+                    region_id: Some(shiba),
+                    ..Default::default()
+                },
+            ),
+            (
+                "firm".into(),
+                UserInput {
+                    role: "enterprise".into(),
+                    enterprise_id: enterprise_ids.get(20).copied(),
+                    ..Default::default()
+                },
+            ),
+        ];
+        for (username, mut u) in accounts {
+            u.username = username.clone();
+            u.password = DEMO_PASSWORD.into();
+            let role = u.role.clone();
+            self.add_user(&sys, &u).await?;
+            summary.accounts.push((username, role));
+        }
+
+        // Extra enterprises for load tests, in batches of one transaction each.
+        let all_regions: Vec<i64> = villages
+            .iter()
+            .flat_map(|(v, gs)| std::iter::once(v.id).chain(gs.iter().copied()))
+            .collect();
+        let names: Vec<String> = villages.iter().map(|(v, _)| v.name.clone()).collect();
+        let mut done = 0;
+        while done < extra_enterprises {
+            let batch = (extra_enterprises - done).min(1000);
+            let mut tx = self.store.begin().await?;
+            for i in 0..batch {
+                let k = (done + i) % KINDS.len();
+                let (industry, patterns, _) = KINDS[k];
+                let r = (done + i) % all_regions.len();
+                let input = self.demo_enterprise(
+                    &mut g,
+                    industry,
+                    patterns,
+                    &names[r % names.len()],
+                    all_regions[r],
+                    n + done + i,
+                );
+                let draft = input.validate()?;
+                write_enterprise(&mut tx, &sys, None, &draft).await?;
+            }
+            tx.commit().await?;
+            done += batch;
+            progress(done, extra_enterprises);
+        }
+        summary.enterprises += extra_enterprises;
+        summary.people = safegrid_store::people::all_within(&self.store, "/")
+            .await?
+            .len();
+        Ok(summary)
+    }
+
+    fn demo_enterprise(
+        &self,
+        g: &mut Gen,
+        industry: &str,
+        patterns: &[&str],
+        village: &str,
+        region_id: i64,
+        n: usize,
+    ) -> EnterpriseInput {
+        let pattern = patterns[n % patterns.len()];
+        let shop = SHOP_WORDS[g.rng.gen_range(0..SHOP_WORDS.len())];
+        let mut name = pattern.replace("{v}", village).replace("{s}", shop);
+        if n >= 120 {
+            // Generated load-test enterprises get a number so names stay distinguishable.
+            name = format!("{name}{n}");
+        }
+        let high_risk_industry = safegrid_domain::industry::is_high_risk(industry);
+        // Every fourth high-risk enterprise lacks a chief engineer, every seventh a safety director.
+        let chief_engineer = if high_risk_industry && n % 4 != 1 {
+            g.name()
+        } else {
+            String::new()
+        };
+        let (safety_director, sd_mobile) = if n % 7 == 3 {
+            (String::new(), String::new())
+        } else {
+            (g.name(), g.mobile())
+        };
+        let scale = match g.rng.gen_range(0..10) {
+            0 => "medium",
+            1..=5 => "small",
+            _ => "micro",
+        };
+        let fringe = match n % 23 {
+            5 => "close",
+            9 => "relocate",
+            13 => "renovate",
+            17 => "eliminate",
+            21 => "listed_supervision",
+            _ => "none",
+        };
+        EnterpriseInput {
+            name,
+            uscc: g.uscc(),
+            region_id: region_id.to_string(),
+            industry_code: industry.into(),
+            scale: scale.into(),
+            high_risk: String::new(),
+            address: format!("重庆市涪陵区马武镇{village}"),
+            legal_representative: g.name(),
+            legal_representative_mobile: g.mobile(),
+            actual_controller: g.name(),
+            safety_director,
+            safety_director_mobile: sd_mobile,
+            chief_engineer,
+            standard_grade: if n % 5 == 0 {
+                "level3".into()
+            } else {
+                "none".into()
+            },
+            fringe_treatment: fringe.into(),
+            employees: g.rng.gen_range(3..180).to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_values_are_valid_and_repeatable() {
+        let mut a = Gen::new(7);
+        let mut b = Gen::new(7);
+        for _ in 0..200 {
+            let u = a.uscc();
+            assert!(safegrid_domain::Uscc::parse(&u).is_ok(), "{u}");
+            assert_eq!(u, b.uscc());
+            let m = a.mobile();
+            assert!(safegrid_domain::Mobile::parse(&m).is_ok(), "{m}");
+            assert_eq!(m, b.mobile());
+        }
+    }
+}

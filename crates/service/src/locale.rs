@@ -1,0 +1,463 @@
+//! The locale catalogue: every word a user reads, in Chinese (the default) and English.
+//!
+//! Keys are stable codes. Error codes of `safegrid_domain` (`uscc.check_digit`), field names
+//! (`field.uscc`), enumeration values (`role.admin`) and page words (`nav.enterprises`) all live
+//! here, so the web pages, the API's messages and the CLI's import reports say the same thing.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// `zh`, `zh-CN`, `en`, `en-US`…; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The first language of an `Accept-Language` header that safegrid speaks (quality order is
+    /// the order browsers send); Chinese when none.
+    pub fn from_accept_language(header: &str) -> Lang {
+        header
+            .split(',')
+            .filter_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// The words for `key`; the key itself when the catalogue lacks it (a test checks it does not).
+    pub fn t(self, key: &str) -> &str {
+        match catalogue().get(key) {
+            Some((zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => key,
+        }
+    }
+
+    /// The message for a field error: "<field label>: <rule>".
+    pub fn field_error(self, field: &str, code: &str) -> String {
+        let label = self.t(&format!("field.{field}")).to_string();
+        let sep = if self == Lang::Zh { "：" } else { ": " };
+        format!("{label}{sep}{}", self.t(code))
+    }
+}
+
+fn catalogue() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
+    static MAP: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    MAP.get_or_init(|| ENTRIES.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect())
+}
+
+/// Whether the catalogue has a key; for tests that check every code used is translated.
+pub fn has(key: &str) -> bool {
+    catalogue().contains_key(key)
+}
+
+pub static ENTRIES: &[(&str, &str, &str)] = &[
+    // Rules broken by input.
+    ("required", "必填", "is required"),
+    ("too_long", "内容过长", "is too long"),
+    ("choice", "不是可选的值", "is not one of the choices"),
+    (
+        "not_a_reference",
+        "所指记录不存在",
+        "refers to a record that does not exist",
+    ),
+    (
+        "number.range",
+        "数字不在允许范围内",
+        "is not a number in the allowed range",
+    ),
+    ("duplicate", "已存在相同记录", "already exists"),
+    ("uscc.length", "应为18位", "must have 18 characters"),
+    (
+        "uscc.character",
+        "含有不允许的字符(不使用I、O、Z、S、V)",
+        "contains a character not allowed (I, O, Z, S, V are never used)",
+    ),
+    (
+        "uscc.division",
+        "第3-8位应为行政区划代码数字",
+        "characters 3-8 must be the digits of a division code",
+    ),
+    (
+        "uscc.check_digit",
+        "校验位不正确，请核对营业执照",
+        "has a wrong check digit; check the business licence",
+    ),
+    (
+        "uscc.duplicate",
+        "该统一社会信用代码已登记",
+        "is already registered",
+    ),
+    ("mobile.length", "手机号应为11位", "must have 11 digits"),
+    (
+        "mobile.character",
+        "手机号只能包含数字",
+        "may contain digits only",
+    ),
+    (
+        "mobile.prefix",
+        "不是有效的手机号段",
+        "is not a valid mobile number",
+    ),
+    (
+        "industry.unknown",
+        "不是国民经济行业分类中的代码",
+        "is not a GB/T 4754 industry code",
+    ),
+    ("region.level", "区划层级不正确", "is not a region level"),
+    (
+        "region.kind",
+        "只能是村或社区",
+        "must be village or community",
+    ),
+    (
+        "region.kind_only_village",
+        "只有村(社区)一级有此项",
+        "applies to villages and communities only",
+    ),
+    ("region.code", "区划代码只能是数字", "must be digits"),
+    (
+        "region.needs_parent",
+        "须选择上级区划",
+        "needs a parent region",
+    ),
+    (
+        "region.parent_level",
+        "上级区划层级不对",
+        "is not one level above",
+    ),
+    (
+        "region.cycle",
+        "不能移到自身或其下级之下",
+        "cannot be the region itself or one inside it",
+    ),
+    (
+        "department.still_supervises",
+        "该部门仍负责行业监管，请先移交",
+        "still supervises industries; hand them over first",
+    ),
+    (
+        "department.in_use",
+        "该部门仍有关联的账号或记录",
+        "still has accounts or records",
+    ),
+    (
+        "password.short",
+        "密码至少10位",
+        "must have at least 10 characters",
+    ),
+    (
+        "username.form",
+        "只能用字母、数字和 . _ -",
+        "may use letters, digits and . _ - only",
+    ),
+    (
+        "json.malformed",
+        "请求内容不是有效的JSON",
+        "the body is not valid JSON",
+    ),
+    (
+        "json.invalid",
+        "请求内容字段有误",
+        "the body has a wrong or unknown field",
+    ),
+    ("body.too_large", "请求内容过大", "the body is too large"),
+    (
+        "xlsx.not_xlsx",
+        "文件不是Excel(xlsx)表格",
+        "the file is not an Excel (xlsx) workbook",
+    ),
+    (
+        "xlsx.no_sheet",
+        "表格中没有可导入的工作表",
+        "the workbook has no sheet to import",
+    ),
+    ("xlsx.missing_column", "缺少列", "lacks a column"),
+    (
+        "xlsx.unknown_region",
+        "找不到该村(社区)名称",
+        "names no known village or community",
+    ),
+    (
+        "xlsx.duplicate_in_file",
+        "文件中重复出现",
+        "appears twice in the file",
+    ),
+    ("error.forbidden", "无权进行此操作", "You may not do this."),
+    ("error.not_found", "找不到该记录", "No such record."),
+    ("error.unauthenticated", "请先登录", "Please log in."),
+    (
+        "error.login_failed",
+        "用户名或密码不正确",
+        "Wrong username or password.",
+    ),
+    (
+        "error.throttled",
+        "登录失败次数过多，请15分钟后再试",
+        "Too many failed logins; try again in 15 minutes.",
+    ),
+    (
+        "error.invalid",
+        "填写有误，请按提示修改",
+        "Some fields need correcting.",
+    ),
+    (
+        "error.internal",
+        "系统出错，请稍后再试",
+        "Something went wrong; please try again later.",
+    ),
+    (
+        "error.csrf",
+        "页面已过期，请刷新后重新提交",
+        "The page has expired; reload it and submit again.",
+    ),
+    // Field labels.
+    ("field.id", "记录", "Record"),
+    ("field.name", "名称", "Name"),
+    (
+        "field.uscc",
+        "统一社会信用代码",
+        "Unified social credit code",
+    ),
+    ("field.region_id", "所在村(社区)", "Village or community"),
+    ("field.industry_code", "行业", "Industry"),
+    ("field.scale", "规模", "Size"),
+    ("field.high_risk", "高危企业", "High-risk"),
+    ("field.address", "地址", "Address"),
+    (
+        "field.legal_representative",
+        "法定代表人",
+        "Legal representative",
+    ),
+    (
+        "field.legal_representative_mobile",
+        "法定代表人手机",
+        "Legal representative's mobile",
+    ),
+    ("field.actual_controller", "实际控制人", "Actual controller"),
+    ("field.safety_director", "安全总监", "Safety director"),
+    (
+        "field.safety_director_mobile",
+        "安全总监手机",
+        "Safety director's mobile",
+    ),
+    ("field.chief_engineer", "总工程师", "Chief engineer"),
+    (
+        "field.standard_grade",
+        "安全生产标准化等级",
+        "Standardisation grade",
+    ),
+    (
+        "field.fringe_treatment",
+        "五个一批",
+        "Fringe treatment (five batches)",
+    ),
+    ("field.employees", "从业人员数", "Employees"),
+    ("field.mobile", "手机", "Mobile"),
+    ("field.organisation", "单位", "Organisation"),
+    ("field.title", "职务", "Title"),
+    ("field.roles", "职责", "Roles"),
+    ("field.kind", "类别", "Kind"),
+    ("field.level", "层级", "Level"),
+    ("field.code", "区划代码", "Division code"),
+    ("field.parent_id", "上级区划", "Parent region"),
+    ("field.duties", "职责", "Duties"),
+    ("field.industries", "监管行业", "Supervised industries"),
+    ("field.enterprise_id", "企业", "Enterprise"),
+    ("field.leader_id", "联系领导", "Leader"),
+    ("field.member_ids", "成员", "Members"),
+    ("field.director_id", "主任", "Director"),
+    ("field.head_id", "负责人", "Head"),
+    ("field.person_id", "人员", "Person"),
+    ("field.position", "职务", "Position"),
+    ("field.committee_id", "委员会", "Committee"),
+    ("field.contact_name", "联系人", "Contact"),
+    ("field.contact_mobile", "联系电话", "Contact mobile"),
+    ("field.occupants", "在内人数", "People inside"),
+    ("field.username", "用户名", "Username"),
+    ("field.password", "密码", "Password"),
+    ("field.role", "角色", "Role"),
+    ("field.department_id", "部门", "Department"),
+    ("field.body", "请求内容", "Request body"),
+    ("field.file", "文件", "File"),
+    ("field.sheet", "工作表", "Sheet"),
+    // Enumerations.
+    ("role.admin", "系统管理员", "Administrator"),
+    ("role.leader", "镇领导", "Town leader"),
+    ("role.emergency_office", "应急办", "Emergency office"),
+    ("role.department", "部门", "Department"),
+    ("role.village", "村(社区)", "Village"),
+    ("role.monitor", "监测员", "Monitor"),
+    ("role.enterprise", "企业", "Enterprise"),
+    ("level.district", "区县", "District"),
+    ("level.town", "镇(街道)", "Town"),
+    ("level.village", "村(社区)", "Village"),
+    ("level.group", "组", "Group"),
+    ("kind.village", "村", "Village"),
+    ("kind.community", "社区", "Community"),
+    ("scale.large", "大型", "Large"),
+    ("scale.medium", "中型", "Medium"),
+    ("scale.small", "小型", "Small"),
+    ("scale.micro", "微型", "Micro"),
+    ("grade.none", "未达标", "None"),
+    ("grade.level1", "一级", "Level 1"),
+    ("grade.level2", "二级", "Level 2"),
+    ("grade.level3", "三级", "Level 3"),
+    ("fringe.none", "不涉及", "None"),
+    ("fringe.close", "关闭一批", "Close"),
+    ("fringe.relocate", "搬迁一批", "Relocate"),
+    ("fringe.renovate", "改造一批", "Renovate"),
+    ("fringe.eliminate", "消除一批", "Eliminate"),
+    (
+        "fringe.listed_supervision",
+        "挂牌督办一批",
+        "Listed supervision",
+    ),
+    ("person_role.town_leader", "镇领导", "Town leader"),
+    (
+        "person_role.office_staff",
+        "应急办工作人员",
+        "Emergency office staff",
+    ),
+    (
+        "person_role.department_staff",
+        "部门工作人员",
+        "Department staff",
+    ),
+    ("person_role.village_head", "村(社区)主任", "Village head"),
+    ("person_role.village_cadre", "村(社区)干部", "Village cadre"),
+    ("person_role.grid_member", "网格员", "Grid member"),
+    ("person_role.monitor", "灾害监测员", "Hazard monitor"),
+    (
+        "person_role.resident_geologist",
+        "驻守地质队员",
+        "Resident geologist",
+    ),
+    (
+        "person_role.district_technician",
+        "区县技术管理员",
+        "District technician",
+    ),
+    ("person_role.safety_officer", "企业安全员", "Safety officer"),
+    ("person_role.principal", "企业主要负责人", "Principal"),
+    ("key_unit.school", "学校", "School"),
+    ("key_unit.kindergarten", "幼儿园", "Kindergarten"),
+    ("key_unit.hospital", "医院", "Hospital"),
+    ("key_unit.elderly_home", "敬老院", "Elderly home"),
+    ("key_unit.market", "集贸市场", "Market"),
+    ("key_unit.scenic_spot", "旅游景区", "Scenic spot"),
+    ("key_unit.other", "其他", "Other"),
+    (
+        "committee.work_safety",
+        "安全生产委员会",
+        "Work Safety Committee",
+    ),
+    (
+        "committee.disaster_reduction",
+        "减灾委员会",
+        "Disaster Reduction Committee",
+    ),
+    ("office.office", "专项办公室", "Office"),
+    ("office.headquarters", "专项指挥部", "Headquarters"),
+    ("yes", "是", "Yes"),
+    ("no", "否", "No"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safegrid_domain::access::Role;
+    use safegrid_domain::enterprise::{FringeTreatment, Scale, StandardGrade};
+    use safegrid_domain::region::RegionLevel;
+    use safegrid_domain::registry::{CommitteeKind, KeyUnitKind, OfficeKind, PersonRole};
+
+    #[test]
+    fn keys_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, _, _) in ENTRIES {
+            assert!(seen.insert(k), "duplicate key {k}");
+        }
+    }
+
+    #[test]
+    fn every_enumeration_value_has_words() {
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(Role::ALL.iter().map(|r| format!("role.{}", r.as_str())));
+        keys.extend(
+            RegionLevel::ALL
+                .iter()
+                .map(|r| format!("level.{}", r.as_str())),
+        );
+        keys.extend(Scale::ALL.iter().map(|r| format!("scale.{}", r.as_str())));
+        keys.extend(
+            StandardGrade::ALL
+                .iter()
+                .map(|r| format!("grade.{}", r.as_str())),
+        );
+        keys.extend(
+            FringeTreatment::ALL
+                .iter()
+                .map(|r| format!("fringe.{}", r.as_str())),
+        );
+        keys.extend(
+            PersonRole::ALL
+                .iter()
+                .map(|r| format!("person_role.{}", r.as_str())),
+        );
+        keys.extend(
+            KeyUnitKind::ALL
+                .iter()
+                .map(|r| format!("key_unit.{}", r.as_str())),
+        );
+        keys.extend(
+            CommitteeKind::ALL
+                .iter()
+                .map(|r| format!("committee.{}", r.as_str())),
+        );
+        keys.extend(
+            OfficeKind::ALL
+                .iter()
+                .map(|r| format!("office.{}", r.as_str())),
+        );
+        for k in keys {
+            assert!(has(&k), "missing {k}");
+        }
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language("fr-FR, zh-CN;q=0.5"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+        assert_eq!(
+            Lang::En.field_error("uscc", "uscc.check_digit"),
+            "Unified social credit code: has a wrong check digit; check the business licence"
+        );
+        assert_eq!(Lang::Zh.field_error("mobile", "required"), "手机：必填");
+    }
+}
