@@ -1,1 +1,419 @@
-fn main() {}
+//! The `safegrid` command: serve a town, load the demo town, migrate, manage accounts, verify the
+//! audit chain, import and export the registry.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use config::{Config, Overrides};
+use indicatif::{ProgressBar, ProgressStyle};
+use safegrid_service::audit::Verdict;
+use safegrid_service::auth::{UserInput, random_password};
+use safegrid_service::{Lang, Service, system};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "safegrid",
+    version,
+    about = "Work safety and natural-disaster prevention for a town: registry, dual prevention, monitoring, warnings and response."
+)]
+struct Cli {
+    #[command(flatten)]
+    overrides: Overrides,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the pages and the API.
+    Serve {
+        /// Load the demo town first if the database holds no town yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo town into an empty database.
+    Demo {
+        /// Also generate this many more enterprises (for load tests).
+        #[arg(long, default_value_t = 0)]
+        enterprises: usize,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check the audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Import enterprises (sheet 企业/Enterprises) and people (sheet 人员/People) from an xlsx file.
+    /// A file with any bad row imports nothing and lists every bad row.
+    Import { file: PathBuf },
+    /// Export part of the registry to an xlsx file.
+    Export {
+        /// What to export.
+        #[arg(long, value_parser = ["enterprises", "people", "coverage"])]
+        what: String,
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. Without --password a random one is generated and printed once.
+    Add {
+        username: String,
+        /// admin, leader, emergency_office, department, village, monitor or enterprise.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password: Option<String>,
+        /// The region (subtree) the account is bound to.
+        #[arg(long)]
+        region_id: Option<i64>,
+        #[arg(long)]
+        department_id: Option<i64>,
+        #[arg(long)]
+        enterprise_id: Option<i64>,
+    },
+    /// Set a new password. Without --password a random one is generated and printed once.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account; its sessions and tokens stop working at once.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Issue an API token for an account (printed once).
+    Token {
+        username: String,
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the chain from the first entry and report the first broken link.
+    Verify,
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let b = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
+        b.set_style(style.progress_chars("=> "));
+    }
+    b.set_message(what.to_string());
+    b
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let cfg = Config::load(&cli.overrides)?;
+    match cli.command {
+        Command::Serve { demo } => serve(cfg, demo).await,
+        Command::Demo { enterprises } => {
+            let svc = open(&cfg).await?;
+            load_demo(&svc, enterprises).await
+        }
+        Command::Migrate => {
+            let store = safegrid_store::Store::open(&cfg.database_url()?).await?;
+            let n = store.migrate().await?;
+            println!("migrations applied: {n}");
+            Ok(())
+        }
+        Command::User { command } => user(&open(&cfg).await?, command, cfg.lang).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let svc = open(&cfg).await?;
+            let (head, _) = safegrid_store::audit::head(&svc.store).await?;
+            let b = bar(head as u64, "verify");
+            let verdict = svc.verify_audit(|n| b.set_position(n as u64)).await?;
+            b.finish_and_clear();
+            match verdict {
+                Verdict::Intact { entries } => {
+                    println!("audit chain intact: {entries} entries");
+                    Ok(())
+                }
+                Verdict::Broken(br) => {
+                    println!("audit chain BROKEN: {br:?}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Import { file } => {
+            let svc = open(&cfg).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("read {}", file.display()))?;
+            let b = bar(0, "import");
+            let report = svc
+                .import_registry(&system(), &bytes, |done, total| {
+                    b.set_length(total as u64);
+                    b.set_position(done as u64);
+                })
+                .await
+                .map_err(|e| describe(e, cfg.lang))?;
+            b.finish_and_clear();
+            if report.errors.is_empty() {
+                println!("created {}, updated {}", report.created, report.updated);
+                Ok(())
+            } else {
+                for e in &report.errors {
+                    eprintln!("{}", e.message(cfg.lang));
+                }
+                bail!("{} bad rows; nothing was imported", report.errors.len())
+            }
+        }
+        Command::Export { what, file } => {
+            let svc = open(&cfg).await?;
+            let who = system();
+            let tables = match what.as_str() {
+                "enterprises" => vec![svc.enterprise_table(&who, cfg.lang).await?],
+                "people" => vec![svc.people_table(&who, cfg.lang).await?],
+                _ => {
+                    let c = svc.coverage(&who).await?;
+                    let t = |k: &str| cfg.lang.t(k).to_string();
+                    let rows = |v: &[safegrid_store::coverage::GapEnterprise]| {
+                        v.iter()
+                            .map(|e| {
+                                vec![
+                                    e.name.clone(),
+                                    e.uscc.clone(),
+                                    e.region_name.clone(),
+                                    e.industry_code.clone(),
+                                ]
+                            })
+                            .collect()
+                    };
+                    let headers = vec![
+                        t("field.name"),
+                        t("field.uscc"),
+                        t("field.region_id"),
+                        t("field.industry_code"),
+                    ];
+                    vec![
+                        safegrid_service::xlsx::Table {
+                            title: t("coverage.without_liaison_group"),
+                            headers: headers.clone(),
+                            rows: rows(&c.without_liaison_group),
+                        },
+                        safegrid_service::xlsx::Table {
+                            title: t("coverage.without_supervisor"),
+                            headers: headers.clone(),
+                            rows: rows(&c.without_supervisor),
+                        },
+                        safegrid_service::xlsx::Table {
+                            title: t("coverage.high_risk_without_officers"),
+                            headers,
+                            rows: rows(&c.high_risk_without_officers),
+                        },
+                        safegrid_service::xlsx::Table {
+                            title: t("coverage.villages_without_grid_member"),
+                            headers: vec![t("field.name")],
+                            rows: c
+                                .villages_without_grid_member
+                                .iter()
+                                .map(|v| vec![v.name.clone()])
+                                .collect(),
+                        },
+                    ]
+                }
+            };
+            let bytes = safegrid_service::xlsx::workbook(&tables)?;
+            std::fs::write(&file, bytes).with_context(|| format!("write {}", file.display()))?;
+            println!(
+                "wrote {} ({} rows)",
+                file.display(),
+                tables.iter().map(|t| t.rows.len()).sum::<usize>()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A service error in words for the terminal.
+fn describe(e: safegrid_service::Error, lang: Lang) -> anyhow::Error {
+    match e {
+        safegrid_service::Error::Invalid(inv) => {
+            anyhow::anyhow!(
+                inv.errors
+                    .iter()
+                    .map(|f| lang.field_error(&f.field, &f.code))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }
+        e => anyhow::anyhow!(e),
+    }
+}
+
+async fn open(cfg: &Config) -> Result<Service> {
+    let url = cfg.database_url()?;
+    Service::open(&url)
+        .await
+        .with_context(|| format!("open database {}", config::redact(&url)))
+}
+
+async fn load_demo(svc: &Service, enterprises: usize) -> Result<()> {
+    if svc.has_regions().await? {
+        bail!("the database already holds a town; the demo loads only into an empty one");
+    }
+    let b = bar(enterprises as u64, "enterprises");
+    let summary = svc
+        .load_demo(enterprises, |done, _| b.set_position(done as u64))
+        .await?;
+    b.finish_and_clear();
+    println!(
+        "demo town loaded: {} villages, {} enterprises, {} people",
+        summary.villages, summary.enterprises, summary.people
+    );
+    println!(
+        "demo accounts (password {}):",
+        safegrid_service::demo::DEMO_PASSWORD
+    );
+    for (u, r) in &summary.accounts {
+        println!("  {u:10} {r}");
+    }
+    Ok(())
+}
+
+async fn serve(cfg: Config, demo: bool) -> Result<()> {
+    let svc = open(&cfg).await?;
+    if let Some(pw) = svc.bootstrap_admin().await? {
+        println!("created account admin with password: {pw}");
+        println!("(shown once; change it with: safegrid user passwd admin)");
+    }
+    if demo && !svc.has_regions().await? {
+        load_demo(&svc, 0).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("listen on {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "safegrid listening on http://{addr}/ ({})",
+        svc.store.backend_name()
+    );
+    let state = safegrid_web::AppState {
+        svc,
+        secure_cookies: cfg.secure_cookies,
+    };
+    safegrid_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn user(svc: &Service, cmd: UserCommand, lang: Lang) -> Result<()> {
+    let sys = system();
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            password,
+            region_id,
+            department_id,
+            enterprise_id,
+        } => {
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(random_password);
+            let input = UserInput {
+                username: username.clone(),
+                password: password.clone(),
+                role,
+                region_id,
+                department_id,
+                enterprise_id,
+            };
+            svc.add_user(&sys, &input)
+                .await
+                .map_err(|e| describe(e, lang))?;
+            println!("created {username}");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Passwd { username, password } => {
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(random_password);
+            svc.set_password(&sys, &username, &password)
+                .await
+                .map_err(|e| describe(e, lang))?;
+            println!("password of {username} changed");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::List => {
+            for u in svc.list_users(&sys).await? {
+                let binding = [
+                    u.region_id.map(|r| format!("region {r}")),
+                    u.department_id.map(|d| format!("department {d}")),
+                    u.enterprise_id.map(|e| format!("enterprise {e}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                println!(
+                    "{:16} {:18} {:28} {}",
+                    u.username,
+                    u.role,
+                    binding,
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            svc.set_disabled(&sys, &username, true)
+                .await
+                .map_err(|e| describe(e, lang))?;
+            println!("{username} disabled");
+        }
+        UserCommand::Enable { username } => {
+            svc.set_disabled(&sys, &username, false)
+                .await
+                .map_err(|e| describe(e, lang))?;
+            println!("{username} enabled");
+        }
+        UserCommand::Token { username, name } => {
+            let token = svc
+                .issue_token(&sys, &username, &name)
+                .await
+                .map_err(|e| describe(e, lang))?;
+            println!("{token}");
+        }
+    }
+    Ok(())
+}

@@ -196,3 +196,11 @@ pub async fn all_within(store: &Store, scope: &Scope) -> Result<Vec<EnterpriseRo
         on_read!(store, c => bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params).fetch_all(c).await?),
     )
 }
+
+/// How many enterprises each region inside `path` holds directly.
+pub async fn count_by_region(store: &Store, path: &str) -> Result<Vec<(i64, i64)>> {
+    Ok(on_read!(store, c => sqlx::query_as(
+        "SELECT e.region_id, COUNT(*) FROM enterprises e JOIN regions r ON r.id = e.region_id
+         WHERE r.path >= $1 AND r.path < $2 GROUP BY e.region_id")
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
+}

@@ -1,1 +1,54 @@
+//! safegrid's HTTP face: `/api/v1` JSON (with its OpenAPI document) for machines, and
+//! server-rendered pages in Chinese and English for people. Handlers are thin: they extract the
+//! request, call the service and render its answer.
 
+mod api;
+mod assets;
+mod ctx;
+mod error;
+mod openapi;
+mod pages;
+mod view;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use safegrid_service::Service;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Largest JSON body the API accepts; registry records are far smaller.
+pub const JSON_LIMIT: usize = 256 * 1024;
+/// Largest upload (an xlsx import).
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub svc: Service,
+    /// Mark cookies `Secure` (when served behind TLS).
+    pub secure_cookies: bool,
+}
+
+/// The whole application: pages, API and static assets.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest(
+            "/api/v1",
+            api::routes().layer(DefaultBodyLimit::max(JSON_LIMIT)),
+        )
+        .merge(assets::routes())
+        .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes; in-flight requests are finished first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -9,7 +9,7 @@ mod regions;
 pub use enterprises::{EnterpriseQuery, row_input};
 pub use organisations::CommitteeView;
 pub use people::PersonQuery;
-pub use regions::RegionInput;
+pub use regions::{RegionInput, RegionOverview};
 
 use crate::{Error, Result, Service, ensure};
 use safegrid_domain::access::{EnterpriseFacts, Principal};

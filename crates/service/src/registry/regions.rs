@@ -6,6 +6,19 @@ use safegrid_domain::region::{ParentFacts, RegionDraft, RegionLevel, check_move}
 use safegrid_store::regions::{self, RegionRow};
 use serde::Deserialize;
 
+/// One line of the region tree page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RegionOverview {
+    pub id: i64,
+    pub name: String,
+    pub level: String,
+    pub kind: Option<String>,
+    pub code: Option<String>,
+    /// Levels below the caller's root, for indentation.
+    pub depth: f64,
+    pub enterprises: i64,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RegionInput {
@@ -119,6 +132,41 @@ impl Service {
     pub async fn region_tree(&self, who: &Principal) -> Result<Vec<RegionRow>> {
         ensure(who.can_read_region(&who.region_path))?;
         Ok(regions::within(&self.store, &who.region_path).await?)
+    }
+
+    /// The caller's region tree with each region's depth below the caller's root and the number
+    /// of enterprises inside it (its subtree included).
+    pub async fn region_overview(&self, who: &Principal) -> Result<Vec<RegionOverview>> {
+        let rows = self.region_tree(who).await?;
+        let counts =
+            safegrid_store::enterprises::count_by_region(&self.store, &who.region_path).await?;
+        let root_depth = rows.first().map_or(0, |r| r.path.matches('/').count());
+        // Add each region's own count to itself and every ancestor, read off its path.
+        let path_of: std::collections::HashMap<i64, &str> =
+            rows.iter().map(|r| (r.id, r.path.as_str())).collect();
+        let mut inside: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for (id, n) in &counts {
+            for ancestor in path_of
+                .get(id)
+                .into_iter()
+                .flat_map(|p| p.split('/'))
+                .filter_map(|s| s.parse::<i64>().ok())
+            {
+                *inside.entry(ancestor).or_default() += n;
+            }
+        }
+        Ok(rows
+            .iter()
+            .map(|r| RegionOverview {
+                id: r.id,
+                name: r.name.clone(),
+                level: r.level.clone(),
+                kind: r.kind.clone(),
+                code: r.code.clone(),
+                depth: (r.path.matches('/').count() - root_depth) as f64,
+                enterprises: inside.get(&r.id).copied().unwrap_or(0),
+            })
+            .collect())
     }
 
     pub async fn region(&self, who: &Principal, id: i64) -> Result<RegionRow> {

@@ -1,0 +1,21 @@
+// safegrid's few conveniences; every page works without them.
+// Sort a table by a column when its heading is clicked (numbers as numbers, text by Chinese collation).
+document.addEventListener('click', function (ev) {
+  var th = ev.target.closest('th[data-sort]');
+  if (th) {
+    var table = th.closest('table'), body = table.tBodies[0];
+    var i = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var asc = th.getAttribute('data-dir') !== 'asc';
+    th.parentNode.querySelectorAll('th').forEach(function (h) { h.removeAttribute('data-dir'); });
+    th.setAttribute('data-dir', asc ? 'asc' : 'desc');
+    var coll = new Intl.Collator('zh-CN', { numeric: true });
+    Array.prototype.slice.call(body.rows)
+      .sort(function (a, b) {
+        var x = a.cells[i].textContent.trim(), y = b.cells[i].textContent.trim();
+        return (asc ? 1 : -1) * coll.compare(x, y);
+      })
+      .forEach(function (r) { body.appendChild(r); });
+  }
+  var p = ev.target.closest('[data-print]');
+  if (p) { window.print(); }
+});

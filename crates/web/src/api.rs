@@ -1,0 +1,381 @@
+//! `/api/v1`: the registry as JSON for machines and for the pages' own scripts.
+
+use crate::AppState;
+use crate::ctx::{Api, L};
+use crate::error::ApiError;
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use safegrid_domain::enterprise::EnterpriseInput;
+use safegrid_domain::registry::{DepartmentInput, KeyUnitInput, LiaisonGroupInput, PersonInput};
+use safegrid_service::Lang;
+use safegrid_service::registry::{EnterpriseQuery, PersonQuery, RegionInput};
+use serde::de::DeserializeOwned;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// A JSON body whose problems are named: malformed JSON, a wrong type or an unknown field (with
+/// its path), a body over the limit, or a body that is not JSON at all.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let lang = crate::ctx::lang_of(&parts);
+        let req = Request::from_parts(parts, body);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError::field(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "json.malformed",
+                "body",
+                "json.malformed",
+                lang,
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::field(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body.too_large",
+                    "body",
+                    "body.too_large",
+                    lang,
+                )
+            } else {
+                ApiError::field(
+                    StatusCode::BAD_REQUEST,
+                    "json.malformed",
+                    "body",
+                    "json.malformed",
+                    lang,
+                )
+            }
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => Ok(JsonBody(v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                if inner.is_syntax() || inner.is_eof() {
+                    Err(ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "json.malformed",
+                        "body",
+                        "json.malformed",
+                        lang,
+                    ))
+                } else {
+                    // An unknown field is reported at its own name, a wrong type at its path.
+                    let msg = inner.to_string();
+                    let field = msg
+                        .strip_prefix("unknown field `")
+                        .and_then(|r| r.split('`').next())
+                        .map(str::to_string)
+                        .unwrap_or(if path == "." { "body".into() } else { path });
+                    Err(ApiError::field(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "json.invalid",
+                        &field,
+                        "json.invalid",
+                        lang,
+                    ))
+                }
+            }
+        }
+    }
+}
+
+fn err(lang: Lang) -> impl Fn(safegrid_service::Error) -> ApiError {
+    move |e| ApiError::service(e, lang)
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/regions", get(regions).post(create_region))
+        .route("/departments", get(departments).post(create_department))
+        .route(
+            "/departments/{id}",
+            get(department)
+                .put(update_department)
+                .delete(delete_department),
+        )
+        .route("/enterprises", get(enterprises).post(create_enterprise))
+        .route("/enterprises/{id}", get(enterprise).put(update_enterprise))
+        .route(
+            "/enterprises/{id}/liaison-group",
+            get(liaison_group).put(put_liaison_group),
+        )
+        .route("/liaison-groups", get(liaison_groups))
+        .route("/people", get(people).post(create_person))
+        .route("/people/{id}", get(person).put(update_person))
+        .route("/key-units", get(key_units).post(create_key_unit))
+        .route("/committees", get(committees))
+        .route("/coverage", get(coverage))
+        .route("/audit/{entity_type}/{id}", get(history))
+        .fallback(not_found)
+}
+
+async fn not_found(L(lang): L) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "error.not_found", lang)
+}
+
+async fn openapi() -> Response {
+    Json(crate::openapi::document()).into_response()
+}
+
+#[derive(serde::Serialize)]
+struct Me {
+    username: String,
+    role: &'static str,
+    region_path: String,
+    department_id: Option<i64>,
+    enterprise_id: Option<i64>,
+}
+
+async fn me(a: Api) -> ApiResult<Me> {
+    let w = a.who;
+    Ok(Json(Me {
+        username: w.username,
+        role: w.role.as_str(),
+        region_path: w.region_path,
+        department_id: w.department_id,
+        enterprise_id: w.enterprise_id,
+    }))
+}
+
+async fn regions(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.region_tree(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn create_region(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<RegionInput>,
+) -> Result<Response, ApiError> {
+    let r = s.svc.create_region(&a.who, &i).await.map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+async fn departments(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.departments(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn department(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc.department(&a.who, id).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn create_department(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<DepartmentInput>,
+) -> Result<Response, ApiError> {
+    let d = s
+        .svc
+        .create_department(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(d)).into_response())
+}
+
+async fn update_department(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<DepartmentInput>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .update_department(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn delete_department(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    s.svc
+        .delete_department(&a.who, id)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn enterprises(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<EnterpriseQuery>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc.enterprises(&a.who, &q).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn enterprise(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc.enterprise(&a.who, id).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn create_enterprise(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<EnterpriseInput>,
+) -> Result<Response, ApiError> {
+    let e = s
+        .svc
+        .create_enterprise(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(e)).into_response())
+}
+
+async fn update_enterprise(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<EnterpriseInput>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .update_enterprise(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn liaison_group(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .liaison_group_of(&a.who, id)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn put_liaison_group(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(mut i): JsonBody<LiaisonGroupInput>,
+) -> ApiResult<impl serde::Serialize> {
+    i.enterprise_id = id.to_string();
+    Ok(Json(
+        s.svc
+            .put_liaison_group(&a.who, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn liaison_groups(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc.liaison_groups(&a.who).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn people(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<PersonQuery>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.people(&a.who, &q).await.map_err(err(a.lang))?))
+}
+
+async fn person(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.person(&a.who, id).await.map_err(err(a.lang))?))
+}
+
+async fn create_person(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<PersonInput>,
+) -> Result<Response, ApiError> {
+    let p = s.svc.create_person(&a.who, &i).await.map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(p)).into_response())
+}
+
+async fn update_person(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<PersonInput>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .update_person(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn key_units(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.key_units(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn create_key_unit(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<KeyUnitInput>,
+) -> Result<Response, ApiError> {
+    let k = s
+        .svc
+        .create_key_unit(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(k)).into_response())
+}
+
+async fn committees(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.committees(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn coverage(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.coverage(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn history(
+    State(s): State<AppState>,
+    a: Api,
+    Path((t, id)): Path<(String, i64)>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .entity_history(&a.who, &t, id)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}

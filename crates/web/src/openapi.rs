@@ -1,0 +1,311 @@
+//! The OpenAPI 3.1 document of `/api/v1`, built from one table of operations.
+//!
+//! Inputs are text fields by design (so a bad value comes back named instead of failing to
+//! parse), which makes their schemas plain; they are generated from the field lists here rather
+//! than by derives on the domain's types, which keeps the domain free of web concerns.
+
+use serde_json::{Value, json};
+
+/// (method, path, summary, request schema, response description)
+pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
+    (
+        "get",
+        "/me",
+        "The caller",
+        None,
+        "The caller's account and binding",
+    ),
+    (
+        "get",
+        "/regions",
+        "The caller's part of the region tree",
+        None,
+        "Regions in tree order",
+    ),
+    (
+        "post",
+        "/regions",
+        "Create a region",
+        Some("RegionInput"),
+        "The created region",
+    ),
+    (
+        "get",
+        "/departments",
+        "Departments with the industries they supervise",
+        None,
+        "Departments",
+    ),
+    (
+        "post",
+        "/departments",
+        "Create a department",
+        Some("DepartmentInput"),
+        "The created department",
+    ),
+    (
+        "get",
+        "/departments/{id}",
+        "One department",
+        None,
+        "The department",
+    ),
+    (
+        "put",
+        "/departments/{id}",
+        "Change a department",
+        Some("DepartmentInput"),
+        "The department",
+    ),
+    (
+        "delete",
+        "/departments/{id}",
+        "Delete a department that supervises nothing",
+        None,
+        "Deleted",
+    ),
+    (
+        "get",
+        "/enterprises",
+        "Enterprises, filtered and paged",
+        None,
+        "A page of enterprises",
+    ),
+    (
+        "post",
+        "/enterprises",
+        "Register an enterprise",
+        Some("EnterpriseInput"),
+        "The created enterprise",
+    ),
+    (
+        "get",
+        "/enterprises/{id}",
+        "One enterprise",
+        None,
+        "The enterprise",
+    ),
+    (
+        "put",
+        "/enterprises/{id}",
+        "Change an enterprise",
+        Some("EnterpriseInput"),
+        "The enterprise",
+    ),
+    (
+        "get",
+        "/enterprises/{id}/liaison-group",
+        "The liaison group (一企一组) of an enterprise",
+        None,
+        "The group or null",
+    ),
+    (
+        "put",
+        "/enterprises/{id}/liaison-group",
+        "Assign the liaison group of an enterprise",
+        Some("LiaisonGroupInput"),
+        "The group",
+    ),
+    (
+        "get",
+        "/liaison-groups",
+        "All liaison groups",
+        None,
+        "Liaison groups",
+    ),
+    (
+        "get",
+        "/people",
+        "People, filtered and paged",
+        None,
+        "A page of people",
+    ),
+    (
+        "post",
+        "/people",
+        "Register a person",
+        Some("PersonInput"),
+        "The created person",
+    ),
+    ("get", "/people/{id}", "One person", None, "The person"),
+    (
+        "put",
+        "/people/{id}",
+        "Change a person",
+        Some("PersonInput"),
+        "The person",
+    ),
+    (
+        "get",
+        "/key-units",
+        "Key units (schools, hospitals, elderly homes…)",
+        None,
+        "Key units",
+    ),
+    (
+        "post",
+        "/key-units",
+        "Register a key unit",
+        Some("KeyUnitInput"),
+        "The created key unit",
+    ),
+    (
+        "get",
+        "/committees",
+        "Committees with offices and members",
+        None,
+        "Committees",
+    ),
+    (
+        "get",
+        "/coverage",
+        "The coverage report",
+        None,
+        "Coverage gaps",
+    ),
+    (
+        "get",
+        "/audit/{entity_type}/{id}",
+        "The audit history of a record",
+        None,
+        "Entries, newest first",
+    ),
+];
+
+fn text_object(fields: &[&str], required: &[&str]) -> Value {
+    let props: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|f| (f.to_string(), json!({ "type": "string" })))
+        .collect();
+    json!({ "type": "object", "additionalProperties": false, "properties": props, "required": required })
+}
+
+pub fn document() -> Value {
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "EnterpriseInput".into(),
+        text_object(
+            &[
+                "name",
+                "uscc",
+                "region_id",
+                "industry_code",
+                "scale",
+                "high_risk",
+                "address",
+                "legal_representative",
+                "legal_representative_mobile",
+                "actual_controller",
+                "safety_director",
+                "safety_director_mobile",
+                "chief_engineer",
+                "standard_grade",
+                "fringe_treatment",
+                "employees",
+            ],
+            &[
+                "name",
+                "uscc",
+                "region_id",
+                "industry_code",
+                "legal_representative",
+            ],
+        ),
+    );
+    let mut person = text_object(
+        &["name", "mobile", "region_id", "organisation", "title"],
+        &["name", "mobile", "region_id"],
+    );
+    person["properties"]["roles"] = json!({ "type": "array", "items": { "type": "string" } });
+    schemas.insert("PersonInput".into(), person);
+    let mut dept = text_object(&["name", "region_id", "duties"], &["name", "region_id"]);
+    dept["properties"]["industries"] = json!({ "type": "array", "items": { "type": "string" } });
+    schemas.insert("DepartmentInput".into(), dept);
+    schemas.insert(
+        "KeyUnitInput".into(),
+        text_object(
+            &[
+                "name",
+                "kind",
+                "region_id",
+                "address",
+                "contact_name",
+                "contact_mobile",
+                "occupants",
+            ],
+            &["name", "kind", "region_id"],
+        ),
+    );
+    let mut lg = text_object(&["enterprise_id", "leader_id"], &["leader_id"]);
+    lg["properties"]["member_ids"] = json!({ "type": "array", "items": { "type": "string" } });
+    schemas.insert("LiaisonGroupInput".into(), lg);
+    let mut region = text_object(&["name", "level", "kind", "code"], &["name", "level"]);
+    region["properties"]["parent_id"] = json!({ "type": ["integer", "null"] });
+    schemas.insert("RegionInput".into(), region);
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "code": { "type": "string" },
+                "message": { "type": "string" },
+                "fields": { "type": "array", "items": { "type": "object", "properties": {
+                    "field": { "type": "string" }, "code": { "type": "string" }, "message": { "type": "string" } } } }
+            },
+            "required": ["code", "message", "fields"]
+        }),
+    );
+
+    let mut paths = serde_json::Map::new();
+    for (method, path, summary, body, response) in OPERATIONS {
+        let mut op = json!({
+            "summary": summary,
+            "responses": {
+                "200": { "description": response, "content": { "application/json": {} } },
+                "401": { "$ref": "#/components/responses/Error" },
+                "403": { "$ref": "#/components/responses/Error" },
+                "404": { "$ref": "#/components/responses/Error" },
+                "422": { "$ref": "#/components/responses/Error" }
+            }
+        });
+        let mut params = Vec::new();
+        for seg in path.split('/').filter(|s| s.starts_with('{')) {
+            let name = seg.trim_matches(['{', '}']);
+            params.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": if name == "id" { "integer" } else { "string" } } }));
+        }
+        if *method == "get" && (*path == "/enterprises" || *path == "/people") {
+            for q in [
+                "region_id",
+                "industry",
+                "high_risk",
+                "role",
+                "q",
+                "page",
+                "per_page",
+            ] {
+                params.push(json!({ "name": q, "in": "query", "required": false, "schema": { "type": "string" } }));
+            }
+        }
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        if let Some(b) = body {
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "safegrid API", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "The town registry of safegrid. Authenticate with `Authorization: Bearer <token>` (issue one with `safegrid user token`)." },
+        "servers": [{ "url": "/api/v1" }],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "responses": { "Error": { "description": "A refusal or an input error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }
+        },
+        "security": [{ "bearer": [] }],
+        "paths": paths
+    })
+}

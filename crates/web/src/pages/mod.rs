@@ -1,0 +1,76 @@
+//! Server-rendered pages. Every page works without JavaScript; forms carry a CSRF token and are
+//! re-shown with their values and field errors when the service refuses them.
+
+mod auth;
+mod registry;
+
+use crate::AppState;
+use crate::ctx::{LANG_COOKIE, lang_of};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(auth::routes())
+        .merge(registry::routes())
+        .layer(middleware::from_fn(remember_lang))
+}
+
+/// A `?lang=` choice is remembered in a cookie, so the next pages speak it too.
+async fn remember_lang(req: Request, next: Next) -> Response {
+    let chosen = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .is_some();
+    let (parts, body) = req.into_parts();
+    let l = lang_of(&parts);
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    if chosen {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            l.code()
+        )) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Builds a use case's input from form fields: fields named in `lists` collect every value (a
+/// group of checkboxes), the others keep their last; the CSRF token is not part of the input.
+pub fn input_from<T: DeserializeOwned>(
+    pairs: &[(String, String)],
+    lists: &[&str],
+) -> Result<T, serde_json::Error> {
+    let mut map = serde_json::Map::new();
+    for l in lists {
+        map.insert((*l).into(), serde_json::Value::Array(vec![]));
+    }
+    for (k, v) in pairs {
+        if k == "csrf" {
+            continue;
+        }
+        if lists.contains(&k.as_str()) {
+            if let Some(serde_json::Value::Array(a)) = map.get_mut(k) {
+                a.push(serde_json::Value::String(v.clone()));
+            }
+        } else {
+            map.insert(k.clone(), serde_json::Value::String(v.clone()));
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(map))
+}
+
+/// The CSRF token a form sent.
+pub fn csrf_of(pairs: &[(String, String)]) -> &str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
