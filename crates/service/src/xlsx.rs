@@ -251,9 +251,20 @@ impl Service {
             return Err(Invalid::one("sheet", "xlsx.no_sheet").into());
         }
         // Regions are named in the file; resolve names among the villages and groups the caller sees.
+        // A group is named with its village ("石坝村 一组"), as the exports write it.
         let mut region_by_name: HashMap<String, i64> = HashMap::new();
-        for r in regions::within(&self.store, &who.region_path).await? {
-            region_by_name.entry(r.name.clone()).or_insert(r.id);
+        let rows = regions::within(&self.store, &who.region_path).await?;
+        let names: HashMap<i64, &str> = rows.iter().map(|r| (r.id, r.name.as_str())).collect();
+        for r in &rows {
+            if let (Some(parent), "group") =
+                (r.parent_id.and_then(|p| names.get(&p)), r.level.as_str())
+            {
+                region_by_name
+                    .entry(format!("{parent} {}", r.name))
+                    .or_insert(r.id);
+            } else {
+                region_by_name.entry(r.name.clone()).or_insert(r.id);
+            }
         }
         let mut report = ImportReport::default();
         let mut ent_inputs = Vec::new();

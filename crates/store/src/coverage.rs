@@ -35,8 +35,9 @@ pub struct Coverage {
     pub villages_without_grid_member: Vec<GapRegion>,
 }
 
-const GAP_SELECT: &str = "SELECT e.id, e.name, e.uscc, r.name AS region_name, e.industry_code, e.safety_director,
-    e.chief_engineer FROM enterprises e JOIN regions r ON r.id = e.region_id WHERE r.path >= $1 AND r.path < $2";
+const GAP_SELECT: &str = "SELECT e.id, e.name, e.uscc, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, e.industry_code, e.safety_director,
+    e.chief_engineer FROM enterprises e JOIN regions r ON r.id = e.region_id LEFT JOIN regions pr ON pr.id = r.parent_id
+    WHERE r.path >= $1 AND r.path < $2";
 
 pub async fn report(store: &Store, path: &str) -> Result<Coverage> {
     let (p, up) = (path.to_string(), path_upper(path));

@@ -34,11 +34,12 @@ pub struct EnterpriseRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.region_id, r.name AS region_name, r.path AS region_path,
+const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, r.path AS region_path,
     e.industry_code, e.scale, e.high_risk, e.address, e.legal_representative, e.legal_representative_mobile,
     e.actual_controller, e.safety_director, e.safety_director_mobile, e.chief_engineer, e.standard_grade,
     e.fringe_treatment, e.employees, e.updated_at
-    FROM enterprises e JOIN regions r ON r.id = e.region_id";
+    FROM enterprises e JOIN regions r ON r.id = e.region_id
+    LEFT JOIN regions pr ON pr.id = r.parent_id";
 
 /// What an enterprise list is narrowed to.
 #[derive(Debug, Clone, Default)]

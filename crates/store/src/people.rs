@@ -23,8 +23,9 @@ pub struct PersonRow {
 }
 
 const SELECT: &str =
-    "SELECT p.id, p.name, p.mobile, p.region_id, r.name AS region_name, r.path AS region_path,
-    p.organisation, p.title, p.roles FROM people p JOIN regions r ON r.id = p.region_id";
+    "SELECT p.id, p.name, p.mobile, p.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, r.path AS region_path,
+    p.organisation, p.title, p.roles FROM people p JOIN regions r ON r.id = p.region_id
+    LEFT JOIN regions pr ON pr.id = r.parent_id";
 
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {
@@ -163,8 +164,9 @@ pub struct KeyUnitRow {
     pub occupants: i64,
 }
 
-const KEY_UNIT_SELECT: &str = "SELECT k.id, k.name, k.kind, k.region_id, r.name AS region_name, r.path AS region_path,
-    k.address, k.contact_name, k.contact_mobile, k.occupants FROM key_units k JOIN regions r ON r.id = k.region_id";
+const KEY_UNIT_SELECT: &str = "SELECT k.id, k.name, k.kind, k.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, r.path AS region_path,
+    k.address, k.contact_name, k.contact_mobile, k.occupants FROM key_units k JOIN regions r ON r.id = k.region_id
+    LEFT JOIN regions pr ON pr.id = r.parent_id";
 
 pub async fn insert_key_unit(tx: &mut Tx, d: &KeyUnitDraft) -> Result<i64> {
     let now = Utc::now();

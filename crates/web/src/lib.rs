@@ -52,3 +52,38 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every word a template or handler asks the catalogue for is there, in both languages.
+    #[test]
+    fn every_key_used_is_in_the_catalogue() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for sub in ["templates", "src", "src/pages"] {
+            for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_file() {
+                    files.push(p);
+                }
+            }
+        }
+        let mut checked = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for part in text.split(".t(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                if key.contains('{') {
+                    continue;
+                }
+                assert!(
+                    safegrid_service::locale::has(key),
+                    "{} uses missing key {key}",
+                    f.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} keys found");
+    }
+}

@@ -1,0 +1,331 @@
+use super::{client, csrf_in, login, servers};
+use serde_json::{Value, json};
+
+async fn token(s: &super::Server, user: &str) -> String {
+    s.svc
+        .issue_token(&safegrid_service::system(), user, "test")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_api_names_what_is_wrong_and_changes_nothing() {
+    for s in servers().await {
+        let t = token(&s, "office").await;
+        let c = client();
+        let url = format!("{}/api/v1/enterprises", s.base);
+        let village = s.svc.villages(&safegrid_service::system()).await.unwrap()[0]
+            .id
+            .to_string();
+        let before: Value = c
+            .get(&url)
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let total = before["total"].as_i64().unwrap();
+
+        let post = |body: String| {
+            c.post(&url)
+                .bearer_auth(&t)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        // Malformed JSON.
+        let r = post("{\"name\": ".into()).await.unwrap();
+        assert_eq!(r.status(), 400, "{}", s.db.backend());
+        assert_eq!(r.json::<Value>().await.unwrap()["code"], "json.malformed");
+        // Unknown field, named.
+        let r = post(json!({"name": "x", "colour": "red"}).to_string())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(
+            (e["code"].as_str(), e["fields"][0]["field"].as_str()),
+            (Some("json.invalid"), Some("colour"))
+        );
+        // Wrong type, named.
+        let r = post(json!({"name": 5}).to_string()).await.unwrap();
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["fields"][0]["field"], "name");
+        // Not JSON at all.
+        let r = c
+            .post(&url)
+            .bearer_auth(&t)
+            .header("content-type", "text/plain")
+            .body("hello")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 415);
+        // Too large.
+        let big = json!({"name": "x".repeat(300 * 1024)}).to_string();
+        let r = post(big).await.unwrap();
+        assert_eq!(r.status(), 413);
+        assert_eq!(r.json::<Value>().await.unwrap()["code"], "body.too_large");
+        // Invalid USCC and phone, each named, in the caller's language.
+        let bad = json!({"name": "测试厂", "uscc": "91350100M000100Y44", "region_id": village, "industry_code": "C21",
+                         "legal_representative": "张三", "legal_representative_mobile": "1234"});
+        let r = c
+            .post(&url)
+            .bearer_auth(&t)
+            .header("accept-language", "en")
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let e: Value = r.json().await.unwrap();
+        let fields: Vec<&str> = e["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["uscc", "legal_representative_mobile"]);
+        assert_eq!(
+            e["fields"][0]["message"],
+            "Unified social credit code: has a wrong check digit; check the business licence"
+        );
+        // A good one is created; the same USCC again is a duplicate.
+        let mut good = bad.clone();
+        good["uscc"] = json!("91350100M000100Y43");
+        good["legal_representative_mobile"] = json!("13912345678");
+        let r = c
+            .post(&url)
+            .bearer_auth(&t)
+            .json(&good)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let created: Value = r.json().await.unwrap();
+        let r = c
+            .post(&url)
+            .bearer_auth(&t)
+            .json(&good)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["fields"][0]["code"],
+            "uscc.duplicate"
+        );
+        let after: Value = c
+            .get(&url)
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            after["total"].as_i64().unwrap(),
+            total + 1,
+            "only the good one was added"
+        );
+        let one: Value = c
+            .get(format!("{url}/{}", created["id"]))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(one["name"], "测试厂");
+        // Its history has the creation.
+        let h: Value = c
+            .get(format!(
+                "{}/api/v1/audit/enterprise/{}",
+                s.base, created["id"]
+            ))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(h[0]["action"], "create");
+    }
+}
+
+#[tokio::test]
+async fn the_api_refuses_strangers_and_other_villages() {
+    for s in servers().await {
+        let c = client();
+        let url = format!("{}/api/v1/enterprises", s.base);
+        assert_eq!(
+            c.get(&url).send().await.unwrap().status(),
+            401,
+            "{}",
+            s.db.backend()
+        );
+        assert_eq!(
+            c.get(&url)
+                .bearer_auth("not-a-token")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        let t = token(&s, "shiba").await;
+        let all = s
+            .svc
+            .all_enterprises(&safegrid_service::system())
+            .await
+            .unwrap();
+        let other = all.iter().find(|e| e.region_name != "石坝村").unwrap();
+        assert_eq!(
+            c.get(format!("{url}/{}", other.id))
+                .bearer_auth(&t)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        let body = safegrid_service::registry::row_input(other);
+        let r = c
+            .put(format!("{url}/{}", other.id))
+            .bearer_auth(&t)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let r = c
+            .get(format!("{}/api/v1/coverage", s.base))
+            .bearer_auth(&token(&s, "firm").await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let dept = &s
+            .svc
+            .departments(&safegrid_service::system())
+            .await
+            .unwrap()[0];
+        let r = c
+            .delete(format!("{}/api/v1/departments/{}", s.base, dept.id))
+            .bearer_auth(&token(&s, "office").await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["fields"][0]["code"],
+            "department.still_supervises"
+        );
+        // A disabled account's token stops working.
+        s.svc
+            .set_disabled(&safegrid_service::system(), "shiba", true)
+            .await
+            .unwrap();
+        assert_eq!(
+            c.get(&url).bearer_auth(&t).send().await.unwrap().status(),
+            401
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_browser_session_writes_to_the_api_only_with_its_csrf_token() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let html = c
+            .get(format!("{}/", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&html);
+        let me: Value = c
+            .get(format!("{}/api/v1/me", s.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["role"], "emergency_office", "{}", s.db.backend());
+        let village = s.svc.villages(&safegrid_service::system()).await.unwrap()[0]
+            .id
+            .to_string();
+        let body = json!({"name": "新人", "mobile": "13911112222", "region_id": village, "roles": ["grid_member"]});
+        let r = c
+            .post(format!("{}/api/v1/people", s.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = c
+            .post(format!("{}/api/v1/people", s.base))
+            .header("x-csrf-token", csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route() {
+    for s in servers().await.into_iter().take(1) {
+        let doc: Value = client()
+            .get(format!("{}/api/v1/openapi.json", s.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let paths = doc["paths"].as_object().unwrap();
+        let t = token(&s, "office").await;
+        let c = client();
+        for (path, ops) in paths {
+            for method in ops.as_object().unwrap().keys() {
+                let url = format!(
+                    "{}/api/v1{}",
+                    s.base,
+                    path.replace("{id}", "1")
+                        .replace("{entity_type}", "enterprise")
+                );
+                let r = c
+                    .request(method.to_uppercase().parse().unwrap(), &url)
+                    .bearer_auth(&t)
+                    .send()
+                    .await
+                    .unwrap();
+                // Every documented operation exists: the router answers it (never with its 404 for no route).
+                let status = r.status().as_u16();
+                let body: Value = r.json().await.unwrap_or(Value::Null);
+                assert!(
+                    !(status == 404
+                        && body["code"] == "error.not_found"
+                        && path.matches('{').count() == 0),
+                    "{method} {path}"
+                );
+                assert_ne!(status, 405, "{method} {path}");
+            }
+        }
+        for schema in ["EnterpriseInput", "PersonInput", "DepartmentInput", "Error"] {
+            assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The pages in a real headless Chromium, driven through ChromeDriver.
+
+use super::{Server, servers};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// ChromeDriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts ChromeDriver, or says why the browser test cannot run here.
+fn driver() -> Result<Driver, String> {
+    let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .ok_or("chromedriver is not installed (scripts/test installs chromium-driver)")?;
+    let port = free_port();
+    let child = Command::new(exe)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(Driver { child, port });
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err("chromedriver did not start".into())
+}
+
+async fn browser(d: &Driver, width: u32) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "prefs": { "intl.accept_languages": "zh-CN,zh" },
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     format!("--window-size={width},900"), format!("--user-data-dir={}", profile.display()), "--lang=zh-CN"]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", d.port))
+        .await
+        .unwrap()
+}
+
+/// Saves a screenshot when SAFEGRID_SCREENSHOTS names a folder (for people to look at).
+async fn shot(c: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("SAFEGRID_SCREENSHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+    }
+}
+
+async fn log_in(c: &Client, s: &Server, user: &str) {
+    c.goto(&format!("{}/login", s.base)).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(safegrid_service::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("header.top"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn register_an_enterprise_with_a_bad_code_fix_it_and_find_it() {
+    let d = match driver() {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("SKIPPED register_an_enterprise_with_a_bad_code_fix_it_and_find_it: {why}");
+            return;
+        }
+    };
+    // One backend is enough for the browser: the pages are the same on both.
+    let s = servers().await.into_iter().next().unwrap();
+    let c = browser(&d, 1366).await;
+    log_in(&c, &s, "office").await;
+    shot(&c, "home").await;
+
+    c.goto(&format!("{}/enterprises/new", s.base))
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-name"))
+        .await
+        .unwrap()
+        .send_keys("马武镇石坝新型建材厂")
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-uscc"))
+        .await
+        .unwrap()
+        .send_keys("91350100M000100Y44")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-region_id option:nth-child(3)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-industry_code option[value='C30']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-legal_representative"))
+        .await
+        .unwrap()
+        .send_keys("冉德明")
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-legal_representative_mobile"))
+        .await
+        .unwrap()
+        .send_keys("13983001234")
+        .await
+        .unwrap();
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let err = c.wait().for_element(Locator::Id("err-uscc")).await.unwrap();
+    assert!(err.text().await.unwrap().contains("校验位不正确"));
+    shot(&c, "enterprise-form-error").await;
+    // What was typed is still there.
+    let name = c
+        .find(Locator::Id("f-name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("马武镇石坝新型建材厂"));
+    let uscc = c.find(Locator::Id("f-uscc")).await.unwrap();
+    uscc.clear().await.unwrap();
+    uscc.send_keys("91350100M000100Y43").await.unwrap();
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css(".ok-box")).await.unwrap();
+    shot(&c, "enterprise-saved").await;
+
+    c.goto(&format!("{}/enterprises", s.base)).await.unwrap();
+    c.find(Locator::Css("form.filters input[name=q]"))
+        .await
+        .unwrap()
+        .send_keys("新型建材")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.filters button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Wait for the filtered page rather than finding the table of the page being left.
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().as_str().contains("q=") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let table = c
+        .wait()
+        .for_element(Locator::Id("enterprise-table"))
+        .await
+        .unwrap();
+    let text = table.text().await.unwrap();
+    assert!(
+        text.contains("马武镇石坝新型建材厂") && text.contains("91350100M000100Y43"),
+        "{text}"
+    );
+    shot(&c, "enterprises-found").await;
+
+    for (path, name) in [
+        ("/coverage", "coverage"),
+        ("/regions", "regions"),
+        ("/enterprises", "enterprises"),
+    ] {
+        c.goto(&format!("{}{path}", s.base)).await.unwrap();
+        shot(&c, name).await;
+    }
+    c.close().await.unwrap();
+
+    // The same pages on a phone-sized screen.
+    let phone = browser(&d, 400).await;
+    log_in(&phone, &s, "shiba").await;
+    phone
+        .goto(&format!("{}/enterprises", s.base))
+        .await
+        .unwrap();
+    shot(&phone, "phone-enterprises").await;
+    // Chromium's smallest window is about 500 px wide; the page must fit it without sideways scrolling.
+    let fits = phone
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page, window) = (fits[0].as_i64().unwrap(), fits[1].as_i64().unwrap());
+    assert!(
+        window <= 520 && page <= window,
+        "page {page}px in a {window}px window"
+    );
+    phone.close().await.unwrap();
+}

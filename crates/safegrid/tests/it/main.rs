@@ -1,0 +1,98 @@
+//! Tests of the running server: real HTTP on 127.0.0.1 with a fresh database per test (SQLite, and
+//! PostgreSQL when SAFEGRID_TEST_POSTGRES_URL is set), and the pages in headless Chromium.
+
+mod api;
+mod browser;
+mod pages;
+
+use safegrid_service::Service;
+use safegrid_store::testing::{self, TestDb};
+
+/// A server on an ephemeral port over a demo town.
+pub struct Server {
+    pub base: String,
+    pub svc: Service,
+    pub db: TestDb,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+pub async fn start(db: TestDb) -> Server {
+    let svc = Service::new(db.store.clone());
+    svc.load_demo(0, |_, _| {}).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = safegrid_web::AppState {
+        svc: svc.clone(),
+        secure_cookies: false,
+    };
+    tokio::spawn(async move {
+        let _ = safegrid_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    Server {
+        base,
+        svc,
+        db,
+        stop: Some(tx),
+    }
+}
+
+/// One server per backend of this run.
+pub async fn servers() -> Vec<Server> {
+    let mut v = Vec::new();
+    for db in testing::all().await {
+        v.push(start(db).await);
+    }
+    v
+}
+
+/// A cookie-keeping client that does not follow redirects (so tests see them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of `name="csrf"` in a page.
+pub fn csrf_in(html: &str) -> String {
+    let i =
+        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+/// Logs a client in through the login form.
+pub async fn login(c: &reqwest::Client, base: &str, user: &str) {
+    let html = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", user),
+            ("password", safegrid_service::demo::DEMO_PASSWORD),
+            ("csrf", &csrf_in(&html)),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "login as {user}");
+}

@@ -1,0 +1,225 @@
+use super::{client, csrf_in, login, servers};
+
+#[tokio::test]
+async fn pages_need_a_login_and_forms_need_their_token() {
+    for s in servers().await {
+        let c = client();
+        let r = c
+            .get(format!("{}/enterprises?industry=C", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", s.db.backend());
+        assert_eq!(
+            r.headers()["location"],
+            "/login?next=/enterprises%3Findustry%3DC"
+        );
+        // A login form posted without the token set with the form is refused.
+        let r = c
+            .post(format!("{}/login", s.base))
+            .form(&[
+                ("username", "office"),
+                ("password", safegrid_service::demo::DEMO_PASSWORD),
+                ("csrf", "forged"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("页面已过期"));
+        login(&c, &s.base, "office").await;
+        let html = c
+            .get(format!("{}/enterprises/new", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("统一社会信用代码"));
+        // A form without its CSRF token changes nothing.
+        let r = c
+            .post(format!("{}/enterprises", s.base))
+            .form(&[("name", "x"), ("csrf", "wrong")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        // With it, a bad USCC comes back beside its field with every value kept.
+        let csrf = csrf_in(&html);
+        let town = s.svc.villages(&safegrid_service::system()).await.unwrap()[0]
+            .id
+            .to_string();
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("name", "马武新材料厂"),
+            ("uscc", "91350100M000100Y44"),
+            ("region_id", town.as_str()),
+            ("industry_code", "C30"),
+            ("scale", "small"),
+            ("legal_representative", "周八"),
+        ];
+        let r = c
+            .post(format!("{}/enterprises", s.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"err-uscc\""), "error beside the field");
+        assert!(html.contains("校验位不正确"));
+        assert!(
+            html.contains("value=\"马武新材料厂\""),
+            "typed values are kept"
+        );
+        let mut fixed = form;
+        fixed[2].1 = "91350100M000100Y43";
+        let r = c
+            .post(format!("{}/enterprises", s.base))
+            .form(&fixed)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let list = c
+            .get(format!(
+                "{}/enterprises?q=%E6%96%B0%E6%9D%90%E6%96%99",
+                s.base
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(list.contains("马武新材料厂"));
+    }
+}
+
+#[tokio::test]
+async fn every_registry_page_renders_for_the_office_and_speaks_english_on_request() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        for path in [
+            "/",
+            "/coverage",
+            "/regions",
+            "/committees",
+            "/departments",
+            "/enterprises",
+            "/enterprises/1",
+            "/enterprises/1/edit",
+            "/liaison-groups",
+            "/key-units",
+            "/people",
+            "/people/new",
+            "/history/enterprise/1",
+            "/audit",
+        ] {
+            let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path} on {}", s.db.backend());
+            let html = r.text().await.unwrap();
+            assert!(html.starts_with("<!doctype html>"), "{path}");
+            assert!(
+                !html.contains("nav.") && !html.contains("field."),
+                "{path} shows an untranslated key"
+            );
+        }
+        let en = c
+            .get(format!("{}/coverage?lang=en", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            en.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .contains("sg_lang=en")
+        );
+        let html = en.text().await.unwrap();
+        assert!(html.contains("Enterprises without a liaison group"));
+        // The choice sticks for the next page.
+        let html = c
+            .get(format!("{}/enterprises", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Unified social credit code"));
+        // Excel exports are real workbooks.
+        for path in ["/enterprises.xlsx", "/people.xlsx", "/coverage.xlsx"] {
+            let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .contains("spreadsheetml")
+            );
+            assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_refuse_what_the_user_may_not_see() {
+    for s in servers().await {
+        let sys = safegrid_service::system();
+        let all = s.svc.all_enterprises(&sys).await.unwrap();
+        let other = all
+            .iter()
+            .find(|e| e.region_name != "石坝村" && e.name.contains(&e.region_name))
+            .unwrap();
+        let c = client();
+        login(&c, &s.base, "shiba").await;
+        let r = c
+            .get(format!("{}/enterprises/{}", s.base, other.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{}", s.db.backend());
+        let r = c
+            .get(format!("{}/enterprises/{}/edit", s.base, other.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let r = c.get(format!("{}/audit", s.base)).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let r = c.get(format!("{}/users", s.base)).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let list = c
+            .get(format!("{}/enterprises?per_page=500", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!list.contains(&other.name));
+        // Logging out ends the session.
+        let html = c
+            .get(format!("{}/", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/logout", s.base))
+            .form(&[("csrf", csrf_in(&html))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            c.get(format!("{}/", s.base)).send().await.unwrap().status(),
+            303
+        );
+    }
+}
