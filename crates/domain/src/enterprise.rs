@@ -242,32 +242,6 @@ impl EnterpriseInput {
     }
 }
 
-impl EnterpriseDraft {
-    /// The input that re-creates this draft; used to pre-fill an edit form.
-    pub fn to_input(&self) -> EnterpriseInput {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        let m = |v: &Option<Mobile>| v.as_ref().map(|m| m.to_string()).unwrap_or_default();
-        EnterpriseInput {
-            name: self.name.clone(),
-            uscc: self.uscc.to_string(),
-            region_id: self.region_id.to_string(),
-            industry_code: self.industry_code.clone(),
-            scale: self.scale.as_str().into(),
-            high_risk: self.high_risk.to_string(),
-            address: o(&self.address),
-            legal_representative: self.legal_representative.clone(),
-            legal_representative_mobile: m(&self.legal_representative_mobile),
-            actual_controller: o(&self.actual_controller),
-            safety_director: o(&self.safety_director),
-            safety_director_mobile: m(&self.safety_director_mobile),
-            chief_engineer: o(&self.chief_engineer),
-            standard_grade: self.standard_grade.as_str().into(),
-            fringe_treatment: self.fringe_treatment.as_str().into(),
-            employees: self.employees.to_string(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,7 +265,6 @@ mod tests {
         assert!(d.high_risk, "mining is high-risk by its industry");
         assert_eq!(d.scale, Scale::Small);
         assert_eq!(d.fringe_treatment, FringeTreatment::None);
-        assert_eq!(d.to_input().validate().unwrap(), d);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The `safegrid` command: serve a town, load the demo town, migrate, manage accounts, verify the
 //! audit chain, import and export the registry.
 
+mod bench;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -11,6 +12,12 @@ use safegrid_service::audit::Verdict;
 use safegrid_service::auth::{UserInput, random_password};
 use safegrid_service::{Lang, Service, system};
 use std::path::PathBuf;
+
+/// mimalloc returns freed memory to the system promptly. With the system allocator each password
+/// hash (Argon2 uses 19 MiB) left its memory behind in a per-thread arena, and an idle server
+/// that had seen a few logins held well over 100 MiB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +61,11 @@ enum Command {
     /// Import enterprises (sheet 企业/Enterprises) and people (sheet 人员/People) from an xlsx file.
     /// A file with any bad row imports nothing and lists every bad row.
     Import { file: PathBuf },
+    /// Measure the figures BENCHMARKS.md records (build with --release first).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Export part of the registry to an xlsx file.
     Export {
         /// What to export.
@@ -102,12 +114,27 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum BenchCommand {
+    /// Time `serve --demo` on a fresh data folder until it answers, and its idle memory.
+    Startup,
+    /// Latency of filtered enterprise lists (API and page) over a large registry.
+    List {
+        /// Enterprises to generate into an empty database (the demo town's plus generated ones).
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: usize,
+        /// Requests to time per kind.
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the chain from the first entry and report the first broken link.
     Verify,
 }
 
-fn bar(len: u64, what: &str) -> ProgressBar {
+pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
     let b = ProgressBar::new(len);
     if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
         b.set_style(style.progress_chars("=> "));
@@ -181,60 +208,23 @@ async fn main() -> Result<()> {
                 bail!("{} bad rows; nothing was imported", report.errors.len())
             }
         }
+        Command::Bench {
+            command: BenchCommand::Startup,
+        } => bench::startup().await,
+        Command::Bench {
+            command:
+                BenchCommand::List {
+                    enterprises,
+                    requests,
+                },
+        } => bench::list(&cfg.database_url()?, enterprises, requests).await,
         Command::Export { what, file } => {
             let svc = open(&cfg).await?;
             let who = system();
             let tables = match what.as_str() {
                 "enterprises" => vec![svc.enterprise_table(&who, cfg.lang).await?],
                 "people" => vec![svc.people_table(&who, cfg.lang).await?],
-                _ => {
-                    let c = svc.coverage(&who).await?;
-                    let t = |k: &str| cfg.lang.t(k).to_string();
-                    let rows = |v: &[safegrid_store::coverage::GapEnterprise]| {
-                        v.iter()
-                            .map(|e| {
-                                vec![
-                                    e.name.clone(),
-                                    e.uscc.clone(),
-                                    e.region_name.clone(),
-                                    e.industry_code.clone(),
-                                ]
-                            })
-                            .collect()
-                    };
-                    let headers = vec![
-                        t("field.name"),
-                        t("field.uscc"),
-                        t("field.region_id"),
-                        t("field.industry_code"),
-                    ];
-                    vec![
-                        safegrid_service::xlsx::Table {
-                            title: t("coverage.without_liaison_group"),
-                            headers: headers.clone(),
-                            rows: rows(&c.without_liaison_group),
-                        },
-                        safegrid_service::xlsx::Table {
-                            title: t("coverage.without_supervisor"),
-                            headers: headers.clone(),
-                            rows: rows(&c.without_supervisor),
-                        },
-                        safegrid_service::xlsx::Table {
-                            title: t("coverage.high_risk_without_officers"),
-                            headers,
-                            rows: rows(&c.high_risk_without_officers),
-                        },
-                        safegrid_service::xlsx::Table {
-                            title: t("coverage.villages_without_grid_member"),
-                            headers: vec![t("field.name")],
-                            rows: c
-                                .villages_without_grid_member
-                                .iter()
-                                .map(|v| vec![v.name.clone()])
-                                .collect(),
-                        },
-                    ]
-                }
+                _ => svc.coverage_tables(&who, cfg.lang).await?,
             };
             let bytes = safegrid_service::xlsx::workbook(&tables)?;
             std::fs::write(&file, bytes).with_context(|| format!("write {}", file.display()))?;

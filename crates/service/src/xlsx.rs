@@ -369,6 +369,54 @@ impl Service {
         })
     }
 
+    /// The coverage report as tables: one per kind of gap.
+    pub async fn coverage_tables(&self, who: &Principal, lang: Lang) -> Result<Vec<Table>> {
+        let c = self.coverage(who).await?;
+        let t = |k: &str| lang.t(k).to_string();
+        let ent = |title: &str, rows: &[safegrid_store::coverage::GapEnterprise]| Table {
+            title: t(title),
+            headers: vec![
+                t("field.name"),
+                t("field.uscc"),
+                t("field.region_id"),
+                t("field.industry_code"),
+                t("field.safety_director"),
+                t("field.chief_engineer"),
+            ],
+            rows: rows
+                .iter()
+                .map(|e| {
+                    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+                    vec![
+                        e.name.clone(),
+                        e.uscc.clone(),
+                        e.region_name.clone(),
+                        e.industry_code.clone(),
+                        o(&e.safety_director),
+                        o(&e.chief_engineer),
+                    ]
+                })
+                .collect(),
+        };
+        Ok(vec![
+            ent("coverage.without_liaison_group", &c.without_liaison_group),
+            ent("coverage.without_supervisor", &c.without_supervisor),
+            ent(
+                "coverage.high_risk_without_officers",
+                &c.high_risk_without_officers,
+            ),
+            Table {
+                title: t("coverage.villages_without_grid_member"),
+                headers: vec![t("field.name")],
+                rows: c
+                    .villages_without_grid_member
+                    .iter()
+                    .map(|v| vec![v.name.clone()])
+                    .collect(),
+            },
+        ])
+    }
+
     pub async fn people_table(&self, who: &Principal, lang: Lang) -> Result<Table> {
         crate::ensure(who.can_read_region(&who.region_path))?;
         let rows = people::all_within(&self.store, &who.region_path).await?;

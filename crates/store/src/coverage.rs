@@ -37,7 +37,7 @@ pub struct Coverage {
 
 const GAP_SELECT: &str = "SELECT e.id, e.name, e.uscc, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, e.industry_code, e.safety_director,
     e.chief_engineer FROM enterprises e JOIN regions r ON r.id = e.region_id LEFT JOIN regions pr ON pr.id = r.parent_id
-    WHERE r.path >= $1 AND r.path < $2";
+    WHERE e.region_path >= $1 AND e.region_path < $2";
 
 pub async fn report(store: &Store, path: &str) -> Result<Coverage> {
     let (p, up) = (path.to_string(), path_upper(path));
@@ -50,7 +50,7 @@ pub async fn report(store: &Store, path: &str) -> Result<Coverage> {
         "{GAP_SELECT} AND NOT EXISTS (SELECT 1 FROM department_industries di JOIN departments d ON d.id = di.department_id
             JOIN regions dr ON dr.id = d.region_id
             WHERE substr(e.industry_code, 1, length(di.industry_code)) = di.industry_code
-              AND substr(r.path, 1, length(dr.path)) = dr.path) ORDER BY e.industry_code, e.id"
+              AND substr(e.region_path, 1, length(dr.path)) = dr.path) ORDER BY e.industry_code, e.id"
     ));
     let q3 = sqlx::AssertSqlSafe(format!(
         "{GAP_SELECT} AND e.high_risk = TRUE AND (e.chief_engineer IS NULL OR e.safety_director IS NULL) ORDER BY e.id"

@@ -34,7 +34,7 @@ pub struct EnterpriseRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, r.path AS region_path,
+const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, e.region_path,
     e.industry_code, e.scale, e.high_risk, e.address, e.legal_representative, e.legal_representative_mobile,
     e.actual_controller, e.safety_director, e.safety_director_mobile, e.chief_engineer, e.standard_grade,
     e.fringe_treatment, e.employees, e.updated_at
@@ -61,7 +61,7 @@ fn where_of(f: &EnterpriseFilter) -> Filter {
     let path = f.region_path.as_deref().unwrap_or(&f.scope.region_path);
     if path != "/" {
         w.push2(
-            "r.path >= ? AND r.path < ?",
+            "e.region_path >= ? AND e.region_path < ?",
             Param::Text(path.into()),
             Param::Text(path_upper(path)),
         );
@@ -106,7 +106,7 @@ pub async fn list(store: &Store, f: &EnterpriseFilter) -> Result<Page<Enterprise
         n + 1
     ));
     let count_sql = sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM enterprises e JOIN regions r ON r.id = e.region_id{}",
+        "SELECT COUNT(*) FROM enterprises e{}",
         w.where_sql()
     ));
     let (rows, total) = on_read!(store, c => {
@@ -165,16 +165,18 @@ macro_rules! bind_draft {
 
 pub async fn insert(tx: &mut Tx, d: &EnterpriseDraft) -> Result<i64> {
     Ok(on_tx!(tx, c => bind_draft!(sqlx::query_scalar(
-        "INSERT INTO enterprises (uscc, name, region_id, industry_code, scale, high_risk, address,
+        "INSERT INTO enterprises (uscc, name, region_id, region_path, industry_code, scale, high_risk, address,
             legal_representative, legal_representative_mobile, actual_controller, safety_director,
             safety_director_mobile, chief_engineer, standard_grade, fringe_treatment, employees, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"), d)
+         VALUES ($1, $2, $3, (SELECT path FROM regions WHERE id = $3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                 $15, $16, $17, $17) RETURNING id"), d)
         .fetch_one(c).await?))
 }
 
 pub async fn update(tx: &mut Tx, id: i64, d: &EnterpriseDraft) -> Result<()> {
     let r = on_tx!(tx, c => bind_draft!(sqlx::query(
-        "UPDATE enterprises SET uscc = $1, name = $2, region_id = $3, industry_code = $4, scale = $5, high_risk = $6,
+        "UPDATE enterprises SET uscc = $1, name = $2, region_id = $3, region_path = (SELECT path FROM regions WHERE id = $3),
+            industry_code = $4, scale = $5, high_risk = $6,
             address = $7, legal_representative = $8, legal_representative_mobile = $9, actual_controller = $10,
             safety_director = $11, safety_director_mobile = $12, chief_engineer = $13, standard_grade = $14,
             fringe_treatment = $15, employees = $16, updated_at = $17 WHERE id = $18"), d)
@@ -201,7 +203,6 @@ pub async fn all_within(store: &Store, scope: &Scope) -> Result<Vec<EnterpriseRo
 /// How many enterprises each region inside `path` holds directly.
 pub async fn count_by_region(store: &Store, path: &str) -> Result<Vec<(i64, i64)>> {
     Ok(on_read!(store, c => sqlx::query_as(
-        "SELECT e.region_id, COUNT(*) FROM enterprises e JOIN regions r ON r.id = e.region_id
-         WHERE r.path >= $1 AND r.path < $2 GROUP BY e.region_id")
+        "SELECT e.region_id, COUNT(*) FROM enterprises e WHERE e.region_path >= $1 AND e.region_path < $2 GROUP BY e.region_id")
         .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
 }

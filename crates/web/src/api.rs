@@ -105,6 +105,8 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
         .route("/regions", get(regions).post(create_region))
+        .route("/regions/{id}", get(region).put(rename_region))
+        .route("/regions/{id}/move", axum::routing::post(move_region))
         .route("/departments", get(departments).post(create_department))
         .route(
             "/departments/{id}",
@@ -167,6 +169,53 @@ async fn create_region(
 ) -> Result<Response, ApiError> {
     let r = s.svc.create_region(&a.who, &i).await.map_err(err(a.lang))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+async fn region(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.region(&a.who, id).await.map_err(err(a.lang))?))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct Rename {
+    name: String,
+    code: String,
+}
+
+async fn rename_region(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(r): JsonBody<Rename>,
+) -> ApiResult<impl serde::Serialize> {
+    s.svc
+        .rename_region(&a.who, id, &r.name, &r.code)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(s.svc.region(&a.who, id).await.map_err(err(a.lang))?))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Move {
+    parent_id: i64,
+}
+
+async fn move_region(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(m): JsonBody<Move>,
+) -> ApiResult<impl serde::Serialize> {
+    s.svc
+        .move_region(&a.who, id, m.parent_id)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(s.svc.region(&a.who, id).await.map_err(err(a.lang))?))
 }
 
 async fn departments(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {

@@ -243,6 +243,14 @@ pub fn document() -> Value {
     region["properties"]["parent_id"] = json!({ "type": ["integer", "null"] });
     schemas.insert("RegionInput".into(), region);
     schemas.insert(
+        "RegionRename".into(),
+        text_object(&["name", "code"], &["name"]),
+    );
+    schemas.insert(
+        "RegionMove".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": { "parent_id": { "type": "integer" } }, "required": ["parent_id"] }),
+    );
+    schemas.insert(
         "Error".into(),
         json!({
             "type": "object",

@@ -226,6 +226,40 @@ async fn the_api_refuses_strangers_and_other_villages() {
             r.json::<Value>().await.unwrap()["fields"][0]["code"],
             "department.still_supervises"
         );
+        // A region cannot move under its own child, over the API either.
+        let sys = safegrid_service::system();
+        let tree = s.svc.region_tree(&sys).await.unwrap();
+        let village = tree.iter().find(|r| r.level == "village").unwrap();
+        let group = tree
+            .iter()
+            .find(|r| r.parent_id == Some(village.id))
+            .unwrap();
+        let office = token(&s, "office").await;
+        let r = c
+            .post(format!("{}/api/v1/regions/{}/move", s.base, village.id))
+            .bearer_auth(&office)
+            .json(&json!({"parent_id": group.id}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["fields"][0]["code"],
+            "region.cycle"
+        );
+        // A village cannot rename its neighbour.
+        let other_village = tree
+            .iter()
+            .find(|r| r.level == "village" && r.name != "石坝村")
+            .unwrap();
+        let r = c
+            .put(format!("{}/api/v1/regions/{}", s.base, other_village.id))
+            .bearer_auth(&t)
+            .json(&json!({"name": "改名村"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
         // A disabled account's token stops working.
         s.svc
             .set_disabled(&safegrid_service::system(), "shiba", true)

@@ -37,6 +37,9 @@ CREATE TABLE enterprises (
     uscc                        TEXT NOT NULL UNIQUE,
     name                        TEXT NOT NULL,
     region_id                   BIGINT NOT NULL REFERENCES regions(id),
+    -- The region's path, copied so that scope filters and counts need no join (kept in step by
+    -- every write of the enterprise and every move of a region).
+    region_path                 TEXT COLLATE "C" NOT NULL,
     industry_code               TEXT NOT NULL,
     scale                       TEXT NOT NULL,
     high_risk                   BOOLEAN NOT NULL,
@@ -53,7 +56,9 @@ CREATE TABLE enterprises (
     created_at                  TIMESTAMPTZ NOT NULL,
     updated_at                  TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX enterprises_region ON enterprises(region_id, id);
+CREATE INDEX enterprises_region ON enterprises(region_id);
+CREATE INDEX enterprises_region_path ON enterprises(region_path, id);
+CREATE INDEX enterprises_high_risk ON enterprises(high_risk, id);
 CREATE INDEX enterprises_industry ON enterprises(industry_code, id);
 
 CREATE TABLE people (

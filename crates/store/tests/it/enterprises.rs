@@ -182,3 +182,76 @@ async fn update_and_read_back() {
         ));
     }
 }
+
+#[tokio::test]
+async fn an_enterprise_moves_with_its_region() {
+    for db in testing::all().await {
+        let s = &db.store;
+        let (_d, _t, v1, v2) = small_tree(s).await;
+        let mut tx = s.begin().await.unwrap();
+        let g = safegrid_store::regions::insert(
+            &mut tx,
+            &safegrid_domain::region::RegionDraft::validate(
+                "一组",
+                "group",
+                None,
+                None,
+                Some(super::facts(&v1)),
+            )
+            .unwrap(),
+            Some(&v1),
+        )
+        .await
+        .unwrap();
+        let id = enterprises::insert(
+            &mut tx,
+            &input("一组砖厂", "91350100M000100Y43", g.id, "C30")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        safegrid_store::regions::move_under(&mut tx, &g, &v2)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let in_v2 = Scope {
+            region_path: v2.path.clone(),
+            enterprise_id: None,
+        };
+        let page = enterprises::list(
+            s,
+            &EnterpriseFilter {
+                scope: in_v2,
+                page: 1,
+                per_page: 20,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            page.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [id],
+            "{}",
+            db.backend()
+        );
+        assert_eq!(page.rows[0].region_name, "文武社区 一组");
+        let in_v1 = Scope {
+            region_path: v1.path.clone(),
+            enterprise_id: None,
+        };
+        let page = enterprises::list(
+            s,
+            &EnterpriseFilter {
+                scope: in_v1,
+                page: 1,
+                per_page: 20,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.total, 0);
+    }
+}

@@ -192,54 +192,13 @@ async fn coverage(State(s): State<AppState>, p: Page, Query(flash): Query<Flash>
     }))
 }
 
-fn coverage_tables(c: &Coverage, lang: Lang) -> Vec<Table> {
-    let t = |k: &str| lang.t(k).to_string();
-    let ent = |title: &str, rows: &[safegrid_store::coverage::GapEnterprise]| Table {
-        title: t(title),
-        headers: vec![
-            t("field.name"),
-            t("field.uscc"),
-            t("field.region_id"),
-            t("field.industry_code"),
-            t("field.safety_director"),
-            t("field.chief_engineer"),
-        ],
-        rows: rows
-            .iter()
-            .map(|e| {
-                vec![
-                    e.name.clone(),
-                    e.uscc.clone(),
-                    e.region_name.clone(),
-                    e.industry_code.clone(),
-                    e.safety_director.clone().unwrap_or_default(),
-                    e.chief_engineer.clone().unwrap_or_default(),
-                ]
-            })
-            .collect(),
-    };
-    vec![
-        ent("coverage.without_liaison_group", &c.without_liaison_group),
-        ent("coverage.without_supervisor", &c.without_supervisor),
-        ent(
-            "coverage.high_risk_without_officers",
-            &c.high_risk_without_officers,
-        ),
-        Table {
-            title: t("coverage.villages_without_grid_member"),
-            headers: vec![t("field.name")],
-            rows: c
-                .villages_without_grid_member
-                .iter()
-                .map(|v| vec![v.name.clone()])
-                .collect(),
-        },
-    ]
-}
-
 async fn coverage_xlsx(State(s): State<AppState>, p: Page) -> PageResult {
-    let c = s.svc.coverage(&p.who).await.map_err(fail(p.lang))?;
-    xlsx(&coverage_tables(&c, p.lang), "coverage.xlsx", p.lang)
+    let tables = s
+        .svc
+        .coverage_tables(&p.who, p.lang)
+        .await
+        .map_err(fail(p.lang))?;
+    xlsx(&tables, "coverage.xlsx", p.lang)
 }
 
 #[derive(Template)]
