@@ -589,6 +589,7 @@ impl Service {
             progress(done, extra_enterprises);
         }
         summary.enterprises += extra_enterprises;
+        self.store.after_bulk_load().await?;
         summary.people = safegrid_store::people::all_within(&self.store, "/")
             .await?
             .len();

@@ -34,12 +34,12 @@ pub struct EnterpriseRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT e.id, e.uscc, e.name, e.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, e.region_path,
+const COLUMNS: &str = "SELECT e.id, e.uscc, e.name, e.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, e.region_path,
     e.industry_code, e.scale, e.high_risk, e.address, e.legal_representative, e.legal_representative_mobile,
     e.actual_controller, e.safety_director, e.safety_director_mobile, e.chief_engineer, e.standard_grade,
-    e.fringe_treatment, e.employees, e.updated_at
-    FROM enterprises e JOIN regions r ON r.id = e.region_id
-    LEFT JOIN regions pr ON pr.id = r.parent_id";
+    e.fringe_treatment, e.employees, e.updated_at";
+const FROM: &str =
+    "JOIN regions r ON r.id = e.region_id LEFT JOIN regions pr ON pr.id = r.parent_id";
 
 /// What an enterprise list is narrowed to.
 #[derive(Debug, Clone, Default)]
@@ -95,25 +95,39 @@ fn where_of(f: &EnterpriseFilter) -> Filter {
     w
 }
 
+/// One page of enterprises, newest first, with the count of all that match.
+///
+/// On SQLite the page is read by walking the table backwards in id order (`NOT INDEXED`) and
+/// stopping after the page: without statistics SQLite would otherwise pick a filter's index and
+/// sort every match, which at 100 000 enterprises costs a hundred milliseconds. Counts use the
+/// covering indexes, except a text search, which reads the table straight through.
 pub async fn list(store: &Store, f: &EnterpriseFilter) -> Result<Page<EnterpriseRow>> {
     let w = where_of(f);
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
     let n = w.next();
+    let sqlite = matches!(store.backend, crate::Backend::Sqlite { .. });
+    let scan = if sqlite { " NOT INDEXED" } else { "" };
+    let count_scan = if sqlite && f.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        " NOT INDEXED"
+    } else {
+        ""
+    };
     let sql = sqlx::AssertSqlSafe(format!(
-        "{SELECT}{} ORDER BY e.id DESC LIMIT ${n} OFFSET ${}",
+        "{COLUMNS} FROM enterprises e{scan} {FROM}{} ORDER BY e.id DESC LIMIT ${n} OFFSET ${}",
         w.where_sql(),
         n + 1
     ));
     let count_sql = sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM enterprises e{}",
+        "SELECT COUNT(*) FROM enterprises e{count_scan}{}",
         w.where_sql()
     ));
+    // The page and the count run side by side on two connections of the read pool.
     let (rows, total) = on_read!(store, c => {
         let rows = bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params)
-            .bind(per_page).bind((page - 1) * per_page).fetch_all(c).await?;
-        let total: i64 = bind_params!(sqlx::query_scalar(count_sql), &w.params).fetch_one(c).await?;
-        (rows, total)
+            .bind(per_page).bind((page - 1) * per_page).fetch_all(c);
+        let total = bind_params!(sqlx::query_scalar::<_, i64>(count_sql), &w.params).fetch_one(c);
+        tokio::try_join!(rows, total)?
     });
     Ok(Page {
         rows,
@@ -124,14 +138,18 @@ pub async fn list(store: &Store, f: &EnterpriseFilter) -> Result<Page<Enterprise
 }
 
 pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<EnterpriseRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{COLUMNS} FROM enterprises e {FROM} WHERE e.id = $1"
+    ));
     Ok(
         on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(id).fetch_optional(c).await?),
     )
 }
 
 pub async fn by_uscc(src: impl Into<Src<'_>>, uscc: &str) -> Result<Option<EnterpriseRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.uscc = $1"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{COLUMNS} FROM enterprises e {FROM} WHERE e.uscc = $1"
+    ));
     Ok(
         on_src!(src.into(), c => sqlx::query_as::<_, EnterpriseRow>(sql).bind(uscc.to_string()).fetch_optional(c).await?),
     )
@@ -194,7 +212,10 @@ pub async fn all_within(store: &Store, scope: &Scope) -> Result<Vec<EnterpriseRo
         ..Default::default()
     };
     let w = where_of(&f);
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT}{} ORDER BY e.id", w.where_sql()));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{COLUMNS} FROM enterprises e {FROM}{} ORDER BY e.id",
+        w.where_sql()
+    ));
     Ok(
         on_read!(store, c => bind_params!(sqlx::query_as::<_, EnterpriseRow>(sql), &w.params).fetch_all(c).await?),
     )

@@ -263,6 +263,24 @@ impl Store {
         })
     }
 
+    /// Refreshes the planner's statistics after a bulk load (the demo town, an import of many
+    /// rows), so that the first queries after it are planned on what is really there. On
+    /// PostgreSQL it also sets the visibility map that lets counts read indexes alone.
+    pub async fn after_bulk_load(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite { write, .. } => {
+                sqlx::query("PRAGMA optimize").execute(write).await?;
+            }
+            Backend::Postgres(p) => {
+                sqlx::query("VACUUM (ANALYZE) enterprises")
+                    .execute(p)
+                    .await?;
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite { read, write } => {

@@ -57,9 +57,10 @@ CREATE TABLE enterprises (
     updated_at                  TEXT NOT NULL
 );
 CREATE INDEX enterprises_region ON enterprises(region_id);
-CREATE INDEX enterprises_region_path ON enterprises(region_path, id);
-CREATE INDEX enterprises_high_risk ON enterprises(high_risk, id);
-CREATE INDEX enterprises_industry ON enterprises(industry_code, id);
+-- Counts of a list are read from these alone (each covers the scope column too).
+CREATE INDEX enterprises_region_path ON enterprises(region_path);
+CREATE INDEX enterprises_high_risk ON enterprises(high_risk, region_path);
+CREATE INDEX enterprises_industry ON enterprises(industry_code, region_path);
 
 CREATE TABLE people (
     id           INTEGER PRIMARY KEY,
