@@ -61,6 +61,11 @@ enum Command {
     /// Import enterprises (sheet 企业/Enterprises) and people (sheet 人员/People) from an xlsx file.
     /// A file with any bad row imports nothing and lists every bad row.
     Import { file: PathBuf },
+    /// CAP 1.2 alerts and feeds.
+    Cap {
+        #[command(subcommand)]
+        command: CapCommand,
+    },
     /// Measure the figures BENCHMARKS.md records (build with --release first).
     Bench {
         #[command(subcommand)]
@@ -110,6 +115,16 @@ enum UserCommand {
         username: String,
         #[arg(long, default_value = "api")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CapCommand {
+    /// Validate CAP 1.2 alerts (or Atom/RSS feeds of them): one line per file, `ok` or
+    /// `invalid: reason`; exits 1 if any file is invalid. A folder is read file by file.
+    Validate {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -208,6 +223,15 @@ async fn main() -> Result<()> {
                 bail!("{} bad rows; nothing was imported", report.errors.len())
             }
         }
+        Command::Cap {
+            command: CapCommand::Validate { paths },
+        } => {
+            if cap_validate(&paths)? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
         Command::Bench {
             command: BenchCommand::Startup,
         } => bench::startup().await,
@@ -236,6 +260,49 @@ async fn main() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Validates each file (folders file by file, sorted); prints a line each; true when all are valid.
+fn cap_validate(paths: &[PathBuf]) -> Result<bool> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            inner.sort();
+            files.extend(inner);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut all_ok = true;
+    for f in files {
+        let bytes = std::fs::read(&f).with_context(|| format!("read {}", f.display()))?;
+        // A document whose root is a feed is checked as a feed, anything else as an alert.
+        let is_feed = safegrid_cap::xml::parse(&bytes)
+            .is_ok_and(|root| matches!(root.name.as_str(), "feed" | "rss"));
+        let verdict = if is_feed {
+            safegrid_cap::feed::parse_feed(&bytes).map(|_| Vec::new())
+        } else {
+            safegrid_cap::parse(&bytes).map(|(_, w)| w)
+        };
+        match verdict {
+            Ok(warnings) if warnings.is_empty() => println!("{}: ok", f.display()),
+            Ok(warnings) => println!(
+                "{}: ok ({} warnings: {})",
+                f.display(),
+                warnings.len(),
+                warnings[0].note
+            ),
+            Err(e) => {
+                all_ok = false;
+                println!("{}: invalid: {e}", f.display());
+            }
+        }
+    }
+    Ok(all_ok)
 }
 
 /// A service error in words for the terminal.

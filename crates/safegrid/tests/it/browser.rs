@@ -48,15 +48,16 @@ fn driver() -> Result<Driver, String> {
     Err("chromedriver did not start".into())
 }
 
-async fn browser(d: &Driver, width: u32) -> Client {
-    let profile = tempfile::tempdir().unwrap().keep();
+/// A browser with a fresh profile; the profile folder goes when the returned guard is dropped.
+async fn browser(d: &Driver, width: u32) -> (Client, tempfile::TempDir) {
+    let profile = tempfile::tempdir().unwrap();
     let caps = serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "prefs": { "intl.accept_languages": "zh-CN,zh" },
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     format!("--window-size={width},900"), format!("--user-data-dir={}", profile.display()), "--lang=zh-CN"]
+                     format!("--window-size={width},900"), format!("--user-data-dir={}", profile.path().display()), "--lang=zh-CN"]
         }
     });
     let caps = caps.as_object().unwrap().clone();
@@ -113,7 +114,7 @@ async fn register_an_enterprise_with_a_bad_code_fix_it_and_find_it() {
     };
     // One backend is enough for the browser: the pages are the same on both.
     let s = servers().await.into_iter().next().unwrap();
-    let c = browser(&d, 1366).await;
+    let (c, _profile) = browser(&d, 1366).await;
     log_in(&c, &s, "office").await;
     shot(&c, "home").await;
 
@@ -230,7 +231,7 @@ async fn register_an_enterprise_with_a_bad_code_fix_it_and_find_it() {
     c.close().await.unwrap();
 
     // The same pages on a phone-sized screen.
-    let phone = browser(&d, 400).await;
+    let (phone, _phone_profile) = browser(&d, 400).await;
     log_in(&phone, &s, "shiba").await;
     phone
         .goto(&format!("{}/enterprises", s.base))
