@@ -8,10 +8,12 @@ pub mod access;
 pub mod audit;
 pub mod enterprise;
 pub mod error;
+pub mod hazard;
 pub mod industry;
 pub mod mobile;
 pub mod region;
 pub mod registry;
+pub mod risk;
 pub mod uscc;
 
 pub use error::{FieldError, Invalid};

@@ -187,6 +187,7 @@ pub struct DemoSummary {
     pub villages: usize,
     pub enterprises: usize,
     pub people: usize,
+    pub hazards: usize,
     /// (username, role) of the demo accounts, all with [`DEMO_PASSWORD`].
     pub accounts: Vec<(String, String)>,
 }
@@ -559,6 +560,10 @@ impl Service {
             summary.accounts.push((username, role));
         }
 
+        summary.hazards = self
+            .demo_hazards(&villages.iter().map(|(v, _)| v.id).collect::<Vec<_>>())
+            .await?;
+
         // Extra enterprises for load tests, in batches of one transaction each.
         let all_regions: Vec<i64> = villages
             .iter()
@@ -594,6 +599,300 @@ impl Service {
             .await?
             .len();
         Ok(summary)
+    }
+
+    /// Hazards in every state of their lifecycle, dated back from today so that some are overdue:
+    /// the furniture factory's dust collector (major, listed, overdue), others due this week,
+    /// waiting for an extension or verification, closed, or closed on the spot.
+    async fn demo_hazards(&self, village_ids: &[i64]) -> Result<usize> {
+        use crate::hazards::{HazardInput, StepInput, today};
+        let gov = system();
+        let all = self.all_enterprises(&gov).await?;
+        let pick = |industry: &str, nth: usize| {
+            all.iter()
+                .filter(|e| e.industry_code == industry)
+                .nth(nth)
+                .map(|e| e.id)
+        };
+        let t = today();
+        let d = |days: i64| t + chrono::Duration::days(days);
+        let ymd = |day: chrono::NaiveDate| day.format("%Y-%m-%d").to_string();
+        // (enterprise, name, location, criterion, found days ago, grade, deadline in days from today, end state)
+        type Plan<'a> = (
+            Option<i64>,
+            &'a str,
+            &'a str,
+            &'a str,
+            i64,
+            &'a str,
+            i64,
+            &'a str,
+        );
+        let plan: Vec<Plan<'_>> = vec![
+            (
+                pick("C21", 0),
+                "干式除尘器未设置泄爆装置",
+                "打磨车间除尘系统",
+                "dust.3",
+                40,
+                "major",
+                -5,
+                "rectifying",
+            ),
+            (
+                pick("C21", 1),
+                "粉尘清扫制度未落实，积尘严重",
+                "喷漆打磨工位",
+                "",
+                30,
+                "general",
+                -3,
+                "rectifying",
+            ),
+            (
+                pick("C13", 0),
+                "配电箱未接地、线路私拉乱接",
+                "腌制车间",
+                "",
+                45,
+                "general",
+                -12,
+                "rectifying",
+            ),
+            (
+                pick("E47", 0),
+                "脚手架连墙件缺失",
+                "3号楼外架",
+                "",
+                12,
+                "general",
+                2,
+                "rectifying",
+            ),
+            (
+                pick("B10", 0),
+                "采场边坡台阶坡面角超过设计",
+                "北采场",
+                "",
+                8,
+                "general",
+                20,
+                "rectifying",
+            ),
+            (
+                pick("C30", 0),
+                "砖机传动部位防护罩缺失",
+                "成型车间",
+                "",
+                20,
+                "general",
+                6,
+                "extension_requested",
+            ),
+            (
+                pick("F5265", 0),
+                "油罐区静电接地线断开",
+                "油罐区",
+                "",
+                15,
+                "general",
+                10,
+                "rectified",
+            ),
+            (
+                pick("H", 0),
+                "厨房燃气报警器失效",
+                "后厨",
+                "",
+                25,
+                "general",
+                -10,
+                "closed",
+            ),
+            (
+                pick("C20", 0),
+                "木工机械安全防护装置缺失",
+                "锯木车间",
+                "",
+                35,
+                "general",
+                -20,
+                "closed",
+            ),
+            (
+                pick("F", 2),
+                "疏散通道堆放杂物",
+                "营业厅",
+                "",
+                3,
+                "",
+                0,
+                "on_spot",
+            ),
+            (
+                pick("N7850", 0),
+                "观景台护栏松动",
+                "龙池观景台",
+                "",
+                5,
+                "",
+                0,
+                "on_spot",
+            ),
+            (
+                pick("G54", 0),
+                "车辆未按规定安装动态监控",
+                "停车场",
+                "",
+                2,
+                "",
+                0,
+                "reported",
+            ),
+            (
+                pick("C26", 0),
+                "危化品仓库温湿度监测缺失",
+                "原料库",
+                "",
+                4,
+                "general",
+                0,
+                "graded",
+            ),
+            (
+                None,
+                "村道急弯处无防护栏",
+                "石坝村三组村道",
+                "",
+                18,
+                "general",
+                15,
+                "rectifying",
+            ),
+        ];
+        let mut n = 0;
+        for (i, (ent, name, location, criterion, found_ago, grade, due, end)) in
+            plan.into_iter().enumerate()
+        {
+            let found = d(-found_ago);
+            let input = HazardInput {
+                enterprise_id: ent.map(|e| e.to_string()).unwrap_or_default(),
+                region_id: if ent.is_none() {
+                    village_ids
+                        .get(1)
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                name: name.into(),
+                description: String::new(),
+                location: location.into(),
+                source: if i % 3 == 0 {
+                    "inspection".into()
+                } else {
+                    "self_check".into()
+                },
+                found_on: ymd(found),
+                criterion: criterion.into(),
+            };
+            let h = self.report_hazard(&gov, &input).await?;
+            n += 1;
+            // The enterprise's side of the steps, acting as its safety officer; for a place, the village.
+            let firm = safegrid_domain::access::Principal {
+                user_id: -h.id,
+                username: "demo-enterprise".into(),
+                role: safegrid_domain::access::Role::Enterprise,
+                region_path: h.region_path.clone(),
+                department_id: None,
+                enterprise_id: h.enterprise_id,
+                supervised: vec![],
+            };
+            let rectifier = if h.enterprise_id.is_some() {
+                firm.clone()
+            } else {
+                safegrid_domain::access::Principal {
+                    user_id: -1000 - h.id,
+                    username: "demo-village".into(),
+                    ..gov.clone()
+                }
+            };
+            let step = |action: &str| StepInput {
+                action: action.into(),
+                ..Default::default()
+            };
+            match end {
+                "reported" => continue,
+                "on_spot" => {
+                    let s = StepInput {
+                        evidence: "已当场清理并拍照留存".into(),
+                        ..step("close_on_spot")
+                    };
+                    self.hazard_step_on(&firm, h.id, &s, found).await?;
+                    continue;
+                }
+                _ => {}
+            }
+            let g = StepInput {
+                grade: grade.into(),
+                reason: "符合重大事故隐患判定标准".into(),
+                ..step("grade")
+            };
+            self.hazard_step_on(&gov, h.id, &g, found).await?;
+            if end == "graded" {
+                continue;
+            }
+            if grade == "major" {
+                let listing = StepInput {
+                    supervising_body: "马武镇安委会办公室".into(),
+                    deadline: ymd(d(due + 10)),
+                    ..step("list")
+                };
+                self.hazard_step_on(&gov, h.id, &listing, found).await?;
+            }
+            let order = StepInput {
+                responsible: "企业主要负责人".into(),
+                measures: "按标准整改，整改期间落实临时管控措施".into(),
+                funds: "8000".into(),
+                deadline: ymd(d(due)),
+                contingency: "整改期间停用相关设备，专人值守".into(),
+                ..step("order_rectification")
+            };
+            self.hazard_step_on(&gov, h.id, &order, found).await?;
+            match end {
+                "extension_requested" => {
+                    let ext = StepInput {
+                        deadline: ymd(d(due + 15)),
+                        reason: "防护罩定制需两周".into(),
+                        ..step("request_extension")
+                    };
+                    self.hazard_step_on(&firm, h.id, &ext, found).await?;
+                }
+                "rectified" | "closed" => {
+                    let done_on = if end == "closed" { d(due - 2) } else { t };
+                    let submit = StepInput {
+                        evidence: "已整改，附整改前后照片".into(),
+                        ..step("submit_rectification")
+                    };
+                    self.hazard_step_on(&rectifier, h.id, &submit, done_on)
+                        .await?;
+                    if end == "closed" {
+                        self.hazard_step_on(
+                            &gov,
+                            h.id,
+                            &StepInput {
+                                passed: "true".into(),
+                                ..step("verify")
+                            },
+                            done_on,
+                        )
+                        .await?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(n)
     }
 
     fn demo_enterprise(

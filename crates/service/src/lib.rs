@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod coverage;
 pub mod demo;
+pub mod hazards;
 pub mod locale;
 pub mod registry;
 pub mod xlsx;

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod coverage;
 pub mod enterprises;
+pub mod hazards;
 pub mod migrate;
 pub mod organisations;
 pub mod people;
@@ -140,6 +141,7 @@ pub enum Param {
     Int(i64),
     Text(String),
     Bool(bool),
+    Date(chrono::NaiveDate),
 }
 
 /// Assembles `WHERE` clauses with numbered placeholders, so filters are bound, never spliced.
@@ -187,6 +189,7 @@ macro_rules! bind_params {
                 $crate::Param::Int(v) => q.bind(*v),
                 $crate::Param::Text(v) => q.bind(v.clone()),
                 $crate::Param::Bool(v) => q.bind(*v),
+                $crate::Param::Date(v) => q.bind(*v),
             };
         }
         q

@@ -3,6 +3,7 @@
 
 mod audit_chain;
 mod demo_town;
+mod hazards;
 mod import_export;
 mod permissions;
 

@@ -1,0 +1,546 @@
+//! Hazards (事故隐患): reporting, the lifecycle's steps with who may take them, lists and the
+//! progress tables (打表推进).
+
+use crate::{Error, Result, Service, audit, ensure};
+use chrono::NaiveDate;
+use safegrid_domain::Invalid;
+use safegrid_domain::access::{EnterpriseFacts, Principal, Role};
+use safegrid_domain::error::{optional_text, required_text};
+use safegrid_domain::hazard::{
+    self, Action, HazardFacts, HazardGrade, HazardSource, HazardStatus, RectificationInput, Side,
+    parse_date,
+};
+use safegrid_domain::industry;
+use safegrid_store::Page;
+use safegrid_store::hazards::{self, HazardFilter, HazardRow, Lifecycle, NewHazard};
+use safegrid_store::{enterprises, regions};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Today in Beijing time, the day deadlines are counted in.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// A hazard as reported by a form or the API.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HazardInput {
+    pub enterprise_id: String,
+    pub region_id: String,
+    pub name: String,
+    pub description: String,
+    pub location: String,
+    pub source: String,
+    /// `YYYY-MM-DD`; today when empty.
+    pub found_on: String,
+    pub criterion: String,
+}
+
+/// A lifecycle step as a form or the API sends it; which fields matter depends on `action`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StepInput {
+    pub action: String,
+    pub grade: String,
+    pub reason: String,
+    pub responsible: String,
+    pub measures: String,
+    pub funds: String,
+    pub deadline: String,
+    pub contingency: String,
+    pub evidence: String,
+    /// `true`/`false` for a verification.
+    pub passed: String,
+    pub supervising_body: String,
+}
+
+impl StepInput {
+    fn to_action(&self, today: NaiveDate) -> std::result::Result<Action, Invalid> {
+        let date = |field: &str, v: &str| -> std::result::Result<NaiveDate, Invalid> {
+            if v.trim().is_empty() {
+                return Err(Invalid::one(field, "required"));
+            }
+            parse_date(v).ok_or_else(|| Invalid::one(field, "date.form"))
+        };
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(match self.action.as_str() {
+            "grade" => Action::Grade {
+                grade: HazardGrade::parse(self.grade.trim())
+                    .ok_or_else(|| Invalid::one("grade", "choice"))?,
+                reason: opt(&self.reason),
+            },
+            "order_rectification" => Action::OrderRectification(
+                RectificationInput {
+                    responsible: self.responsible.clone(),
+                    measures: self.measures.clone(),
+                    funds: self.funds.clone(),
+                    deadline: self.deadline.clone(),
+                    contingency: self.contingency.clone(),
+                }
+                .validate(today)?,
+            ),
+            "request_extension" => Action::RequestExtension {
+                deadline: date("deadline", &self.deadline)?,
+                reason: self.reason.clone(),
+            },
+            "approve_extension" => Action::ApproveExtension,
+            "refuse_extension" => Action::RefuseExtension {
+                reason: self.reason.clone(),
+            },
+            "submit_rectification" => Action::SubmitRectification {
+                evidence: self.evidence.clone(),
+            },
+            "verify" => Action::Verify {
+                passed: match self.passed.trim() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(Invalid::one("passed", "choice")),
+                },
+                reason: opt(&self.reason),
+            },
+            "close_on_spot" => Action::CloseOnSpot {
+                evidence: self.evidence.clone(),
+            },
+            "list" => Action::List {
+                body: self.supervising_body.clone(),
+                deadline: date("deadline", &self.deadline)?,
+            },
+            "delist" => Action::Delist,
+            _ => return Err(Invalid::one("action", "choice")),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct HazardQuery {
+    pub region_id: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub status: Option<String>,
+    pub grade: Option<String>,
+    /// `open`, `overdue`, `listed` or empty.
+    pub view: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+fn facts_of(h: &HazardRow) -> HazardFacts {
+    HazardFacts {
+        status: HazardStatus::parse(&h.status).unwrap_or(HazardStatus::Reported),
+        grade: h.grade.as_deref().and_then(HazardGrade::parse),
+        criterion: h.criterion.clone(),
+        listed: h.listed,
+        deadline: h.deadline,
+        requested_deadline: h.requested_deadline,
+        rectified_by: h.rectified_by,
+    }
+}
+
+/// Which side of the lifecycle a caller is on for a hazard, if any.
+pub fn side_of(who: &Principal, h: &HazardRow) -> Option<Side> {
+    let inside = who.role == Role::Admin
+        || safegrid_domain::region::is_within(&h.region_path, &who.region_path);
+    match who.role {
+        Role::Enterprise => (h.enterprise_id.is_some() && h.enterprise_id == who.enterprise_id)
+            .then_some(Side::Enterprise),
+        Role::Admin | Role::Leader | Role::EmergencyOffice if inside => Some(Side::Government),
+        // A department acts on hazards of the industries it supervises, and on places.
+        Role::Department if inside => match &h.industry_code {
+            Some(code) => industry::supervises(who.supervised.iter().map(String::as_str), code)
+                .then_some(Side::Government),
+            None => Some(Side::Government),
+        },
+        // Village cadres look after hazards of places in their village that belong to no enterprise.
+        Role::Village if inside && h.enterprise_id.is_none() => Some(Side::Government),
+        _ => None,
+    }
+}
+
+fn can_see(who: &Principal, h: &HazardRow) -> bool {
+    match who.role {
+        Role::Enterprise => h.enterprise_id.is_some() && h.enterprise_id == who.enterprise_id,
+        _ => who.can_read_region(&h.region_path),
+    }
+}
+
+/// One line of a progress table (打表推进).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProgressLine {
+    pub key: String,
+    pub label: String,
+    pub found: i64,
+    pub rectifying: i64,
+    pub overdue: i64,
+    pub closed: i64,
+    pub major: i64,
+    pub listed_open: i64,
+    /// Closed ÷ found, in per cent with one decimal.
+    pub closure_rate: f64,
+    /// Average days from found to closed, of the closed ones.
+    pub avg_days_to_close: f64,
+}
+
+impl Service {
+    pub async fn report_hazard(&self, who: &Principal, input: &HazardInput) -> Result<HazardRow> {
+        let today = today();
+        let mut errs = Invalid::default();
+        let title = required_text(&mut errs, "name", &input.name, 100);
+        let description = optional_text(&mut errs, "description", Some(&input.description), 2000);
+        let location = optional_text(&mut errs, "location", Some(&input.location), 200);
+        let criterion = optional_text(&mut errs, "criterion", Some(&input.criterion), 40);
+        let source = match input.source.trim() {
+            "" => HazardSource::Inspection,
+            s => HazardSource::parse(s).unwrap_or_else(|| {
+                errs.push("source", "choice");
+                HazardSource::Other
+            }),
+        };
+        let found_on = match input.found_on.trim() {
+            "" => today,
+            s => match parse_date(s) {
+                Some(d) if d > today => {
+                    errs.push("found_on", "date.future");
+                    today
+                }
+                Some(d) => d,
+                None => {
+                    errs.push("found_on", "date.form");
+                    today
+                }
+            },
+        };
+        let enterprise_id = crate::registry::parse_opt_id(Some(&input.enterprise_id));
+        let region_id = crate::registry::parse_opt_id(Some(&input.region_id));
+        if enterprise_id.is_none() && region_id.is_none() {
+            errs.push("region_id", "required");
+        }
+        errs.into_result()?;
+        let mut tx = self.store.begin().await?;
+        let region_id = match enterprise_id {
+            Some(eid) => {
+                let e = enterprises::get(&mut tx, eid)
+                    .await?
+                    .ok_or_else(|| Invalid::one("enterprise_id", "not_a_reference"))?;
+                ensure(who.can_read_enterprise(EnterpriseFacts {
+                    id: Some(e.id),
+                    region_path: &e.region_path,
+                    industry_code: &e.industry_code,
+                }))?;
+                e.region_id
+            }
+            None => {
+                let rid = region_id.unwrap_or_default();
+                let r = regions::get(&mut tx, rid)
+                    .await?
+                    .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
+                ensure(who.can_read_region(&r.path))?;
+                rid
+            }
+        };
+        let new = NewHazard {
+            enterprise_id,
+            region_id,
+            title: &title,
+            description: description.as_deref(),
+            location: location.as_deref(),
+            source: source.as_str(),
+            found_on,
+            criterion: criterion.as_deref(),
+            reported_by: who.user_id,
+        };
+        let id = hazards::insert(&mut tx, &new).await?;
+        let row = hazards::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        audit::record(
+            &mut tx,
+            who,
+            "report",
+            "hazard",
+            id,
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    pub async fn hazard(&self, who: &Principal, id: i64) -> Result<HazardRow> {
+        let h = hazards::get(&self.store, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if !can_see(who, &h) {
+            return Err(Error::NotFound);
+        }
+        Ok(h)
+    }
+
+    /// Takes one step of a hazard's lifecycle.
+    pub async fn hazard_step(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &StepInput,
+    ) -> Result<HazardRow> {
+        self.hazard_step_on(who, id, input, today()).await
+    }
+
+    /// [`Service::hazard_step`] as of a given day (the demo writes history with it).
+    pub async fn hazard_step_on(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &StepInput,
+        today: NaiveDate,
+    ) -> Result<HazardRow> {
+        let action = input.to_action(today)?;
+        let mut tx = self.store.begin().await?;
+        let before = hazards::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        if !can_see(who, &before) {
+            return Err(Error::NotFound);
+        }
+        let side = side_of(who, &before).ok_or(Error::Forbidden)?;
+        let after = hazard::apply(&facts_of(&before), &action, side, who.user_id, today)?;
+        let (mut responsible, mut measures, mut funds, mut contingency) = (
+            before.responsible.clone(),
+            before.measures.clone(),
+            before.funds_fen,
+            before.contingency.clone(),
+        );
+        let (mut body, mut listing_deadline) =
+            (before.listing_body.clone(), before.listing_deadline);
+        match &action {
+            Action::OrderRectification(r) => {
+                responsible = Some(r.responsible.clone());
+                measures = Some(r.measures.clone());
+                funds = Some(r.funds_fen);
+                contingency = Some(r.contingency.clone());
+            }
+            Action::List { body: b, deadline } => {
+                body = Some(b.clone());
+                listing_deadline = Some(*deadline);
+            }
+            _ => {}
+        }
+        let closed_on = if after.status == HazardStatus::Closed {
+            before.closed_on.or(Some(today))
+        } else {
+            None
+        };
+        hazards::update_lifecycle(
+            &mut tx,
+            id,
+            &Lifecycle {
+                status: after.status.as_str(),
+                grade: after.grade.map(|g| g.as_str()),
+                listed: after.listed,
+                listing_body: body.as_deref(),
+                listing_deadline,
+                responsible: responsible.as_deref(),
+                measures: measures.as_deref(),
+                funds_fen: funds,
+                deadline: after.deadline,
+                contingency: contingency.as_deref(),
+                requested_deadline: after.requested_deadline,
+                rectified_by: after.rectified_by,
+                closed_on,
+            },
+        )
+        .await?;
+        let row = hazards::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        // The step's own words (reason, evidence) go into the history with the record.
+        let step = serde_json::json!({ "step": input, "hazard": &row });
+        audit::record(
+            &mut tx,
+            who,
+            action.name(),
+            "hazard",
+            id,
+            Some(&before),
+            Some(&step),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// The steps the caller may take on a hazard now (for the buttons of its page).
+    pub fn hazard_steps(&self, who: &Principal, h: &HazardRow) -> Vec<&'static str> {
+        let Some(side) = side_of(who, h) else {
+            return vec![];
+        };
+        let f = facts_of(h);
+        let probe_day = today();
+        let far = probe_day + chrono::Duration::days(3650);
+        let probes: Vec<Action> = vec![
+            Action::Grade {
+                grade: HazardGrade::General,
+                reason: Some("x".into()),
+            },
+            Action::OrderRectification(hazard::Rectification {
+                responsible: "x".into(),
+                measures: "x".into(),
+                funds_fen: 0,
+                deadline: far,
+                contingency: "x".into(),
+            }),
+            Action::RequestExtension {
+                deadline: far + chrono::Duration::days(1),
+                reason: "x".into(),
+            },
+            Action::ApproveExtension,
+            Action::RefuseExtension { reason: "x".into() },
+            Action::SubmitRectification {
+                evidence: "x".into(),
+            },
+            Action::Verify {
+                passed: true,
+                reason: Some("x".into()),
+            },
+            Action::CloseOnSpot {
+                evidence: "x".into(),
+            },
+            Action::List {
+                body: "x".into(),
+                deadline: far,
+            },
+            Action::Delist,
+        ];
+        // A step is offered when the lifecycle would accept it from this caller with complete input.
+        probes
+            .into_iter()
+            .filter(|a| hazard::apply(&f, a, side, who.user_id, probe_day).is_ok())
+            .map(|a| a.name())
+            .collect()
+    }
+
+    pub async fn hazards(&self, who: &Principal, q: &HazardQuery) -> Result<Page<HazardRow>> {
+        let scope = who.scope();
+        let region_path = match crate::registry::parse_opt_id(q.region_id.as_deref()) {
+            Some(id) => Some(
+                self.region(who, id)
+                    .await
+                    .map_err(|_| Error::Forbidden)?
+                    .path,
+            ),
+            None => None,
+        };
+        let view = q.view.as_deref().unwrap_or("");
+        let f = HazardFilter {
+            scope,
+            region_path,
+            enterprise_id: crate::registry::parse_opt_id(q.enterprise_id.as_deref()),
+            status: q.status.clone(),
+            open: view == "open",
+            grade: q.grade.clone(),
+            listed: (view == "listed").then_some(true),
+            overdue_on: (view == "overdue").then(today),
+            q: q.q.clone(),
+            page: q.page.unwrap_or(1),
+            per_page: q.per_page.unwrap_or(20),
+        };
+        Ok(hazards::list(&self.store, &f).await?)
+    }
+
+    /// A progress table (打表推进) grouped by `by`: `village`, `industry`, `grade` or `status`.
+    pub async fn hazard_progress(
+        &self,
+        who: &Principal,
+        by: &str,
+        lang: crate::Lang,
+    ) -> Result<Vec<ProgressLine>> {
+        let today = today();
+        let enterprise = if who.role == Role::Enterprise {
+            Some(who.enterprise_id.unwrap_or(-1))
+        } else {
+            None
+        };
+        let rows = hazards::tallies(&self.store, &who.region_path, enterprise).await?;
+        let villages: BTreeMap<String, String> = if by == "village" {
+            regions::at_level(&self.store, &who.region_path, "village")
+                .await?
+                .into_iter()
+                .map(|r| (r.path, r.name))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        let mut lines: BTreeMap<String, ProgressLine> = BTreeMap::new();
+        let mut days: BTreeMap<String, i64> = BTreeMap::new();
+        for t in &rows {
+            let (key, label) = match by {
+                "village" => match villages
+                    .iter()
+                    .find(|(p, _)| t.region_path.starts_with(p.as_str()))
+                {
+                    Some((p, n)) => (p.clone(), n.clone()),
+                    None => ("~".into(), lang.t("progress.town_level").to_string()),
+                },
+                "industry" => {
+                    let code = t
+                        .industry_code
+                        .as_deref()
+                        .map(|c| c[..1].to_string())
+                        .unwrap_or_else(|| "-".into());
+                    let label = industry::find(&code)
+                        .map(|i| {
+                            if lang == crate::Lang::Zh {
+                                i.name_zh
+                            } else {
+                                i.name_en
+                            }
+                        })
+                        .unwrap_or(lang.t("progress.no_enterprise"));
+                    (code.clone(), label.to_string())
+                }
+                "grade" => {
+                    let g = t.grade.clone().unwrap_or_else(|| "ungraded".into());
+                    (g.clone(), lang.t(&format!("hazard_grade.{g}")).to_string())
+                }
+                _ => (
+                    t.status.clone(),
+                    lang.t(&format!("hazard_status.{}", t.status)).to_string(),
+                ),
+            };
+            let line = lines.entry(key.clone()).or_insert_with(|| ProgressLine {
+                key: key.clone(),
+                label,
+                ..Default::default()
+            });
+            line.found += 1;
+            let closed = t.status == "closed";
+            if closed {
+                line.closed += 1;
+                if let Some(c) = t.closed_on {
+                    *days.entry(key.clone()).or_default() += (c - t.found_on).num_days().max(0);
+                }
+            } else {
+                line.rectifying += 1;
+                if t.deadline.is_some_and(|d| d < today) {
+                    line.overdue += 1;
+                }
+                if t.listed {
+                    line.listed_open += 1;
+                }
+            }
+            if t.grade.as_deref() == Some("major") {
+                line.major += 1;
+            }
+        }
+        let mut out: Vec<ProgressLine> = lines.into_values().collect();
+        for l in &mut out {
+            l.closure_rate = if l.found > 0 {
+                (l.closed as f64 * 1000.0 / l.found as f64).round() / 10.0
+            } else {
+                0.0
+            };
+            l.avg_days_to_close = if l.closed > 0 {
+                (*days.get(&l.key).unwrap_or(&0) as f64 * 10.0 / l.closed as f64).round() / 10.0
+            } else {
+                0.0
+            };
+        }
+        Ok(out)
+    }
+}

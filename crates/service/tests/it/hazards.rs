@@ -1,0 +1,343 @@
+use super::{as_user, demo_towns};
+use safegrid_service::hazards::{HazardInput, HazardQuery, StepInput, today};
+use safegrid_service::{Error, Lang, system};
+
+fn step(action: &str) -> StepInput {
+    StepInput {
+        action: action.into(),
+        ..Default::default()
+    }
+}
+
+fn code(e: Error) -> String {
+    match e {
+        Error::Invalid(i) => format!("{}:{}", i.errors[0].field, i.errors[0].code),
+        other => format!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_hazards_in_every_state_and_the_tables_add_up() {
+    for (db, svc) in demo_towns().await {
+        let sys = system();
+        let all = svc
+            .hazards(
+                &sys,
+                &HazardQuery {
+                    per_page: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .rows;
+        for status in [
+            "reported",
+            "graded",
+            "rectifying",
+            "extension_requested",
+            "rectified",
+            "closed",
+        ] {
+            assert!(
+                all.iter().any(|h| h.status == status),
+                "{status} on {}",
+                db.backend()
+            );
+        }
+        let t = today();
+        let overdue = svc
+            .hazards(
+                &sys,
+                &HazardQuery {
+                    view: Some("overdue".into()),
+                    per_page: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let by_hand = all
+            .iter()
+            .filter(|h| h.status != "closed" && h.deadline.is_some_and(|d| d < t))
+            .count();
+        assert_eq!(overdue.total as usize, by_hand);
+        assert_eq!(
+            by_hand, 3,
+            "three overdue, as in the Monday-morning journey"
+        );
+        assert!(
+            overdue
+                .rows
+                .iter()
+                .any(|h| h.grade.as_deref() == Some("major") && h.listed)
+        );
+        // The progress table by village adds up to the list, line by line.
+        let lines = svc
+            .hazard_progress(&sys, "village", Lang::Zh)
+            .await
+            .unwrap();
+        assert_eq!(
+            lines.iter().map(|l| l.found).sum::<i64>() as usize,
+            all.len()
+        );
+        assert_eq!(
+            lines.iter().map(|l| l.overdue).sum::<i64>() as usize,
+            by_hand
+        );
+        assert_eq!(
+            lines.iter().map(|l| l.closed).sum::<i64>() as usize,
+            all.iter().filter(|h| h.status == "closed").count()
+        );
+        let by_status = svc.hazard_progress(&sys, "status", Lang::Zh).await.unwrap();
+        assert_eq!(
+            by_status
+                .iter()
+                .find(|l| l.key == "closed")
+                .unwrap()
+                .closure_rate,
+            100.0
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_side_takes_only_its_own_steps() {
+    for (db, svc) in demo_towns().await {
+        let sys = system();
+        let firm = as_user(&svc, "firm").await;
+        let eid = firm.enterprise_id.unwrap();
+        // The enterprise reports its own hazard and sees only its own.
+        let h = svc
+            .report_hazard(
+                &firm,
+                &HazardInput {
+                    enterprise_id: eid.to_string(),
+                    name: "叉车制动失灵".into(),
+                    source: "self_check".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let mine = svc
+            .hazards(
+                &firm,
+                &HazardQuery {
+                    per_page: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            mine.rows.iter().all(|r| r.enterprise_id == Some(eid)),
+            "{}",
+            db.backend()
+        );
+        let other = svc
+            .hazards(
+                &sys,
+                &HazardQuery {
+                    per_page: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .find(|r| r.enterprise_id != Some(eid))
+            .unwrap();
+        assert!(matches!(
+            svc.hazard(&firm, other.id).await,
+            Err(Error::NotFound)
+        ));
+        // It cannot grade; the office can.
+        let grade = StepInput {
+            grade: "general".into(),
+            ..step("grade")
+        };
+        assert_eq!(
+            code(svc.hazard_step(&firm, h.id, &grade).await.unwrap_err()),
+            "action:hazard.side"
+        );
+        let office = as_user(&svc, "office").await;
+        svc.hazard_step(&office, h.id, &grade).await.unwrap();
+        // A department that does not supervise the enterprise's industry has no side at all.
+        let jhb = as_user(&svc, "jhb").await; // construction
+        let order = StepInput {
+            responsible: "张三".into(),
+            measures: "更换制动片".into(),
+            funds: "1500".into(),
+            deadline: (today() + chrono::Duration::days(10))
+                .format("%Y-%m-%d")
+                .to_string(),
+            contingency: "停用叉车".into(),
+            ..step("order_rectification")
+        };
+        let enterprise = svc.enterprise(&sys, eid).await.unwrap();
+        if !enterprise.industry_code.starts_with('E') {
+            assert!(matches!(
+                svc.hazard_step(&jhb, h.id, &order).await,
+                Err(Error::Forbidden)
+            ));
+        }
+        // Bad five-implementations change nothing.
+        let bad = StepInput {
+            funds: "-3".into(),
+            deadline: "2020-01-01".into(),
+            ..order.clone()
+        };
+        assert_eq!(
+            code(svc.hazard_step(&office, h.id, &bad).await.unwrap_err()),
+            "funds:money.form"
+        );
+        assert_eq!(svc.hazard(&sys, h.id).await.unwrap().status, "graded");
+        svc.hazard_step(&office, h.id, &order).await.unwrap();
+        // A step from the wrong state is refused.
+        assert_eq!(
+            code(
+                svc.hazard_step(
+                    &office,
+                    h.id,
+                    &StepInput {
+                        passed: "true".into(),
+                        ..step("verify")
+                    }
+                )
+                .await
+                .unwrap_err()
+            ),
+            "action:hazard.wrong_state"
+        );
+        // The enterprise submits; it may not verify; the same person may not either.
+        svc.hazard_step(
+            &firm,
+            h.id,
+            &StepInput {
+                evidence: "已更换".into(),
+                ..step("submit_rectification")
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            code(
+                svc.hazard_step(
+                    &firm,
+                    h.id,
+                    &StepInput {
+                        passed: "true".into(),
+                        ..step("verify")
+                    }
+                )
+                .await
+                .unwrap_err()
+            ),
+            "action:hazard.side"
+        );
+        let closed = svc
+            .hazard_step(
+                &office,
+                h.id,
+                &StepInput {
+                    passed: "true".into(),
+                    ..step("verify")
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (closed.status.as_str(), closed.closed_on),
+            ("closed", Some(today()))
+        );
+        // Every step is in the history.
+        let history = svc.entity_history(&sys, "hazard", h.id).await.unwrap();
+        let actions: Vec<_> = history.iter().rev().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "report",
+                "grade",
+                "order_rectification",
+                "submit_rectification",
+                "verify"
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_rectifier_cannot_verify_their_own_work() {
+    for (_db, svc) in demo_towns().await {
+        let office = as_user(&svc, "office").await;
+        let villages = svc.villages(&office).await.unwrap();
+        let h = svc
+            .report_hazard(
+                &office,
+                &HazardInput {
+                    region_id: villages[0].id.to_string(),
+                    name: "河堤护栏缺失".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        svc.hazard_step(
+            &office,
+            h.id,
+            &StepInput {
+                grade: "general".into(),
+                ..step("grade")
+            },
+        )
+        .await
+        .unwrap();
+        let order = StepInput {
+            responsible: "村主任".into(),
+            measures: "安装护栏".into(),
+            funds: "0".into(),
+            deadline: today().format("%Y-%m-%d").to_string(),
+            contingency: "设置警示牌".into(),
+            ..step("order_rectification")
+        };
+        svc.hazard_step(&office, h.id, &order).await.unwrap();
+        svc.hazard_step(
+            &office,
+            h.id,
+            &StepInput {
+                evidence: "已安装".into(),
+                ..step("submit_rectification")
+            },
+        )
+        .await
+        .unwrap();
+        let e = svc
+            .hazard_step(
+                &office,
+                h.id,
+                &StepInput {
+                    passed: "true".into(),
+                    ..step("verify")
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code(e), "action:hazard.same_person");
+        let leader = as_user(&svc, "leader").await;
+        let failed = svc
+            .hazard_step(
+                &leader,
+                h.id,
+                &StepInput {
+                    passed: "false".into(),
+                    reason: "护栏高度不足".into(),
+                    ..step("verify")
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(failed.status, "rectifying");
+    }
+}

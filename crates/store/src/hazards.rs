@@ -1,0 +1,239 @@
+//! Hazards (事故隐患).
+
+use crate::{
+    Filter, Page, Param, Result, Src, Store, StoreError, Tx, bind_params, on_read, on_src, on_tx,
+    path_upper,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use safegrid_domain::access::Scope;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct HazardRow {
+    pub id: i64,
+    pub enterprise_id: Option<i64>,
+    pub enterprise_name: Option<String>,
+    pub industry_code: Option<String>,
+    pub region_id: i64,
+    pub region_name: String,
+    pub region_path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub source: String,
+    pub found_on: NaiveDate,
+    pub criterion: Option<String>,
+    pub status: String,
+    pub grade: Option<String>,
+    pub listed: bool,
+    pub listing_body: Option<String>,
+    pub listing_deadline: Option<NaiveDate>,
+    pub responsible: Option<String>,
+    pub measures: Option<String>,
+    pub funds_fen: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub contingency: Option<String>,
+    pub requested_deadline: Option<NaiveDate>,
+    pub rectified_by: Option<i64>,
+    pub closed_on: Option<NaiveDate>,
+    pub reported_by: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "SELECT h.id, h.enterprise_id, e.name AS enterprise_name, e.industry_code, h.region_id,
+    CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, h.region_path,
+    h.title, h.description, h.location, h.source, h.found_on, h.criterion, h.status, h.grade, h.listed, h.listing_body,
+    h.listing_deadline, h.responsible, h.measures, h.funds_fen, h.deadline, h.contingency, h.requested_deadline,
+    h.rectified_by, h.closed_on, h.reported_by, h.updated_at";
+const FROM: &str =
+    "LEFT JOIN enterprises e ON e.id = h.enterprise_id JOIN regions r ON r.id = h.region_id
+    LEFT JOIN regions pr ON pr.id = r.parent_id";
+
+/// A hazard as reported.
+pub struct NewHazard<'a> {
+    pub enterprise_id: Option<i64>,
+    pub region_id: i64,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub source: &'a str,
+    pub found_on: NaiveDate,
+    pub criterion: Option<&'a str>,
+    pub reported_by: i64,
+}
+
+pub async fn insert(tx: &mut Tx, h: &NewHazard<'_>) -> Result<i64> {
+    let now = Utc::now();
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO hazards (enterprise_id, region_id, region_path, title, description, location, source, found_on, criterion,
+            status, listed, reported_by, created_at, updated_at)
+         VALUES ($1, $2, (SELECT path FROM regions WHERE id = $2), $3, $4, $5, $6, $7, $8, 'reported', FALSE, $9, $10, $10)
+         RETURNING id")
+        .bind(h.enterprise_id).bind(h.region_id).bind(h.title.to_string()).bind(h.description.map(str::to_string))
+        .bind(h.location.map(str::to_string)).bind(h.source.to_string()).bind(h.found_on).bind(h.criterion.map(str::to_string))
+        .bind(h.reported_by).bind(now).fetch_one(c).await?))
+}
+
+pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<HazardRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{COLUMNS} FROM hazards h {FROM} WHERE h.id = $1"));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, HazardRow>(sql).bind(id).fetch_optional(c).await?),
+    )
+}
+
+/// The lifecycle columns a step may change.
+pub struct Lifecycle<'a> {
+    pub status: &'a str,
+    pub grade: Option<&'a str>,
+    pub listed: bool,
+    pub listing_body: Option<&'a str>,
+    pub listing_deadline: Option<NaiveDate>,
+    pub responsible: Option<&'a str>,
+    pub measures: Option<&'a str>,
+    pub funds_fen: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub contingency: Option<&'a str>,
+    pub requested_deadline: Option<NaiveDate>,
+    pub rectified_by: Option<i64>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+pub async fn update_lifecycle(tx: &mut Tx, id: i64, l: &Lifecycle<'_>) -> Result<()> {
+    let s = |v: Option<&str>| v.map(str::to_string);
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE hazards SET status = $1, grade = $2, listed = $3, listing_body = $4, listing_deadline = $5, responsible = $6,
+            measures = $7, funds_fen = $8, deadline = $9, contingency = $10, requested_deadline = $11, rectified_by = $12,
+            closed_on = $13, updated_at = $14 WHERE id = $15")
+        .bind(l.status.to_string()).bind(s(l.grade)).bind(l.listed).bind(s(l.listing_body)).bind(l.listing_deadline)
+        .bind(s(l.responsible)).bind(s(l.measures)).bind(l.funds_fen).bind(l.deadline).bind(s(l.contingency))
+        .bind(l.requested_deadline).bind(l.rectified_by).bind(l.closed_on).bind(Utc::now()).bind(id)
+        .execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HazardFilter {
+    pub scope: Scope,
+    pub region_path: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub status: Option<String>,
+    /// `open` for every status but closed.
+    pub open: bool,
+    pub grade: Option<String>,
+    pub listed: Option<bool>,
+    /// Open and past their deadline on this day.
+    pub overdue_on: Option<NaiveDate>,
+    pub q: Option<String>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn where_of(f: &HazardFilter) -> Filter {
+    let mut w = Filter::default();
+    let path = f.region_path.as_deref().unwrap_or(&f.scope.region_path);
+    if path != "/" {
+        w.push2(
+            "h.region_path >= ? AND h.region_path < ?",
+            Param::Text(path.into()),
+            Param::Text(path_upper(path)),
+        );
+    }
+    // An enterprise's own scope and an enterprise filter both apply (they contradict when they differ).
+    for id in [f.scope.enterprise_id, f.enterprise_id]
+        .into_iter()
+        .flatten()
+    {
+        w.push("h.enterprise_id = ?", Param::Int(id));
+    }
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+        w.push("h.status = ?", Param::Text(s.into()));
+    }
+    if f.open {
+        w.push("h.status <> ?", Param::Text("closed".into()));
+    }
+    if let Some(g) = f.grade.as_deref().filter(|s| !s.is_empty()) {
+        w.push("h.grade = ?", Param::Text(g.into()));
+    }
+    if let Some(l) = f.listed {
+        w.push("h.listed = ?", Param::Bool(l));
+    }
+    if let Some(d) = f.overdue_on {
+        w.push("h.status <> 'closed' AND h.deadline < ?", Param::Date(d));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        w.push("h.title LIKE ? ESCAPE '\\'", Param::Text(like));
+    }
+    w
+}
+
+pub async fn list(store: &Store, f: &HazardFilter) -> Result<Page<HazardRow>> {
+    let w = where_of(f);
+    let per_page = f.per_page.clamp(1, 500);
+    let page = f.page.max(1);
+    let n = w.next();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{COLUMNS} FROM hazards h {FROM}{} ORDER BY h.deadline IS NULL, h.deadline, h.id DESC LIMIT ${n} OFFSET ${}",
+        w.where_sql(),
+        n + 1
+    ));
+    let count_sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM hazards h{}", w.where_sql()));
+    let (rows, total) = on_read!(store, c => {
+        let rows = bind_params!(sqlx::query_as::<_, HazardRow>(sql), &w.params)
+            .bind(per_page).bind((page - 1) * per_page).fetch_all(c);
+        let total = bind_params!(sqlx::query_scalar::<_, i64>(count_sql), &w.params).fetch_one(c);
+        tokio::try_join!(rows, total)?
+    });
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// What the progress tables count, one row per hazard, slim.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HazardTally {
+    pub region_path: String,
+    pub enterprise_id: Option<i64>,
+    pub industry_code: Option<String>,
+    pub status: String,
+    pub grade: Option<String>,
+    pub listed: bool,
+    pub found_on: NaiveDate,
+    pub deadline: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+pub async fn tallies(
+    store: &Store,
+    path: &str,
+    enterprise_id: Option<i64>,
+) -> Result<Vec<HazardTally>> {
+    let mut w = Filter::default();
+    w.push2(
+        "h.region_path >= ? AND h.region_path < ?",
+        Param::Text(path.into()),
+        Param::Text(path_upper(path)),
+    );
+    if let Some(id) = enterprise_id {
+        w.push("h.enterprise_id = ?", Param::Int(id));
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT h.region_path, h.enterprise_id, e.industry_code, h.status, h.grade, h.listed, h.found_on, h.deadline, h.closed_on
+         FROM hazards h LEFT JOIN enterprises e ON e.id = h.enterprise_id{}",
+        w.where_sql()
+    ));
+    Ok(
+        on_read!(store, c => bind_params!(sqlx::query_as::<_, HazardTally>(sql), &w.params).fetch_all(c).await?),
+    )
+}
