@@ -119,7 +119,7 @@ pub struct HazardQuery {
     pub enterprise_id: Option<String>,
     pub status: Option<String>,
     pub grade: Option<String>,
-    /// `open`, `overdue`, `listed` or empty.
+    /// `open`, `overdue`, `due_week`, `listed` or empty.
     pub view: Option<String>,
     pub q: Option<String>,
     pub page: Option<i64>,
@@ -436,6 +436,8 @@ impl Service {
             grade: q.grade.clone(),
             listed: (view == "listed").then_some(true),
             overdue_on: (view == "overdue").then(today),
+            due_between: (view == "due_week")
+                .then(|| (today(), today() + chrono::Duration::days(7))),
             q: q.q.clone(),
             page: q.page.unwrap_or(1),
             per_page: q.per_page.unwrap_or(20),
@@ -443,7 +445,25 @@ impl Service {
         Ok(hazards::list(&self.store, &f).await?)
     }
 
-    /// A progress table (打表推进) grouped by `by`: `village`, `industry`, `grade` or `status`.
+    /// A progress table with its total line.
+    pub async fn hazard_progress_with_total(
+        &self,
+        who: &Principal,
+        by: &str,
+        lang: crate::Lang,
+    ) -> Result<(Vec<ProgressLine>, ProgressLine)> {
+        let lines = self.hazard_progress(who, by, lang).await?;
+        let total = self
+            .hazard_progress(who, "all", lang)
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        Ok((lines, total))
+    }
+
+    /// A progress table (打表推进) grouped by `by`: `village`, `industry`, `grade`, `status`, or
+    /// `all` for one line of everything.
     pub async fn hazard_progress(
         &self,
         who: &Principal,
@@ -467,6 +487,17 @@ impl Service {
             BTreeMap::new()
         };
         let mut lines: BTreeMap<String, ProgressLine> = BTreeMap::new();
+        // Every village has its line, a village with nothing found included.
+        for (path, name) in &villages {
+            lines.insert(
+                path.clone(),
+                ProgressLine {
+                    key: path.clone(),
+                    label: name.clone(),
+                    ..Default::default()
+                },
+            );
+        }
         let mut days: BTreeMap<String, i64> = BTreeMap::new();
         for t in &rows {
             let (key, label) = match by {
@@ -494,6 +525,7 @@ impl Service {
                         .unwrap_or(lang.t("progress.no_enterprise"));
                     (code.clone(), label.to_string())
                 }
+                "all" => ("all".to_string(), lang.t("progress.total").to_string()),
                 "grade" => {
                     let g = t.grade.clone().unwrap_or_else(|| "ungraded".into());
                     (g.clone(), lang.t(&format!("hazard_grade.{g}")).to_string())

@@ -126,6 +126,8 @@ pub struct HazardFilter {
     pub listed: Option<bool>,
     /// Open and past their deadline on this day.
     pub overdue_on: Option<NaiveDate>,
+    /// Open with a deadline in this range (inclusive).
+    pub due_between: Option<(NaiveDate, NaiveDate)>,
     pub q: Option<String>,
     pub page: i64,
     pub per_page: i64,

@@ -13,6 +13,7 @@ use axum::routing::get;
 use safegrid_domain::enterprise::EnterpriseInput;
 use safegrid_domain::registry::{DepartmentInput, KeyUnitInput, LiaisonGroupInput, PersonInput};
 use safegrid_service::Lang;
+use safegrid_service::hazards::{HazardInput, HazardQuery, StepInput};
 use safegrid_service::registry::{EnterpriseQuery, PersonQuery, RegionInput};
 use serde::de::DeserializeOwned;
 
@@ -126,6 +127,10 @@ pub fn routes() -> Router<AppState> {
         .route("/key-units", get(key_units).post(create_key_unit))
         .route("/committees", get(committees))
         .route("/coverage", get(coverage))
+        .route("/hazards", get(hazards).post(report_hazard))
+        .route("/hazards/progress", get(hazard_progress))
+        .route("/hazards/{id}", get(hazard))
+        .route("/hazards/{id}/steps", axum::routing::post(hazard_step))
         .route("/audit/{entity_type}/{id}", get(history))
         .fallback(not_found)
 }
@@ -414,6 +419,69 @@ async fn committees(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::
 
 async fn coverage(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
     Ok(Json(s.svc.coverage(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn hazards(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<HazardQuery>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.hazards(&a.who, &q).await.map_err(err(a.lang))?))
+}
+
+async fn hazard(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.hazard(&a.who, id).await.map_err(err(a.lang))?))
+}
+
+async fn report_hazard(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<HazardInput>,
+) -> Result<Response, ApiError> {
+    let h = s.svc.report_hazard(&a.who, &i).await.map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(h)).into_response())
+}
+
+async fn hazard_step(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<StepInput>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .hazard_step(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct By {
+    by: String,
+}
+
+async fn hazard_progress(
+    State(s): State<AppState>,
+    a: Api,
+    Query(b): Query<By>,
+) -> ApiResult<impl serde::Serialize> {
+    let by = if b.by.is_empty() {
+        "village"
+    } else {
+        b.by.as_str()
+    };
+    Ok(Json(
+        s.svc
+            .hazard_progress(&a.who, by, a.lang)
+            .await
+            .map_err(err(a.lang))?,
+    ))
 }
 
 async fn history(

@@ -243,6 +243,41 @@ pub fn document() -> Value {
     region["properties"]["parent_id"] = json!({ "type": ["integer", "null"] });
     schemas.insert("RegionInput".into(), region);
     schemas.insert(
+        "HazardInput".into(),
+        text_object(
+            &[
+                "enterprise_id",
+                "region_id",
+                "name",
+                "description",
+                "location",
+                "source",
+                "found_on",
+                "criterion",
+            ],
+            &["name"],
+        ),
+    );
+    schemas.insert(
+        "StepInput".into(),
+        text_object(
+            &[
+                "action",
+                "grade",
+                "reason",
+                "responsible",
+                "measures",
+                "funds",
+                "deadline",
+                "contingency",
+                "evidence",
+                "passed",
+                "supervising_body",
+            ],
+            &["action"],
+        ),
+    );
+    schemas.insert(
         "RegionRename".into(),
         text_object(&["name", "code"], &["name"]),
     );

@@ -83,6 +83,48 @@ impl Ui {
         }
     }
 
+    /// The grade of a hazard as a coloured badge with its word (never colour alone).
+    pub fn grade_badge(&self, grade: &Option<String>) -> String {
+        match grade.as_deref() {
+            Some("major") => format!(
+                "<span class=\"badge red\">{}</span>",
+                self.t("hazard_grade.major")
+            ),
+            Some("general") => format!(
+                "<span class=\"badge yellow\">{}</span>",
+                self.t("hazard_grade.general")
+            ),
+            _ => format!(
+                "<span class=\"muted\">{}</span>",
+                self.t("hazard_grade.ungraded")
+            ),
+        }
+    }
+
+    /// "逾期 N 天" for an open hazard past its deadline, as a badge; empty otherwise.
+    pub fn overdue(&self, h: &safegrid_store::hazards::HazardRow) -> String {
+        let today = safegrid_service::hazards::today();
+        match h.deadline {
+            Some(d) if h.status != "closed" && d < today => {
+                let days = (today - d).num_days();
+                format!(
+                    "<span class=\"badge red\">{}</span>",
+                    self.t("hazard.overdue_days")
+                        .replace("{n}", &days.to_string())
+                )
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Money in fen as yuan with two decimals.
+    pub fn yuan(&self, fen: &Option<i64>) -> String {
+        match fen {
+            Some(f) => format!("{}.{:02} {}", f / 100, f % 100, self.t("unit.yuan")),
+            None => String::new(),
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

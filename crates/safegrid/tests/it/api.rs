@@ -363,3 +363,127 @@ async fn the_openapi_document_covers_every_route() {
         }
     }
 }
+
+#[tokio::test]
+async fn hazards_over_the_api_keep_each_side_to_its_steps() {
+    for s in servers().await {
+        let c = client();
+        let firm = token(&s, "firm").await;
+        let office = token(&s, "office").await;
+        let firm_id = s
+            .svc
+            .token_principal(&firm)
+            .await
+            .unwrap()
+            .unwrap()
+            .enterprise_id
+            .unwrap();
+        let r = c
+            .post(format!("{}/api/v1/hazards", s.base))
+            .bearer_auth(&firm)
+            .json(&json!({"enterprise_id": firm_id.to_string(), "name": "消防通道堵塞", "source": "self_check"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", s.db.backend());
+        let h: Value = r.json().await.unwrap();
+        let steps = format!("{}/api/v1/hazards/{}/steps", s.base, h["id"]);
+        let r = c
+            .post(&steps)
+            .bearer_auth(&firm)
+            .json(&json!({"action": "grade", "grade": "general"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["fields"][0]["code"],
+            "hazard.side"
+        );
+        let r = c
+            .post(&steps)
+            .bearer_auth(&office)
+            .json(&json!({"action": "grade", "grade": "general"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let r = c
+            .post(&steps)
+            .bearer_auth(&office)
+            .json(&json!({"action": "fly"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["fields"][0]["field"],
+            "action"
+        );
+        let r = c
+            .post(&steps)
+            .bearer_auth(&office)
+            .json(&json!({"action": "verify", "passed": "true"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["fields"][0]["code"],
+            "hazard.wrong_state"
+        );
+        // Another enterprise's hazards stay out of reach.
+        let all: Value = c
+            .get(format!("{}/api/v1/hazards?per_page=500", s.base))
+            .bearer_auth(&office)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let other = all["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["enterprise_id"] != json!(firm_id))
+            .unwrap();
+        let r = c
+            .get(format!("{}/api/v1/hazards/{}", s.base, other["id"]))
+            .bearer_auth(&firm)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let mine: Value = c
+            .get(format!("{}/api/v1/hazards", s.base))
+            .bearer_auth(&firm)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            mine["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["enterprise_id"] == json!(firm_id))
+        );
+        let progress: Value = c
+            .get(format!("{}/api/v1/hazards/progress?by=status", s.base))
+            .bearer_auth(&office)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            progress
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["key"] == "closed")
+        );
+    }
+}

@@ -61,11 +61,12 @@ async fn browser(d: &Driver, width: u32) -> (Client, tempfile::TempDir) {
         }
     });
     let caps = caps.as_object().unwrap().clone();
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", d.port))
         .await
-        .unwrap()
+        .unwrap();
+    (client, profile)
 }
 
 /// Saves a screenshot when SAFEGRID_SCREENSHOTS names a folder (for people to look at).
@@ -224,6 +225,10 @@ async fn register_an_enterprise_with_a_bad_code_fix_it_and_find_it() {
         ("/coverage", "coverage"),
         ("/regions", "regions"),
         ("/enterprises", "enterprises"),
+        ("/", "home-after"),
+        ("/hazards", "hazards"),
+        ("/hazards/progress", "progress"),
+        ("/hazards/1", "hazard"),
     ] {
         c.goto(&format!("{}{path}", s.base)).await.unwrap();
         shot(&c, name).await;

@@ -151,7 +151,13 @@ async fn every_registry_page_renders_for_the_office_and_speaks_english_on_reques
             .unwrap();
         assert!(html.contains("Unified social credit code"));
         // Excel exports are real workbooks.
-        for path in ["/enterprises.xlsx", "/people.xlsx", "/coverage.xlsx"] {
+        for path in [
+            "/enterprises.xlsx",
+            "/people.xlsx",
+            "/coverage.xlsx",
+            "/hazards.xlsx?view=open",
+            "/hazards/progress.xlsx?by=village",
+        ] {
             let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
             assert_eq!(r.status(), 200);
             assert!(
@@ -220,6 +226,85 @@ async fn pages_refuse_what_the_user_may_not_see() {
         assert_eq!(
             c.get(format!("{}/", s.base)).send().await.unwrap().status(),
             303
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hazard_step_form_names_its_errors_and_then_moves_the_hazard() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let sys = safegrid_service::system();
+        let graded = s
+            .svc
+            .hazards(
+                &sys,
+                &safegrid_service::hazards::HazardQuery {
+                    status: Some("graded".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .rows
+            .remove(0);
+        let url = format!("{}/hazards/{}", s.base, graded.id);
+        let html = c.get(&url).send().await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains("id=\"step-order_rectification\""),
+            "{}",
+            s.db.backend()
+        );
+        let csrf = csrf_in(&html);
+        let bad = [
+            ("csrf", csrf.as_str()),
+            ("action", "order_rectification"),
+            ("responsible", "王五"),
+            ("measures", "更换"),
+            ("funds", "-1"),
+            ("deadline", "2020-01-01"),
+            ("contingency", "停用"),
+        ];
+        let r = c
+            .post(format!("{url}/steps"))
+            .form(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("整改资金(元)：金额须为不小于0的数字"),
+            "the error names its field"
+        );
+        assert_eq!(
+            s.svc.hazard(&sys, graded.id).await.unwrap().status,
+            "graded",
+            "nothing changed"
+        );
+        let deadline =
+            (safegrid_service::hazards::today() + chrono::Duration::days(30)).to_string();
+        let good = [
+            ("csrf", csrf.as_str()),
+            ("action", "order_rectification"),
+            ("responsible", "王五"),
+            ("measures", "更换"),
+            ("funds", "1200"),
+            ("deadline", deadline.as_str()),
+            ("contingency", "停用"),
+        ];
+        let r = c
+            .post(format!("{url}/steps"))
+            .form(&good)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let h = s.svc.hazard(&sys, graded.id).await.unwrap();
+        assert_eq!(
+            (h.status.as_str(), h.funds_fen),
+            ("rectifying", Some(120_000))
         );
     }
 }

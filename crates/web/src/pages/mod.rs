@@ -2,6 +2,7 @@
 //! re-shown with their values and field errors when the service refuses them.
 
 mod auth;
+mod hazards;
 mod registry;
 
 use crate::AppState;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(registry::routes())
+        .merge(hazards::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 

@@ -17,6 +17,7 @@ use safegrid_domain::enterprise::{EnterpriseInput, FringeTreatment, Scale, Stand
 use safegrid_domain::industry::{CATALOGUE, Industry};
 use safegrid_domain::registry::{LiaisonGroupInput, PersonInput, PersonRole};
 use safegrid_service::coverage::Coverage;
+use safegrid_service::hazards::HazardQuery;
 use safegrid_service::registry::{
     CommitteeView, EnterpriseQuery, PersonQuery, RegionOverview, row_input,
 };
@@ -83,6 +84,8 @@ fn xlsx(tables: &[Table], filename: &str, lang: Lang) -> PageResult {
 #[template(path = "home.html")]
 struct HomePage {
     ui: Ui,
+    /// (count, label key, link, warn)
+    hazard_cards: Vec<(i64, &'static str, &'static str, bool)>,
     coverage: Option<Coverage>,
     enterprises: i64,
     high_risk: i64,
@@ -122,8 +125,30 @@ async fn home(State(s): State<AppState>, p: Page) -> PageResult {
             .map_err(&f)?
             .total
     };
+    let mut hazard_cards = Vec::new();
+    for (view, status, key, link) in [
+        ("overdue", "", "view.overdue", "/hazards?view=overdue"),
+        ("due_week", "", "home.due_week", "/hazards?view=due_week"),
+        (
+            "",
+            "rectified",
+            "home.awaiting_verification",
+            "/hazards?status=rectified",
+        ),
+        ("listed", "", "view.listed", "/hazards?view=listed"),
+    ] {
+        let q = HazardQuery {
+            view: Some(view.into()),
+            status: Some(status.into()),
+            per_page: Some(1),
+            ..Default::default()
+        };
+        let n = s.svc.hazards(&p.who, &q).await.map_err(&f)?.total;
+        hazard_cards.push((n, key, link, n > 0 && view != "listed"));
+    }
     Ok(render(&HomePage {
         ui: Ui::new(&p, "home"),
+        hazard_cards,
         coverage,
         enterprises,
         high_risk,
