@@ -10,6 +10,7 @@ pub mod enterprise;
 pub mod error;
 pub mod hazard;
 pub mod industry;
+pub mod inspection;
 pub mod mobile;
 pub mod region;
 pub mod registry;

@@ -13,6 +13,7 @@ use crate::auth::UserInput;
 use crate::registry::RegionInput;
 use crate::registry::enterprises::write_enterprise;
 use crate::{Result, Service, system};
+use chrono::Datelike;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -560,6 +561,7 @@ impl Service {
             summary.accounts.push((username, role));
         }
 
+        self.demo_inspections().await?;
         summary.hazards = self
             .demo_hazards(&villages.iter().map(|(v, _)| v.id).collect::<Vec<_>>())
             .await?;
@@ -599,6 +601,86 @@ impl Service {
             .await?
             .len();
         Ok(summary)
+    }
+
+    /// Inspection plans (日周月) with a history: the quarry's daily team check was skipped on five
+    /// days last week, so the office sees it missed.
+    async fn demo_inspections(&self) -> Result<()> {
+        use crate::hazards::today;
+        use crate::inspections::{InspectionInput, ItemInput, PlanInput};
+        let gov = system();
+        let all = self.all_enterprises(&gov).await?;
+        let t = today();
+        let ymd = |day: chrono::NaiveDate| day.format("%Y-%m-%d").to_string();
+        let last_monday = t - chrono::Duration::days(t.weekday().num_days_from_monday() as i64 + 7);
+        let mut plans = Vec::new();
+        for (industry, cadence) in [("B10", "daily"), ("C21", "weekly"), ("C26", "monthly")] {
+            if let Some(e) = all.iter().find(|e| e.industry_code == industry) {
+                let p = PlanInput {
+                    enterprise_id: e.id.to_string(),
+                    template: "daily-self-check".into(),
+                    kind: "self_check".into(),
+                    cadence: cadence.into(),
+                    starts_on: ymd(t - chrono::Duration::days(28)),
+                };
+                plans.push((self.create_inspection_plan(&gov, &p).await?, e.id));
+            }
+        }
+        let results = |fail: bool| {
+            safegrid_domain::inspection::DAILY_SELF_CHECK
+                .items
+                .iter()
+                .map(|i| ItemInput {
+                    item: i.code.into(),
+                    outcome: if fail && i.code == "daily.3" {
+                        "fail".into()
+                    } else {
+                        "pass".into()
+                    },
+                    note: if fail && i.code == "daily.3" {
+                        "成品堆放占用疏散通道".into()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect::<Vec<_>>()
+        };
+        for (plan, enterprise_id) in plans {
+            let firm = safegrid_domain::access::Principal {
+                user_id: -enterprise_id,
+                username: "demo-enterprise".into(),
+                role: safegrid_domain::access::Role::Enterprise,
+                region_path: plan.region_path.clone(),
+                department_id: None,
+                enterprise_id: Some(enterprise_id),
+                supervised: vec![],
+            };
+            let step = match plan.cadence.as_str() {
+                "daily" => 1,
+                "weekly" => 7,
+                _ => 30,
+            };
+            let mut day = plan.starts_on;
+            while day < t {
+                // The quarry skipped Monday to Friday of last week.
+                let skipped = plan.cadence == "daily"
+                    && day >= last_monday
+                    && day < last_monday + chrono::Duration::days(5);
+                if !skipped {
+                    let input = InspectionInput {
+                        enterprise_id: enterprise_id.to_string(),
+                        plan_id: plan.id.to_string(),
+                        template: plan.template.clone(),
+                        kind: "self_check".into(),
+                        done_on: ymd(day),
+                        results: results(plan.cadence == "weekly" && day == plan.starts_on),
+                    };
+                    self.record_inspection(&firm, &input).await?;
+                }
+                day += chrono::Duration::days(step);
+            }
+        }
+        Ok(())
     }
 
     /// Hazards in every state of their lifecycle, dated back from today so that some are overdue:
@@ -796,7 +878,42 @@ impl Service {
                 found_on: ymd(found),
                 criterion: criterion.into(),
             };
-            let h = self.report_hazard(&gov, &input).await?;
+            // The dust collector is found by a government inspection against the 2023 standard.
+            let h = if criterion == "dust.3" {
+                let inspection = crate::inspections::InspectionInput {
+                    enterprise_id: input.enterprise_id.clone(),
+                    template: "trade-2023".into(),
+                    kind: "government".into(),
+                    done_on: ymd(found),
+                    results: vec![
+                        crate::inspections::ItemInput {
+                            item: "dust.3".into(),
+                            outcome: "fail".into(),
+                            note: "打磨车间干式除尘器未设泄爆片".into(),
+                        },
+                        crate::inspections::ItemInput {
+                            item: "dust.7".into(),
+                            outcome: "pass".into(),
+                            note: String::new(),
+                        },
+                        crate::inspections::ItemInput {
+                            item: "dust.10".into(),
+                            outcome: "pass".into(),
+                            note: String::new(),
+                        },
+                    ],
+                    ..Default::default()
+                };
+                let view = self.record_inspection(&gov, &inspection).await?;
+                let hid = view
+                    .results
+                    .iter()
+                    .find_map(|r| r.hazard_id)
+                    .ok_or(crate::Error::NotFound)?;
+                self.hazard(&gov, hid).await?
+            } else {
+                self.report_hazard(&gov, &input).await?
+            };
             n += 1;
             // The enterprise's side of the steps, acting as its safety officer; for a place, the village.
             let firm = safegrid_domain::access::Principal {

@@ -165,6 +165,19 @@ fn can_see(who: &Principal, h: &HazardRow) -> bool {
     }
 }
 
+/// Stores a reported hazard with its audit entry, inside the caller's transaction (an
+/// inspection creates its hazards in the same transaction as its results).
+pub(crate) async fn insert_hazard(
+    tx: &mut safegrid_store::Tx,
+    who: &Principal,
+    new: &NewHazard<'_>,
+) -> Result<HazardRow> {
+    let id = hazards::insert(tx, new).await?;
+    let row = hazards::get(&mut *tx, id).await?.ok_or(Error::NotFound)?;
+    audit::record(tx, who, "report", "hazard", id, None::<&()>, Some(&row)).await?;
+    Ok(row)
+}
+
 /// One line of a progress table (打表推进).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProgressLine {
@@ -250,18 +263,7 @@ impl Service {
             criterion: criterion.as_deref(),
             reported_by: who.user_id,
         };
-        let id = hazards::insert(&mut tx, &new).await?;
-        let row = hazards::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
-        audit::record(
-            &mut tx,
-            who,
-            "report",
-            "hazard",
-            id,
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
+        let row = insert_hazard(&mut tx, who, &new).await?;
         tx.commit().await?;
         Ok(row)
     }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod coverage;
 pub mod demo;
 pub mod hazards;
+pub mod inspections;
 pub mod locale;
 pub mod registry;
 pub mod xlsx;

@@ -57,7 +57,12 @@ impl Lang {
 
     /// The message for a field error: "<field label>: <rule>".
     pub fn field_error(self, field: &str, code: &str) -> String {
-        let label = self.t(&format!("field.{field}")).to_string();
+        // A field inside a list ("results.dust.3") is named by the list and the entry.
+        let key = format!("field.{field}");
+        let label = match (has(&key), field.split_once('.')) {
+            (false, Some((list, entry))) => format!("{} {entry}", self.t(&format!("field.{list}"))),
+            _ => self.t(&key).to_string(),
+        };
         let sep = if self == Lang::Zh { "：" } else { ": " };
         format!("{label}{sep}{}", self.t(code))
     }
@@ -308,6 +313,37 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("home.hazards", "隐患治理", "Hazards"),
     ("home.due_week", "7日内到期", "Due within 7 days"),
     ("home.awaiting_verification", "待验收", "Awaiting verification"),
+    ("inspection.no_results", "至少填写一个检查项", "at least one item needs a result"),
+    ("inspection.unknown_item", "不是该检查表中的检查项", "is not an item of this checklist"),
+    ("inspection.item_twice", "检查项重复", "appears twice"),
+    ("inspection.fail_needs_note", "不合格项须写明情况", "a failed item needs a note"),
+    ("inspection_kind.self_check", "企业自查", "Self-check"),
+    ("inspection_kind.government", "检查诊断(明查)", "Government inspection"),
+    ("inspection_kind.covert", "暗访", "Covert inspection"),
+    ("cadence.daily", "班组日排查", "Daily (team)"),
+    ("cadence.weekly", "部门周排查", "Weekly (department)"),
+    ("cadence.monthly", "厂长(经理)月排查", "Monthly (manager)"),
+    ("outcome.pass", "合格", "Pass"),
+    ("outcome.fail", "不合格", "Fail"),
+    ("outcome.na", "不适用", "N/A"),
+    ("field.template", "检查表", "Checklist"),
+    ("field.cadence", "频次", "Cadence"),
+    ("field.starts_on", "开始日期", "Starts on"),
+    ("field.done_on", "检查日期", "Inspected on"),
+    ("field.plan_id", "排查计划", "Plan"),
+    ("field.results", "检查项", "Item"),
+    ("field.inspector", "检查人", "Inspector"),
+    ("field.failed", "不合格项", "Failed items"),
+    ("field.period", "应排查期间", "Period due"),
+    ("nav.inspections", "隐患排查", "Inspections"),
+    ("nav.plans", "排查计划", "Inspection plans"),
+    ("action.new_inspection", "开始检查", "Start an inspection"),
+    ("action.new_plan", "新增排查计划", "New plan"),
+    ("inspection.missed", "漏查", "Missed inspections"),
+    ("inspection.missed_days", "近14天应查未查", "Due but not done in the last 14 days"),
+    ("inspection.hazard_created", "已生成隐患", "Hazard created"),
+    ("inspection.choose", "选择企业和检查表", "Choose the enterprise and the checklist"),
+    ("home.missed_inspections", "近7天漏查", "Inspections missed (7 days)"),
     ("yes", "是", "Yes"),
     ("no", "否", "No"),
     ("action.add_grid_member", "添加网格员", "Add a grid member"),

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod coverage;
 pub mod enterprises;
 pub mod hazards;
+pub mod inspections;
 pub mod migrate;
 pub mod organisations;
 pub mod people;

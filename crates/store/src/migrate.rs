@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_hazards.sql"),
         postgres: include_str!("../migrations/postgres/0002_hazards.sql"),
     },
+    Migration {
+        version: 3,
+        name: "inspections",
+        sqlite: include_str!("../migrations/sqlite/0003_inspections.sql"),
+        postgres: include_str!("../migrations/postgres/0003_inspections.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -5,6 +5,7 @@ mod audit_chain;
 mod demo_town;
 mod hazards;
 mod import_export;
+mod inspections;
 mod permissions;
 
 use safegrid_domain::access::Principal;
