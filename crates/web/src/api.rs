@@ -14,6 +14,7 @@ use safegrid_domain::enterprise::EnterpriseInput;
 use safegrid_domain::registry::{DepartmentInput, KeyUnitInput, LiaisonGroupInput, PersonInput};
 use safegrid_service::Lang;
 use safegrid_service::hazards::{HazardInput, HazardQuery, StepInput};
+use safegrid_service::inspections::{InspectionInput, PlanInput};
 use safegrid_service::registry::{EnterpriseQuery, PersonQuery, RegionInput};
 use serde::de::DeserializeOwned;
 
@@ -127,6 +128,14 @@ pub fn routes() -> Router<AppState> {
         .route("/key-units", get(key_units).post(create_key_unit))
         .route("/committees", get(committees))
         .route("/coverage", get(coverage))
+        .route("/checklists", get(checklists))
+        .route("/inspections", get(inspections).post(record_inspection))
+        .route("/inspections/missed", get(missed_inspections))
+        .route("/inspections/{id}", get(inspection))
+        .route(
+            "/inspection-plans",
+            get(inspection_plans).post(create_inspection_plan),
+        )
         .route("/hazards", get(hazards).post(report_hazard))
         .route("/hazards/progress", get(hazard_progress))
         .route("/hazards/{id}", get(hazard))
@@ -482,6 +491,82 @@ async fn hazard_progress(
             .await
             .map_err(err(a.lang))?,
     ))
+}
+
+async fn checklists() -> Json<&'static [safegrid_domain::inspection::Template]> {
+    Json(safegrid_domain::inspection::TEMPLATES)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct InspectionsQuery {
+    enterprise_id: Option<String>,
+    page: Option<i64>,
+}
+
+async fn inspections(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<InspectionsQuery>,
+) -> ApiResult<impl serde::Serialize> {
+    let eid = safegrid_service::registry::parse_opt_id(q.enterprise_id.as_deref());
+    Ok(Json(
+        s.svc
+            .inspections(&a.who, eid, q.page.unwrap_or(1))
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn inspection(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc.inspection(&a.who, id).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn record_inspection(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<InspectionInput>,
+) -> Result<Response, ApiError> {
+    let v = s
+        .svc
+        .record_inspection(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn missed_inspections(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .missed_inspections(&a.who, 14)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn inspection_plans(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc.inspection_plans(&a.who).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn create_inspection_plan(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<PlanInput>,
+) -> Result<Response, ApiError> {
+    let p = s
+        .svc
+        .create_inspection_plan(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(p)).into_response())
 }
 
 async fn history(

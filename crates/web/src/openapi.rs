@@ -243,6 +243,20 @@ pub fn document() -> Value {
     region["properties"]["parent_id"] = json!({ "type": ["integer", "null"] });
     schemas.insert("RegionInput".into(), region);
     schemas.insert(
+        "PlanInput".into(),
+        text_object(
+            &["enterprise_id", "template", "kind", "cadence", "starts_on"],
+            &["enterprise_id", "template", "kind", "cadence"],
+        ),
+    );
+    let mut insp = text_object(
+        &["enterprise_id", "plan_id", "template", "kind", "done_on"],
+        &["enterprise_id", "template", "kind", "results"],
+    );
+    insp["properties"]["results"] = json!({ "type": "array", "items": { "type": "object", "additionalProperties": false,
+        "properties": { "item": { "type": "string" }, "outcome": { "type": "string", "enum": ["pass", "fail", "na"] }, "note": { "type": "string" } } } });
+    schemas.insert("InspectionInput".into(), insp);
+    schemas.insert(
         "HazardInput".into(),
         text_object(
             &[

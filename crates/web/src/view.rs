@@ -125,6 +125,28 @@ impl Ui {
         }
     }
 
+    /// A checklist's name in this language.
+    pub fn template_name(&self, code: &str) -> String {
+        match safegrid_domain::inspection::template(code) {
+            Some(t) if self.lang == Lang::Zh => t.name_zh.to_string(),
+            Some(t) => t.name_en.to_string(),
+            None => code.to_string(),
+        }
+    }
+
+    /// The text of a checklist item.
+    pub fn item_text(&self, template: &str, item: &str) -> &'static str {
+        safegrid_domain::inspection::template(template)
+            .and_then(|t| t.item(item))
+            .map(|i| i.text)
+            .unwrap_or("")
+    }
+
+    /// `prefix.code`, for form fields named after a checklist item.
+    pub fn key2(&self, prefix: &str, code: &str) -> String {
+        format!("{prefix}.{code}")
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

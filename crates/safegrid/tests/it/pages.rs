@@ -308,3 +308,84 @@ async fn a_hazard_step_form_names_its_errors_and_then_moves_the_hazard() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_inspection_by_checklist_turns_a_failed_item_into_a_hazard() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let sys = safegrid_service::system();
+        let furniture = s
+            .svc
+            .all_enterprises(&sys)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.industry_code == "C21")
+            .unwrap();
+        let url = format!(
+            "{}/inspections/new?enterprise_id={}&template=trade-2023",
+            s.base, furniture.id
+        );
+        let html = c.get(&url).send().await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains("干式除尘系统未采取泄爆"),
+            "{}",
+            s.db.backend()
+        );
+        let csrf = csrf_in(&html);
+        let eid = furniture.id.to_string();
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("enterprise_id", eid.as_str()),
+            ("template", "trade-2023"),
+            ("kind", "government"),
+            ("outcome.dust.3", "fail"),
+            ("note.dust.3", ""),
+            ("outcome.dust.7", "pass"),
+        ];
+        let r = c
+            .post(format!("{}/inspections", s.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("检查项 dust.3：不合格项须写明情况"),
+            "the failed item is named"
+        );
+        assert!(
+            html.contains("value=\"fail\" checked"),
+            "the answers are kept"
+        );
+        form[5] = ("note.dust.3", "干式除尘器无泄爆片");
+        let r = c
+            .post(format!("{}/inspections", s.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let page = c
+            .get(format!("{}{location}", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("已生成隐患"));
+        let home = c
+            .get(format!("{}/", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(home.contains("近7天漏查"));
+    }
+}

@@ -3,6 +3,7 @@
 
 mod auth;
 mod hazards;
+mod inspections;
 mod registry;
 
 use crate::AppState;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(registry::routes())
         .merge(hazards::routes())
+        .merge(inspections::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 

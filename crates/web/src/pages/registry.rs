@@ -146,6 +146,13 @@ async fn home(State(s): State<AppState>, p: Page) -> PageResult {
         let n = s.svc.hazards(&p.who, &q).await.map_err(&f)?.total;
         hazard_cards.push((n, key, link, n > 0 && view != "listed"));
     }
+    let missed = s.svc.missed_inspections(&p.who, 7).await.map_err(&f)?.len() as i64;
+    hazard_cards.push((
+        missed,
+        "home.missed_inspections",
+        "/inspections#missed",
+        missed > 0,
+    ));
     Ok(render(&HomePage {
         ui: Ui::new(&p, "home"),
         hazard_cards,
