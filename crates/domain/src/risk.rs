@@ -291,3 +291,209 @@ mod tests {
         assert_eq!(lec(5, 10, 3).score_text(), "1.5");
     }
 }
+
+/// A risk point (风险点/危险源) as entered: where, what, and the assessment's factors as text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RiskPointInput {
+    pub enterprise_id: String,
+    /// A place outside enterprises (village, key unit, major event) is named by its region.
+    pub region_id: String,
+    pub post: String,
+    pub name: String,
+    /// 危险有害因素: what can go wrong.
+    pub hazard_factor: String,
+    /// Accident type after GB 6441 (物体打击, 机械伤害, 火灾, 粉尘爆炸…).
+    pub accident_type: String,
+    /// 管控措施.
+    pub controls: String,
+    /// `lec` or `ls`.
+    pub method: String,
+    /// LEC: L, E as written (0.1 … 10), C; LS: L and S (1-5).
+    pub l: String,
+    pub e: String,
+    pub c: String,
+    pub s: String,
+}
+
+/// A valid risk point without its place (the service resolves that).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RiskPointDraft {
+    pub post: Option<String>,
+    pub name: String,
+    pub hazard_factor: String,
+    pub accident_type: Option<String>,
+    pub controls: String,
+    pub assessment: Assessment,
+}
+
+/// LEC factors as people write them (0.5, 6, 10) into tenths.
+fn tenths(s: &str) -> Option<u32> {
+    let v: f64 = s.trim().parse().ok()?;
+    let t = (v * 10.0).round();
+    ((t - v * 10.0).abs() < 1e-6 && t >= 0.0 && t < 10_000.0).then_some(t as u32)
+}
+
+impl RiskPointInput {
+    pub fn validate(&self) -> Result<RiskPointDraft, Invalid> {
+        let mut errs = Invalid::default();
+        let name = crate::error::required_text(&mut errs, "name", &self.name, 100);
+        let post = crate::error::optional_text(&mut errs, "post", Some(&self.post), 60);
+        let hazard_factor =
+            crate::error::required_text(&mut errs, "hazard_factor", &self.hazard_factor, 500);
+        let accident_type =
+            crate::error::optional_text(&mut errs, "accident_type", Some(&self.accident_type), 40);
+        let controls = crate::error::required_text(&mut errs, "controls", &self.controls, 2000);
+        let factor =
+            |errs: &mut Invalid, field: &str, v: &str, parse: fn(&str) -> Option<u32>| -> u32 {
+                if v.trim().is_empty() {
+                    errs.push(field, "required");
+                    return 0;
+                }
+                parse(v).unwrap_or_else(|| {
+                    errs.push(field, "risk.factor");
+                    0
+                })
+            };
+        let whole = |s: &str| s.trim().parse::<u32>().ok();
+        let assessment = match self.method.trim() {
+            "lec" => {
+                let l = factor(&mut errs, "l", &self.l, tenths);
+                let e = factor(&mut errs, "e", &self.e, tenths);
+                let c = factor(&mut errs, "c", &self.c, whole);
+                Some(Assessment::Lec { l, e, c })
+            }
+            "ls" => {
+                let l = factor(&mut errs, "l", &self.l, whole);
+                let s = factor(&mut errs, "s", &self.s, whole);
+                Some(Assessment::Ls { l, s })
+            }
+            _ => {
+                errs.push("method", "choice");
+                None
+            }
+        };
+        // Factors that parsed must also be on the score table; keep the table's order of fields.
+        if let Some(Err(table)) = assessment.as_ref().map(Assessment::validate) {
+            let mut merged = Invalid::default();
+            for f in ["l", "e", "c", "s"] {
+                if let Some(e) = errs
+                    .errors
+                    .iter()
+                    .find(|e| e.field == f)
+                    .or_else(|| table.errors.iter().find(|e| e.field == f))
+                {
+                    merged.errors.push(e.clone());
+                }
+            }
+            errs.errors
+                .retain(|e| !["l", "e", "c", "s"].contains(&e.field.as_str()));
+            let rest = std::mem::take(&mut errs.errors);
+            errs.errors = rest.into_iter().chain(merged.errors).collect();
+        }
+        errs.into_result()?;
+        let assessment = assessment.ok_or_else(|| Invalid::one("method", "choice"))?;
+        Ok(RiskPointDraft {
+            post,
+            name,
+            hazard_factor,
+            accident_type,
+            controls,
+            assessment,
+        })
+    }
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    fn lec_input() -> RiskPointInput {
+        RiskPointInput {
+            enterprise_id: "3".into(),
+            name: "打磨除尘系统".into(),
+            hazard_factor: "木粉尘积聚遇点火源爆炸".into(),
+            controls: "泄爆片、定时清扫、禁火".into(),
+            method: "lec".into(),
+            l: "3".into(),
+            e: "6".into(),
+            c: "40".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn factors_are_read_as_written() {
+        let d = lec_input().validate().unwrap();
+        assert_eq!(
+            d.assessment,
+            Assessment::Lec {
+                l: 30,
+                e: 60,
+                c: 40
+            }
+        );
+        assert_eq!(d.assessment.level(&RiskBands::default()), RiskLevel::Major); // D = 720
+        let half = RiskPointInput {
+            l: "0.5".into(),
+            ..lec_input()
+        };
+        assert_eq!(
+            half.validate().unwrap().assessment,
+            Assessment::Lec { l: 5, e: 60, c: 40 }
+        );
+    }
+
+    #[test]
+    fn bad_factors_are_named() {
+        let e = RiskPointInput {
+            l: "0.7".into(),
+            e: "x".into(),
+            c: "".into(),
+            ..lec_input()
+        }
+        .validate()
+        .unwrap_err();
+        let got: Vec<_> = e
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("l", "risk.factor"),
+                ("e", "risk.factor"),
+                ("c", "required")
+            ]
+        );
+        let e = RiskPointInput {
+            l: "4".into(),
+            ..lec_input()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            e.errors[0].field, "l",
+            "4 is not on the LEC likelihood scale"
+        );
+        let ls = RiskPointInput {
+            method: "ls".into(),
+            l: "6".into(),
+            s: "2".into(),
+            ..lec_input()
+        };
+        assert_eq!(ls.validate().unwrap_err().errors[0].field, "l");
+        assert_eq!(
+            RiskPointInput {
+                method: "guess".into(),
+                ..lec_input()
+            }
+            .validate()
+            .unwrap_err()
+            .errors[0]
+                .field,
+            "method"
+        );
+    }
+}

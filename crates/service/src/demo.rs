@@ -561,6 +561,7 @@ impl Service {
             summary.accounts.push((username, role));
         }
 
+        self.demo_risks().await?;
         self.demo_inspections().await?;
         summary.hazards = self
             .demo_hazards(&villages.iter().map(|(v, _)| v.id).collect::<Vec<_>>())
@@ -601,6 +602,164 @@ impl Service {
             .await?
             .len();
         Ok(summary)
+    }
+
+    /// Risk points of the high-risk enterprises and the furniture factories, by LEC and LS.
+    async fn demo_risks(&self) -> Result<()> {
+        use safegrid_domain::risk::RiskPointInput;
+        let gov = system();
+        let all = self.all_enterprises(&gov).await?;
+        // (industry, post, name, factor, accident type, controls, method, l, e/s, c)
+        let kinds: &[(&str, &str, &str, &str, &str, &str, &str, &str, &str, &str)] = &[
+            (
+                "C21",
+                "打磨工",
+                "打磨除尘系统",
+                "木粉尘积聚遇点火源",
+                "粉尘爆炸",
+                "泄爆片、每班清扫、禁止明火",
+                "lec",
+                "3",
+                "6",
+                "40",
+            ),
+            (
+                "C21",
+                "喷漆工",
+                "喷漆房",
+                "漆雾、有机溶剂挥发",
+                "火灾",
+                "防爆电气、通风、禁火",
+                "lec",
+                "3",
+                "6",
+                "15",
+            ),
+            (
+                "C21",
+                "木工",
+                "木工机械",
+                "刀具外露",
+                "机械伤害",
+                "防护罩、两人操作",
+                "ls",
+                "3",
+                "3",
+                "",
+            ),
+            (
+                "B10",
+                "爆破工",
+                "采场爆破作业",
+                "盲炮、飞石",
+                "放炮",
+                "警戒、专人清点",
+                "lec",
+                "3",
+                "6",
+                "40",
+            ),
+            (
+                "B10",
+                "挖掘机司机",
+                "采场边坡",
+                "台阶坡面角过大",
+                "坍塌",
+                "按设计削坡、每日巡查",
+                "lec",
+                "1",
+                "6",
+                "40",
+            ),
+            (
+                "B10",
+                "装载机司机",
+                "矿区道路",
+                "车辆冲撞",
+                "车辆伤害",
+                "限速、警示标志",
+                "ls",
+                "2",
+                "3",
+                "",
+            ),
+            (
+                "C26",
+                "仓管员",
+                "原料仓库",
+                "危化品泄漏",
+                "中毒和窒息",
+                "温湿度监测、双人双锁",
+                "lec",
+                "1",
+                "6",
+                "40",
+            ),
+            (
+                "C26",
+                "反应釜操作工",
+                "反应釜",
+                "超温超压",
+                "容器爆炸",
+                "联锁、安全阀定期校验",
+                "lec",
+                "1",
+                "6",
+                "100",
+            ),
+            (
+                "F5265",
+                "加油员",
+                "加油区",
+                "油气泄漏遇静电",
+                "火灾",
+                "静电接地、禁止使用手机",
+                "lec",
+                "1",
+                "10",
+                "15",
+            ),
+            (
+                "E47",
+                "架子工",
+                "外脚手架",
+                "高处坠落",
+                "高处坠落",
+                "安全带、连墙件检查",
+                "lec",
+                "3",
+                "6",
+                "15",
+            ),
+        ];
+        for (industry, post, name, factor, accident, controls, method, l, e_or_s, c) in kinds {
+            for e in all.iter().filter(|e| e.industry_code == *industry).take(2) {
+                let input = RiskPointInput {
+                    enterprise_id: e.id.to_string(),
+                    post: (*post).into(),
+                    name: (*name).into(),
+                    hazard_factor: (*factor).into(),
+                    accident_type: (*accident).into(),
+                    controls: (*controls).into(),
+                    method: (*method).into(),
+                    l: (*l).into(),
+                    e: if *method == "lec" {
+                        (*e_or_s).into()
+                    } else {
+                        String::new()
+                    },
+                    s: if *method == "ls" {
+                        (*e_or_s).into()
+                    } else {
+                        String::new()
+                    },
+                    c: (*c).into(),
+                    ..Default::default()
+                };
+                self.create_risk_point(&gov, &input).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Inspection plans (日周月) with a history: the quarry's daily team check was skipped on five

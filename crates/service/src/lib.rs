@@ -11,6 +11,7 @@ pub mod hazards;
 pub mod inspections;
 pub mod locale;
 pub mod registry;
+pub mod risks;
 pub mod xlsx;
 
 use safegrid_domain::Invalid;

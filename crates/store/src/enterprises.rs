@@ -209,6 +209,9 @@ pub async fn update(tx: &mut Tx, id: i64, d: &EnterpriseDraft) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE inspections SET region_path = (SELECT path FROM regions WHERE id = $1) WHERE enterprise_id = $2")
         .bind(d.region_id).bind(id).execute(c).await?.rows_affected());
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE risk_points SET region_id = $1, region_path = (SELECT path FROM regions WHERE id = $1) WHERE enterprise_id = $2")
+        .bind(d.region_id).bind(id).execute(c).await?.rows_affected());
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod migrate;
 pub mod organisations;
 pub mod people;
 pub mod regions;
+pub mod risks;
 pub mod testing;
 pub mod users;
 

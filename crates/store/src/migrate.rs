@@ -30,6 +30,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_inspections.sql"),
         postgres: include_str!("../migrations/postgres/0003_inspections.sql"),
     },
+    Migration {
+        version: 4,
+        name: "risks",
+        sqlite: include_str!("../migrations/sqlite/0004_risks.sql"),
+        postgres: include_str!("../migrations/postgres/0004_risks.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

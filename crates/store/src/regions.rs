@@ -83,7 +83,7 @@ pub async fn update(tx: &mut Tx, id: i64, name: &str, code: Option<&str>) -> Res
 }
 
 /// Moves a region and its whole subtree under `new_parent` (the caller has checked for cycles),
-/// carrying the copied paths of the enterprises, hazards and inspections inside along.
+/// carrying the copied paths of the enterprises, hazards, inspections and risk points inside along.
 pub async fn move_under(tx: &mut Tx, region: &RegionRow, new_parent: &RegionRow) -> Result<String> {
     let new_path = path_for(Some(&new_parent.path), region.id);
     on_tx!(tx, c => sqlx::query("UPDATE regions SET parent_id = $1, updated_at = $2 WHERE id = $3")
@@ -96,7 +96,7 @@ pub async fn move_under(tx: &mut Tx, region: &RegionRow, new_parent: &RegionRow)
         .bind(region.path.clone())
         .bind(path_upper(&region.path))
         .execute(c).await?.rows_affected());
-    for table in ["enterprises", "hazards", "inspections"] {
+    for table in ["enterprises", "hazards", "inspections", "risk_points"] {
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE {table} SET region_path = $1 || substr(region_path, CAST($2 AS INTEGER)) WHERE region_path >= $3 AND region_path < $4"
         ));

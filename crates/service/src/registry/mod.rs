@@ -64,6 +64,11 @@ impl Service {
             "department" => org_store::department(&self.store, id)
                 .await?
                 .is_some_and(|d| who.can_read_region(&d.region_path)),
+            "hazard" => self.hazard(who, id).await.is_ok(),
+            "inspection" => self.inspection(who, id).await.is_ok(),
+            "risk_point" => safegrid_store::risks::get(&self.store, id)
+                .await?
+                .is_some_and(|p| who.can_read_region(&p.region_path)),
             _ => who.can_manage_users(),
         };
         ensure(visible)?;

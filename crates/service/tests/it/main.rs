@@ -7,6 +7,7 @@ mod hazards;
 mod import_export;
 mod inspections;
 mod permissions;
+mod risks;
 
 use safegrid_domain::access::Principal;
 use safegrid_service::auth::UserInput;
