@@ -129,6 +129,9 @@ pub fn routes() -> Router<AppState> {
         .route("/committees", get(committees))
         .route("/coverage", get(coverage))
         .route("/checklists", get(checklists))
+        .route("/risk-points", get(risk_points).post(create_risk_point))
+        .route("/risk-points/regrade", axum::routing::post(regrade_risks))
+        .route("/risk-bands", get(risk_bands).put(set_risk_bands))
         .route("/inspections", get(inspections).post(record_inspection))
         .route("/inspections/missed", get(missed_inspections))
         .route("/inspections/{id}", get(inspection))
@@ -490,6 +493,62 @@ async fn hazard_progress(
             .hazard_progress(&a.who, by, a.lang)
             .await
             .map_err(err(a.lang))?,
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RiskQuery {
+    enterprise_id: Option<String>,
+    level: Option<String>,
+}
+
+async fn risk_points(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<RiskQuery>,
+) -> ApiResult<impl serde::Serialize> {
+    let eid = safegrid_service::registry::parse_opt_id(q.enterprise_id.as_deref());
+    Ok(Json(
+        s.svc
+            .risk_points(&a.who, eid, q.level.as_deref())
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn create_risk_point(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<safegrid_domain::risk::RiskPointInput>,
+) -> Result<Response, ApiError> {
+    let r = s
+        .svc
+        .create_risk_point(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+async fn risk_bands(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.risk_bands().await.map_err(err(a.lang))?))
+}
+
+async fn set_risk_bands(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(b): JsonBody<safegrid_domain::risk::RiskBands>,
+) -> ApiResult<impl serde::Serialize> {
+    s.svc
+        .set_risk_bands(&a.who, &b)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(b))
+}
+
+async fn regrade_risks(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        serde_json::json!({ "changed": s.svc.regrade_risks(&a.who).await.map_err(err(a.lang))? }),
     ))
 }
 

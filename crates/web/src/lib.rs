@@ -8,6 +8,7 @@ mod ctx;
 mod error;
 mod openapi;
 mod pages;
+mod svg;
 mod view;
 
 use axum::Router;

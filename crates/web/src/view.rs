@@ -147,6 +147,28 @@ impl Ui {
         format!("{prefix}.{code}")
     }
 
+    /// A risk level as a badge in its national colour, with its word.
+    pub fn level_badge(&self, level: &str) -> String {
+        let class = match level {
+            "major" => "red",
+            "significant" => "orange",
+            "general" => "yellow",
+            _ => "blue",
+        };
+        format!(
+            "<span class=\"badge {class}\">{}</span>",
+            self.t(&format!("risk_level.{level}"))
+        )
+    }
+
+    pub fn risk_score(&self, p: &safegrid_store::risks::RiskPointRow) -> String {
+        safegrid_service::risks::score_text(p)
+    }
+
+    pub fn risk_method(&self, p: &safegrid_store::risks::RiskPointRow) -> &'static str {
+        safegrid_service::risks::method_of(p)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

@@ -389,3 +389,109 @@ async fn an_inspection_by_checklist_turns_a_failed_item_into_a_hazard() {
         assert!(home.contains("近7天漏查"));
     }
 }
+
+#[tokio::test]
+async fn risk_bands_are_set_by_form_and_regrading_is_asked_for() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let sys = safegrid_service::system();
+        let furniture = s
+            .svc
+            .all_enterprises(&sys)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.industry_code == "C21")
+            .unwrap();
+        let svg = c
+            .get(format!(
+                "{}/enterprises/{}/risk-map.svg",
+                s.base, furniture.id
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            svg.headers()["content-type"],
+            "image/svg+xml; charset=utf-8",
+            "{}",
+            s.db.backend()
+        );
+        let svg = svg.text().await.unwrap();
+        assert!(svg.contains("打磨除尘系统") && svg.contains("重大风险"));
+        let html = c
+            .get(format!("{}/risks/bands", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&html);
+        let wrong = [
+            ("csrf", csrf.as_str()),
+            ("lec0", "70"),
+            ("lec1", "160"),
+            ("lec2", "320"),
+            ("ls0", "20"),
+            ("ls1", "9"),
+            ("ls2", "4"),
+        ];
+        let r = c
+            .post(format!("{}/risks/bands", s.base))
+            .form(&wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("LEC 分级界限：分级界限须从重大到一般依次递减")
+        );
+        let right = [
+            ("csrf", csrf.as_str()),
+            ("lec0", "320"),
+            ("lec1", "160"),
+            ("lec2", "70"),
+            ("ls0", "20"),
+            ("ls1", "10"),
+            ("ls2", "4"),
+        ];
+        assert_eq!(
+            c.post(format!("{}/risks/bands", s.base))
+                .form(&right)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
+        let r = c
+            .post(format!("{}/risks/regrade", s.base))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/risks/bands?changed=")
+        );
+        // A village cadre may not even see the bands page.
+        let v = client();
+        login(&v, &s.base, "shiba").await;
+        assert_eq!(
+            v.get(format!("{}/risks/bands", s.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+    }
+}

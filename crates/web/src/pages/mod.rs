@@ -5,6 +5,7 @@ mod auth;
 mod hazards;
 mod inspections;
 mod registry;
+mod risks;
 
 use crate::AppState;
 use crate::ctx::{LANG_COOKIE, lang_of};
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(hazards::routes())
         .merge(inspections::routes())
+        .merge(risks::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 
