@@ -202,7 +202,46 @@ pub const DAILY_SELF_CHECK: Template = Template {
     ],
 };
 
-pub const TEMPLATES: &[Template] = &[TRADE_2023, DAILY_SELF_CHECK];
+/// 五到位 (work plan task 3): the enterprise's self-assessment of its main responsibility.
+pub const FIVE_IN_PLACE: Template = Template {
+    code: "five-in-place",
+    name_zh: "企业主体责任“五到位”自评",
+    name_en: "Main responsibility self-assessment (five in place)",
+    items: &[
+        item(
+            "five.responsibility",
+            "责任到位：法定代表人、实际控制人履行安全生产法定职责，全员安全生产责任制建立并落实",
+            "安全生产法第4、21条",
+            false,
+        ),
+        item(
+            "five.investment",
+            "投入到位：按规定提取和使用安全生产费用，保证安全设施和整改资金",
+            "安全生产法第23条",
+            false,
+        ),
+        item(
+            "five.training",
+            "培训到位：主要负责人、安全管理人员、特种作业人员和新员工按规定培训合格",
+            "安全生产法第28条",
+            false,
+        ),
+        item(
+            "five.management",
+            "管理到位：双重预防机制、“日周月”排查、“两单两卡”落实",
+            "安全生产法第41条",
+            false,
+        ),
+        item(
+            "five.rescue",
+            "救援到位：应急预案编制演练，应急物资和救援力量落实",
+            "安全生产法第81条",
+            false,
+        ),
+    ],
+};
+
+pub const TEMPLATES: &[Template] = &[TRADE_2023, DAILY_SELF_CHECK, FIVE_IN_PLACE];
 
 pub fn template(code: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.code == code)

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod cards;
 pub mod enterprise;
 pub mod error;
 pub mod hazard;

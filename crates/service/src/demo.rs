@@ -562,6 +562,7 @@ impl Service {
         }
 
         self.demo_risks().await?;
+        self.demo_posts().await?;
         self.demo_inspections().await?;
         summary.hazards = self
             .demo_hazards(&villages.iter().map(|(v, _)| v.id).collect::<Vec<_>>())
@@ -758,6 +759,74 @@ impl Service {
                 };
                 self.create_risk_point(&gov, &input).await?;
             }
+        }
+        Ok(())
+    }
+
+    /// Posts with their 两单两卡 at the first furniture factory and the first quarry; the other
+    /// high-risk enterprises have none yet, which the coverage report shows.
+    async fn demo_posts(&self) -> Result<()> {
+        use safegrid_domain::cards::PostInput;
+        let gov = system();
+        let all = self.all_enterprises(&gov).await?;
+        let posts: &[(&str, &str, &str, &str, &str, &str)] = &[
+            (
+                "C21",
+                "打磨工",
+                "班前检查除尘器和泄爆片\n每班清扫积尘，不留死角\n发现火花、异味立即停机报告",
+                "检查除尘器运行\n检查砂光机接地",
+                "开启除尘系统\n启动砂光机\n作业结束先停机后停除尘",
+                "粉尘爆炸",
+            ),
+            (
+                "C21",
+                "喷漆工",
+                "穿戴防静电服和防毒面具\n保持喷漆房通风\n漆料按量领用",
+                "检查通风和防爆电器",
+                "开启通风\n调漆\n喷涂\n清洗工具",
+                "火灾",
+            ),
+            (
+                "B10",
+                "爆破工",
+                "持证上岗\n按爆破设计装药\n爆后检查盲炮",
+                "检查警戒范围和信号",
+                "验药\n装药\n设警戒\n起爆\n爆后检查",
+                "放炮",
+            ),
+            (
+                "B10",
+                "挖掘机司机",
+                "按设计台阶作业\n不在伞檐下作业",
+                "检查边坡有无裂缝",
+                "绕车检查\n启动预热\n分层开挖",
+                "坍塌",
+            ),
+        ];
+        for (industry, post, duties, pre, steps, incident) in posts {
+            let Some(e) = all.iter().find(|e| e.industry_code == *industry) else {
+                continue;
+            };
+            let input = PostInput {
+                enterprise_id: e.id.to_string(),
+                name: (*post).into(),
+                duties: (*duties).into(),
+                prohibited: "酒后上岗\n擅自拆除安全装置".into(),
+                basis: "《安全生产法》及企业安全操作规程".into(),
+                task: format!("{post}日常作业"),
+                pre_checks: (*pre).into(),
+                steps: (*steps).into(),
+                prohibitions: "无证操作\n带病作业".into(),
+                ppe: "安全帽、防护眼镜、手套".into(),
+                incident_type: (*incident).into(),
+                main_danger: format!("{incident}造成人员伤亡"),
+                signs: "异响、冒烟、异味、裂缝".into(),
+                emergency_steps: "立即报警(企业应急电话)\n隔离现场、切断电源\n在确保安全前提下施救\n向企业负责人和镇应急办报告".into(),
+                cautions: "不盲目施救\n保护现场".into(),
+                company_phone: e.safety_director_mobile.clone().unwrap_or_else(|| "023-72881234".into()),
+                department_phone: "023-72880119".into(),
+            };
+            self.put_post(&gov, &input).await?;
         }
         Ok(())
     }

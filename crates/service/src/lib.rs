@@ -10,6 +10,7 @@ pub mod demo;
 pub mod hazards;
 pub mod inspections;
 pub mod locale;
+pub mod posts;
 pub mod registry;
 pub mod risks;
 pub mod xlsx;

@@ -31,6 +31,8 @@ pub struct Coverage {
     pub without_supervisor: Vec<GapEnterprise>,
     /// High-risk enterprises missing a chief engineer or a safety director.
     pub high_risk_without_officers: Vec<GapEnterprise>,
+    /// High-risk enterprises with no post, or a post whose 两单两卡 are incomplete.
+    pub high_risk_without_cards: Vec<GapEnterprise>,
     /// Villages and communities without a grid member.
     pub villages_without_grid_member: Vec<GapRegion>,
 }
@@ -55,16 +57,21 @@ pub async fn report(store: &Store, path: &str) -> Result<Coverage> {
     let q3 = sqlx::AssertSqlSafe(format!(
         "{GAP_SELECT} AND e.high_risk = TRUE AND (e.chief_engineer IS NULL OR e.safety_director IS NULL) ORDER BY e.id"
     ));
+    let q4 = sqlx::AssertSqlSafe(format!(
+        "{GAP_SELECT} AND e.high_risk = TRUE AND (NOT EXISTS (SELECT 1 FROM posts p WHERE p.enterprise_id = e.id)
+            OR EXISTS (SELECT 1 FROM posts p WHERE p.enterprise_id = e.id AND p.complete = FALSE)) ORDER BY e.id"
+    ));
     Ok(on_read!(store, c => {
         let without_liaison_group = sqlx::query_as::<_, GapEnterprise>(q1).bind(p.clone()).bind(up.clone()).fetch_all(c).await?;
         let without_supervisor = sqlx::query_as::<_, GapEnterprise>(q2).bind(p.clone()).bind(up.clone()).fetch_all(c).await?;
         let high_risk_without_officers = sqlx::query_as::<_, GapEnterprise>(q3).bind(p.clone()).bind(up.clone()).fetch_all(c).await?;
+        let high_risk_without_cards = sqlx::query_as::<_, GapEnterprise>(q4).bind(p.clone()).bind(up.clone()).fetch_all(c).await?;
         let villages_without_grid_member = sqlx::query_as::<_, GapRegion>(
             "SELECT v.id, v.name, v.path FROM regions v WHERE v.level = 'village' AND v.path >= $1 AND v.path < $2
              AND NOT EXISTS (SELECT 1 FROM people pe JOIN regions pr ON pr.id = pe.region_id
                  WHERE (',' || pe.roles || ',') LIKE '%,grid_member,%' AND substr(pr.path, 1, length(v.path)) = v.path)
              ORDER BY v.path")
             .bind(p).bind(up).fetch_all(c).await?;
-        Coverage { without_liaison_group, without_supervisor, high_risk_without_officers, villages_without_grid_member }
+        Coverage { without_liaison_group, without_supervisor, high_risk_without_officers, high_risk_without_cards, villages_without_grid_member }
     }))
 }

@@ -16,6 +16,7 @@ pub mod inspections;
 pub mod migrate;
 pub mod organisations;
 pub mod people;
+pub mod posts;
 pub mod regions;
 pub mod risks;
 pub mod testing;

@@ -36,6 +36,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_risks.sql"),
         postgres: include_str!("../migrations/postgres/0004_risks.sql"),
     },
+    Migration {
+        version: 5,
+        name: "posts",
+        sqlite: include_str!("../migrations/sqlite/0005_posts.sql"),
+        postgres: include_str!("../migrations/postgres/0005_posts.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

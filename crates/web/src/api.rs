@@ -129,6 +129,9 @@ pub fn routes() -> Router<AppState> {
         .route("/committees", get(committees))
         .route("/coverage", get(coverage))
         .route("/checklists", get(checklists))
+        .route("/posts", axum::routing::post(put_post))
+        .route("/posts/{id}", get(post))
+        .route("/enterprises/{id}/posts", get(posts))
         .route("/risk-points", get(risk_points).post(create_risk_point))
         .route("/risk-points/regrade", axum::routing::post(regrade_risks))
         .route("/risk-bands", get(risk_bands).put(set_risk_bands))
@@ -550,6 +553,30 @@ async fn regrade_risks(State(s): State<AppState>, a: Api) -> ApiResult<impl serd
     Ok(Json(
         serde_json::json!({ "changed": s.svc.regrade_risks(&a.who).await.map_err(err(a.lang))? }),
     ))
+}
+
+async fn put_post(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<safegrid_domain::cards::PostInput>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.put_post(&a.who, &i).await.map_err(err(a.lang))?))
+}
+
+async fn post(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.post(&a.who, id).await.map_err(err(a.lang))?))
+}
+
+async fn posts(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.posts(&a.who, id).await.map_err(err(a.lang))?))
 }
 
 async fn checklists() -> Json<&'static [safegrid_domain::inspection::Template]> {

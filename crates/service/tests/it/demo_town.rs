@@ -48,6 +48,17 @@ async fn the_demo_town_is_complete_and_shows_its_gaps() {
         assert_eq!(cov.high_risk_without_officers.len(), by_hand);
         assert!(by_hand > 0);
 
+        // The first quarry has its posts' cards; the other high-risk enterprises do not yet.
+        let quarry = all.iter().find(|e| e.industry_code == "B10").unwrap();
+        assert!(
+            !cov.high_risk_without_cards
+                .iter()
+                .any(|e| e.id == quarry.id)
+        );
+        assert_eq!(
+            cov.high_risk_without_cards.len(),
+            all.iter().filter(|e| e.high_risk).count() - 1
+        );
         let committees = svc.committees(&sys).await.unwrap();
         assert_eq!(committees.len(), 2);
         assert!(

@@ -113,3 +113,48 @@ async fn an_enterprise_keeps_its_own_risk_points() {
         ));
     }
 }
+
+#[tokio::test]
+async fn posts_carry_their_cards_and_their_risk_list() {
+    for (db, svc) in demo_towns().await {
+        let sys = system();
+        let quarry = svc
+            .all_enterprises(&sys)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.industry_code == "B10")
+            .unwrap();
+        let posts = svc.posts(&sys, quarry.id).await.unwrap();
+        let blaster = posts.iter().find(|p| p.name == "爆破工").unwrap();
+        assert!(blaster.complete, "{}", db.backend());
+        let view = svc.post(&sys, blaster.id).await.unwrap();
+        assert_eq!(
+            view.risks
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>(),
+            ["采场爆破作业"]
+        );
+        assert_eq!(view.cards.emergency_steps.len(), 4);
+        // An enterprise writes its own posts only; incomplete cards are marked.
+        let firm = as_user(&svc, "firm").await;
+        let own = firm.enterprise_id.unwrap().to_string();
+        let input = safegrid_domain::cards::PostInput {
+            enterprise_id: own,
+            name: "叉车司机".into(),
+            duties: "持证驾驶".into(),
+            ..Default::default()
+        };
+        let p = svc.put_post(&firm, &input).await.unwrap();
+        assert!(!p.complete);
+        let other = safegrid_domain::cards::PostInput {
+            enterprise_id: quarry.id.to_string(),
+            ..input
+        };
+        assert!(matches!(
+            svc.put_post(&firm, &other).await,
+            Err(Error::Forbidden)
+        ));
+    }
+}

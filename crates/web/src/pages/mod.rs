@@ -4,6 +4,7 @@
 mod auth;
 mod hazards;
 mod inspections;
+mod posts;
 mod registry;
 mod risks;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(hazards::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
+        .merge(posts::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 

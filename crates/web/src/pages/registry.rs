@@ -455,6 +455,7 @@ async fn edit_enterprise(State(s): State<AppState>, p: Page, Path(id): Path<i64>
 struct EnterprisePage {
     ui: Ui,
     e: EnterpriseRow,
+    posts: Vec<safegrid_store::posts::PostRow>,
     group: Option<LiaisonGroupRow>,
     can_edit: bool,
     saved: bool,
@@ -474,9 +475,11 @@ async fn enterprise(
         region_path: &e.region_path,
         industry_code: &e.industry_code,
     });
+    let posts = s.svc.posts(&p.who, id).await.map_err(&f)?;
     Ok(render(&EnterprisePage {
         ui: Ui::new(&p, "registry"),
         e,
+        posts,
         group,
         can_edit,
         saved: flash.saved.is_some(),
