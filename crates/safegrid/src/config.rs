@@ -19,7 +19,7 @@ pub struct Overrides {
     /// postgres://… to use PostgreSQL instead of the embedded SQLite database.
     #[arg(long, global = true, env = "SAFEGRID_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: listen, data_dir, database_url, secure_cookies, lang.
+    /// A TOML file with any of: listen, data_dir, database_url, secure_cookies, lang, worker_interval_secs.
     #[arg(long, global = true, env = "SAFEGRID_CONFIG")]
     pub config: Option<PathBuf>,
     /// Language of the command's messages: zh or en.
@@ -35,6 +35,7 @@ struct File {
     database_url: Option<String>,
     secure_cookies: Option<bool>,
     lang: Option<String>,
+    worker_interval_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +45,8 @@ pub struct Config {
     pub database_url: Option<String>,
     pub secure_cookies: bool,
     pub lang: Lang,
+    /// How often the worker looks for due jobs.
+    pub worker_interval: std::time::Duration,
 }
 
 impl Config {
@@ -80,6 +83,9 @@ impl Config {
                 .filter(|u| !u.is_empty()),
             secure_cookies: file.secure_cookies.unwrap_or(false),
             lang,
+            worker_interval: std::time::Duration::from_secs(
+                file.worker_interval_secs.unwrap_or(10).max(1),
+            ),
         })
     }
 

@@ -368,11 +368,20 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
         "safegrid listening on http://{addr}/ ({})",
         svc.store.backend_name()
     );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(safegrid_worker::run(
+        svc.clone(),
+        safegrid_worker::worker_id(),
+        cfg.worker_interval,
+        stopped,
+    ));
     let state = safegrid_web::AppState {
         svc,
         secure_cookies: cfg.secure_cookies,
     };
     safegrid_web::serve(listener, state, shutdown_signal()).await?;
+    let _ = stop.send(true);
+    let _ = worker.await;
     Ok(())
 }
 

@@ -351,6 +351,14 @@ impl Service {
         )
         .await?;
         let row = hazards::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        if matches!(
+            action,
+            Action::OrderRectification(_)
+                | Action::ApproveExtension
+                | Action::Verify { passed: false, .. }
+        ) {
+            crate::clocks::schedule(&mut tx, self, &row).await?;
+        }
         // The step's own words (reason, evidence) go into the history with the record.
         let step = serde_json::json!({ "step": input, "hazard": &row });
         audit::record(

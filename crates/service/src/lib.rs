@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clocks;
 pub mod coverage;
 pub mod demo;
 pub mod hazards;
@@ -63,6 +64,10 @@ pub struct Settings {
     /// Failed logins allowed per account within `throttle_minutes` before logins are refused.
     pub throttle_failures: i64,
     pub throttle_minutes: i64,
+    /// Days before a rectification deadline on which the enterprise is reminded.
+    pub reminder_days: Vec<i64>,
+    /// Days past the deadline after which the town's leaders are told.
+    pub escalate_after_days: i64,
 }
 
 impl Default for Settings {
@@ -71,6 +76,8 @@ impl Default for Settings {
             session_hours: 12,
             throttle_failures: 5,
             throttle_minutes: 15,
+            reminder_days: vec![3, 1],
+            escalate_after_days: 3,
         }
     }
 }

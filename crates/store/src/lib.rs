@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod enterprises;
 pub mod hazards;
 pub mod inspections;
+pub mod jobs;
 pub mod migrate;
 pub mod organisations;
 pub mod people;
@@ -264,7 +265,9 @@ impl Store {
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            // IMMEDIATE takes the write lock at once, so a second process writing the same file
+            // waits its turn (busy_timeout) instead of failing when its snapshot goes stale.
+            Backend::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_posts.sql"),
         postgres: include_str!("../migrations/postgres/0005_posts.sql"),
     },
+    Migration {
+        version: 6,
+        name: "jobs",
+        sqlite: include_str!("../migrations/sqlite/0006_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0006_jobs.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -64,6 +64,8 @@ pub struct Page {
     pub lang: Lang,
     /// Path and query of this request, to come back to after actions.
     pub here: String,
+    /// Unread messages in the user's inbox, for the header.
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -82,12 +84,16 @@ impl FromRequestParts<AppState> for Page {
             return Err(PageError::Login { next: here });
         };
         match state.svc.session(token).await {
-            Ok(Some((who, csrf))) => Ok(Page {
-                who,
-                csrf,
-                lang,
-                here,
-            }),
+            Ok(Some((who, csrf))) => {
+                let unread = state.svc.unread(&who).await.unwrap_or(0);
+                Ok(Page {
+                    who,
+                    csrf,
+                    lang,
+                    here,
+                    unread,
+                })
+            }
             Ok(None) => Err(PageError::Login { next: here }),
             Err(e) => Err(PageError::Service(e, lang)),
         }

@@ -32,6 +32,7 @@ pub struct Ui {
     /// The section of the work plan the page belongs to, for the navigation.
     pub section: &'static str,
     pub here: String,
+    pub unread: i64,
 }
 
 impl Ui {
@@ -43,6 +44,7 @@ impl Ui {
             csrf: p.csrf.clone(),
             section,
             here: p.here.clone(),
+            unread: p.unread,
         }
     }
 

@@ -2,6 +2,7 @@
 //! side.
 
 mod audit_chain;
+mod clocks;
 mod demo_town;
 mod hazards;
 mod import_export;

@@ -3,6 +3,7 @@
 
 mod auth;
 mod hazards;
+mod inbox;
 mod inspections;
 mod posts;
 mod registry;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(inspections::routes())
         .merge(risks::routes())
         .merge(posts::routes())
+        .merge(inbox::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 

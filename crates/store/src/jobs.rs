@@ -1,0 +1,182 @@
+//! The job table: work that must happen later (reminders, escalations), claimed with leases so
+//! that several processes share it and a job whose process died is taken up again.
+//!
+//! A job's effect and its `done` mark are written in one transaction by the caller (see
+//! [`finish`]), so a job takes effect exactly once even when it is claimed twice after a crash.
+
+use crate::{Backend, Result, Store, Tx, on_read, on_tx};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub payload: String,
+    pub run_at: DateTime<Utc>,
+    pub status: String,
+    pub attempts: i64,
+}
+
+/// Schedules a job unless one with the same key exists; returns whether it was added.
+pub async fn schedule(
+    tx: &mut Tx,
+    kind: &str,
+    key: &str,
+    payload: &str,
+    run_at: DateTime<Utc>,
+) -> Result<bool> {
+    let exists: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM jobs WHERE key = $1").bind(key.to_string()).fetch_optional(c).await?);
+    if exists.is_some() {
+        return Ok(false);
+    }
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO jobs (kind, key, payload, run_at, status, attempts, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5)")
+        .bind(kind.to_string()).bind(key.to_string()).bind(payload.to_string()).bind(run_at).bind(Utc::now())
+        .execute(c).await?.rows_affected());
+    Ok(true)
+}
+
+/// Claims up to `limit` jobs due at `now` for `worker`, with a lease of `lease`. Jobs whose
+/// lease ran out (their worker died) are due again. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets
+/// concurrent workers claim disjoint jobs; SQLite has one writer.
+pub async fn claim(
+    store: &Store,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<JobRow>> {
+    let until = now + lease;
+    let pick = "SELECT id FROM jobs WHERE (status = 'pending' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)
+                ORDER BY run_at LIMIT $4";
+    let lock = match store.backend {
+        Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite { .. } => "",
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
+         WHERE id IN ({pick}{lock}) RETURNING id, kind, key, payload, run_at, status, attempts"
+    ));
+    let mut tx = store.begin().await?;
+    let rows = on_tx!(&mut tx, c => sqlx::query_as::<_, JobRow>(sql)
+        .bind(worker.to_string()).bind(until).bind(now).bind(limit).fetch_all(c).await?);
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Marks a claimed job done inside the transaction that made its effect; false when the job was
+/// no longer this worker's (its lease ran out and another worker took it), in which case the
+/// caller must roll back.
+pub async fn finish(tx: &mut Tx, id: i64, worker: &str) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET status = 'done', done_at = $1, locked_by = NULL, locked_until = NULL
+         WHERE id = $2 AND status = 'running' AND locked_by = $3")
+        .bind(Utc::now()).bind(id).bind(worker.to_string()).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// Gives a job back after a failure, to be tried again at `retry_at` (or given up after 10 tries).
+pub async fn fail(store: &Store, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
+    let mut tx = store.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE jobs SET status = CASE WHEN attempts >= 10 THEN 'failed' ELSE 'pending' END, run_at = $1, last_error = $2,
+            locked_by = NULL, locked_until = NULL WHERE id = $3")
+        .bind(retry_at).bind(error.to_string()).bind(id).execute(c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Counts of jobs by status (for tests and the system page).
+pub async fn counts(store: &Store) -> Result<Vec<(String, i64)>> {
+    Ok(
+        on_read!(store, c => sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status").fetch_all(c).await?),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Puts a message in a user's inbox, once per job and user.
+pub async fn send(
+    tx: &mut Tx,
+    user_id: i64,
+    title: &str,
+    body: &str,
+    link: Option<&str>,
+    job_id: Option<i64>,
+) -> Result<()> {
+    let exists: Option<i64> = match job_id {
+        Some(j) => {
+            on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM inbox WHERE job_id = $1 AND user_id = $2").bind(j).bind(user_id).fetch_optional(c).await?)
+        }
+        None => None,
+    };
+    if exists.is_none() {
+        on_tx!(tx, c => sqlx::query("INSERT INTO inbox (user_id, title, body, link, job_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(user_id).bind(title.to_string()).bind(body.to_string()).bind(link.map(str::to_string)).bind(job_id).bind(Utc::now())
+            .execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+pub async fn inbox(store: &Store, user_id: i64, limit: i64) -> Result<Vec<InboxRow>> {
+    Ok(on_read!(store, c => sqlx::query_as::<_, InboxRow>(
+        "SELECT id, user_id, title, body, link, created_at, read_at FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
+        .bind(user_id).bind(limit).fetch_all(c).await?))
+}
+
+pub async fn unread(store: &Store, user_id: i64) -> Result<i64> {
+    Ok(
+        on_read!(store, c => sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user_id).fetch_one(c).await?),
+    )
+}
+
+pub async fn mark_read(tx: &mut Tx, user_id: i64) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE inbox SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(Utc::now()).bind(user_id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Users to notify: accounts of a role bound inside a region path, or of one enterprise.
+pub async fn users_for(
+    tx: &mut Tx,
+    role: &str,
+    region_path: Option<&str>,
+    enterprise_id: Option<i64>,
+    department_industry: Option<&str>,
+) -> Result<Vec<i64>> {
+    // Departments are matched by the industries they supervise (a prefix of the code).
+    let sql = "SELECT DISTINCT u.id FROM users u
+        LEFT JOIN regions r ON r.id = u.region_id
+        LEFT JOIN departments d ON d.id = u.department_id
+        LEFT JOIN regions dr ON dr.id = d.region_id
+        WHERE u.disabled = FALSE AND u.role = $1
+          AND ($2 IS NULL OR substr($2, 1, length(COALESCE(r.path, dr.path, '~'))) = COALESCE(r.path, dr.path, '~'))
+          AND ($3 IS NULL OR u.enterprise_id = $3)
+          AND ($4 IS NULL OR EXISTS (SELECT 1 FROM department_industries di WHERE di.department_id = u.department_id
+               AND substr($4, 1, length(di.industry_code)) = di.industry_code))
+        ORDER BY u.id";
+    let sql = sqlx::AssertSqlSafe(match tx {
+        Tx::Postgres(_) => sql
+            .replace("$2 IS NULL", "CAST($2 AS TEXT) IS NULL")
+            .replace("$3 IS NULL", "CAST($3 AS BIGINT) IS NULL")
+            .replace("$4 IS NULL", "CAST($4 AS TEXT) IS NULL")
+            .replace("substr($2", "substr(CAST($2 AS TEXT)")
+            .replace("substr($4", "substr(CAST($4 AS TEXT)"),
+        Tx::Sqlite(_) => sql.to_string(),
+    });
+    Ok(on_tx!(tx, c => sqlx::query_scalar(sql)
+        .bind(role.to_string()).bind(region_path.map(str::to_string)).bind(enterprise_id).bind(department_industry.map(str::to_string))
+        .fetch_all(c).await?))
+}
