@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cards;
 pub mod enterprise;
 pub mod error;
+pub mod evidence;
 pub mod hazard;
 pub mod industry;
 pub mod inspection;

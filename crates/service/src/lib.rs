@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clocks;
 pub mod coverage;
 pub mod demo;
+pub mod evidence;
 pub mod hazards;
 pub mod inspections;
 pub mod locale;
@@ -68,6 +69,8 @@ pub struct Settings {
     pub reminder_days: Vec<i64>,
     /// Days past the deadline after which the town's leaders are told.
     pub escalate_after_days: i64,
+    /// Largest evidence file accepted.
+    pub upload_max_bytes: usize,
 }
 
 impl Default for Settings {
@@ -78,6 +81,7 @@ impl Default for Settings {
             throttle_minutes: 15,
             reminder_days: vec![3, 1],
             escalate_after_days: 3,
+            upload_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

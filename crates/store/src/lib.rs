@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod coverage;
 pub mod enterprises;
+pub mod files;
 pub mod hazards;
 pub mod inspections;
 pub mod jobs;

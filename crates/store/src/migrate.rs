@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0006_jobs.sql"),
     },
+    Migration {
+        version: 7,
+        name: "files",
+        sqlite: include_str!("../migrations/sqlite/0007_files.sql"),
+        postgres: include_str!("../migrations/postgres/0007_files.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -146,6 +146,10 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards/progress", get(hazard_progress))
         .route("/hazards/{id}", get(hazard))
         .route("/hazards/{id}/steps", axum::routing::post(hazard_step))
+        .route(
+            "/hazards/{id}/files",
+            get(hazard_files).post(upload_hazard_file),
+        )
         .route("/audit/{entity_type}/{id}", get(history))
         .fallback(not_found)
 }
@@ -577,6 +581,56 @@ async fn posts(
     Path(id): Path<i64>,
 ) -> ApiResult<impl serde::Serialize> {
     Ok(Json(s.svc.posts(&a.who, id).await.map_err(err(a.lang))?))
+}
+
+async fn hazard_files(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(
+        s.svc
+            .hazard_attachments(&a.who, id)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+/// Multipart upload of one evidence file in the field `file`.
+async fn upload_hazard_file(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let too_large = || {
+        ApiError::field(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file.too_large",
+            "file",
+            "file.too_large",
+            a.lang,
+        )
+    };
+    while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("file").to_string();
+            let bytes = field.bytes().await.map_err(|_| too_large())?;
+            let row = s
+                .svc
+                .attach_to_hazard(&a.who, id, &name, &bytes)
+                .await
+                .map_err(err(a.lang))?;
+            return Ok((StatusCode::CREATED, Json(row)).into_response());
+        }
+    }
+    Err(ApiError::field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "file.empty",
+        "file",
+        "file.empty",
+        a.lang,
+    ))
 }
 
 async fn checklists() -> Json<&'static [safegrid_domain::inspection::Template]> {

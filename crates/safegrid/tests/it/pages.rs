@@ -495,3 +495,93 @@ async fn risk_bands_are_set_by_form_and_regrading_is_asked_for() {
         );
     }
 }
+
+#[tokio::test]
+async fn evidence_uploads_over_the_page() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let sys = safegrid_service::system();
+        let h = s
+            .svc
+            .hazards(&sys, &Default::default())
+            .await
+            .unwrap()
+            .rows
+            .remove(0);
+        let url = format!("{}/hazards/{}", s.base, h.id);
+        let csrf = csrf_in(&c.get(&url).send().await.unwrap().text().await.unwrap());
+        let png = [&b"\x89PNG\r\n\x1a\n"[..], b"rest of a png"].concat();
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone()).file_name("现场.png"),
+        );
+        let r = c
+            .post(format!("{url}/files?csrf={csrf}"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", s.db.backend());
+        let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let id: String = page
+            .split("href=\"/files/")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        let file = c
+            .get(format!("{}/files/{id}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.headers()["content-type"], "image/png");
+        assert_eq!(file.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(file.bytes().await.unwrap().to_vec(), png);
+        // Text posing as a photo is refused with the reason on the page; so is a forged form.
+        let fake = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"not an image".to_vec()).file_name("x.jpg"),
+        );
+        let r = c
+            .post(format!("{url}/files?csrf={csrf}"))
+            .multipart(fake)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("只能上传 JPG、PNG 照片或 PDF 文件")
+        );
+        let forged = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone()).file_name("x.png"),
+        );
+        assert_eq!(
+            c.post(format!("{url}/files?csrf=forged"))
+                .multipart(forged)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        // A 30 MB upload is refused without taking the server down.
+        let huge = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![0xFFu8; 30 * 1024 * 1024]).file_name("big.jpg"),
+        );
+        let r = c
+            .post(format!("{url}/files?csrf={csrf}"))
+            .multipart(huge)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status() == 422 || r.status() == 413, "{}", r.status());
+        assert_eq!(c.get(&url).send().await.unwrap().status(), 200);
+    }
+}

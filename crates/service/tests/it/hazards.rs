@@ -341,3 +341,73 @@ async fn the_rectifier_cannot_verify_their_own_work() {
         assert_eq!(failed.status, "rectifying");
     }
 }
+
+#[tokio::test]
+async fn evidence_is_sniffed_stored_once_and_shown_only_to_those_who_may_see() {
+    for (db, svc) in demo_towns().await {
+        let firm = as_user(&svc, "firm").await;
+        let h = svc
+            .report_hazard(
+                &firm,
+                &HazardInput {
+                    enterprise_id: firm.enterprise_id.unwrap().to_string(),
+                    name: "配电箱门缺失".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let jpeg = [
+            &[0xFF, 0xD8, 0xFF, 0xE0][..],
+            b"fake but starts like a jpeg",
+        ]
+        .concat();
+        let a = svc
+            .attach_to_hazard(&firm, h.id, "C:\\photos\\现场.jpg", &jpeg)
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.name.as_str(), a.mime.as_str()),
+            ("现场.jpg", "image/jpeg"),
+            "{}",
+            db.backend()
+        );
+        let again = svc
+            .attach_to_hazard(&firm, h.id, "again.jpg", &jpeg)
+            .await
+            .unwrap();
+        assert_eq!(a.sha256, again.sha256, "the same content is stored once");
+        // A text file named .jpg is refused; so is one over the limit.
+        let e = svc
+            .attach_to_hazard(&firm, h.id, "photo.jpg", b"just text")
+            .await
+            .unwrap_err();
+        assert_eq!(code(e), "file:file.type");
+        let big = [&[0xFF, 0xD8, 0xFF][..], &vec![0u8; 10 * 1024 * 1024]].concat();
+        assert_eq!(
+            code(
+                svc.attach_to_hazard(&firm, h.id, "big.jpg", &big)
+                    .await
+                    .unwrap_err()
+            ),
+            "file:file.too_large"
+        );
+        assert_eq!(svc.hazard_attachments(&firm, h.id).await.unwrap().len(), 2);
+        // The office sees it; a village elsewhere does not.
+        let office = as_user(&svc, "office").await;
+        assert_eq!(svc.attachment(&office, a.id).await.unwrap().1, jpeg);
+        let shiba = as_user(&svc, "shiba").await;
+        if !h.region_path.starts_with(&shiba.region_path) {
+            assert!(matches!(
+                svc.attachment(&shiba, a.id).await,
+                Err(Error::NotFound)
+            ));
+        }
+        // The audit chain holds the file's hash.
+        let history = svc.entity_history(&system(), "hazard", h.id).await.unwrap();
+        assert!(
+            history.iter().any(|e| e.action == "attach"
+                && e.after_json.as_deref().unwrap_or("").contains(&a.sha256))
+        );
+    }
+}

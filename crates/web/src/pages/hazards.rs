@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::view::{FormState, Pager, Ui, region_choices, render, render_status};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,6 +17,7 @@ use safegrid_service::hazards::{HazardInput, HazardQuery, ProgressLine, StepInpu
 use safegrid_service::registry::EnterpriseQuery;
 use safegrid_service::xlsx::{Table, workbook};
 use safegrid_service::{Error, Lang};
+use safegrid_store::files::AttachmentRow;
 use safegrid_store::hazards::HazardRow;
 use serde::Deserialize;
 
@@ -31,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards/progress.xlsx", get(progress_xlsx))
         .route("/hazards/{id}", get(detail))
         .route("/hazards/{id}/steps", post(step))
+        .route("/hazards/{id}/files", post(upload))
+        .route("/files/{id}", get(file))
 }
 
 fn fail(lang: Lang) -> impl Fn(Error) -> PageError {
@@ -178,6 +181,39 @@ struct DetailPage {
     steps: Vec<&'static str>,
     f: FormState,
     saved: bool,
+    files: Vec<AttachmentRow>,
+    can_upload: bool,
+    upload_error: Option<String>,
+}
+
+impl DetailPage {
+    async fn load(
+        s: &AppState,
+        p: &Page,
+        id: i64,
+        f: FormState,
+        saved: bool,
+        upload_error: Option<String>,
+    ) -> Result<DetailPage, PageError> {
+        let h = s.svc.hazard(&p.who, id).await.map_err(fail(p.lang))?;
+        let steps = s.svc.hazard_steps(&p.who, &h);
+        let files = s
+            .svc
+            .hazard_attachments(&p.who, id)
+            .await
+            .map_err(fail(p.lang))?;
+        let can_upload = safegrid_service::hazards::side_of(&p.who, &h).is_some();
+        Ok(DetailPage {
+            ui: Ui::new(p, "dual"),
+            h,
+            steps,
+            f,
+            saved,
+            files,
+            can_upload,
+            upload_error,
+        })
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -192,15 +228,94 @@ async fn detail(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> PageResult {
-    let h = s.svc.hazard(&p.who, id).await.map_err(fail(p.lang))?;
-    let steps = s.svc.hazard_steps(&p.who, &h);
-    Ok(render(&DetailPage {
-        ui: Ui::new(&p, "dual"),
-        h,
-        steps,
-        f: FormState::default(),
-        saved: flash.saved.is_some(),
-    }))
+    Ok(render(
+        &DetailPage::load(
+            &s,
+            &p,
+            id,
+            FormState::default(),
+            flash.saved.is_some(),
+            None,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Csrf {
+    csrf: String,
+}
+
+/// Uploads evidence (multipart). The CSRF token travels in the query, which the form's action
+/// carries, because the file part may be read only once.
+async fn upload(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(c): Query<Csrf>,
+    mut form: Multipart,
+) -> PageResult {
+    p.check_csrf(&c.csrf)?;
+    let mut failure: Option<String> = None;
+    let mut stored = false;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("file").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => match s.svc.attach_to_hazard(&p.who, id, &name, &bytes).await {
+                        Ok(_) => stored = true,
+                        Err(Error::Invalid(inv)) => {
+                            failure = Some(
+                                inv.errors
+                                    .iter()
+                                    .map(|e| p.lang.t(&e.code).to_string())
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                            )
+                        }
+                        Err(e) => return Err(PageError::Service(e, p.lang)),
+                    },
+                    Err(_) => failure = Some(p.lang.t("file.too_large").to_string()),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                failure = Some(p.lang.t("file.too_large").to_string());
+                break;
+            }
+        }
+    }
+    if stored && failure.is_none() {
+        return Ok(Redirect::to(&format!("/hazards/{id}?saved=1")).into_response());
+    }
+    let message = failure.unwrap_or_else(|| p.lang.t("file.empty").to_string());
+    let page = DetailPage::load(&s, &p, id, FormState::default(), false, Some(message)).await?;
+    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// Serves an attachment to someone who may see its record.
+async fn file(State(s): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {
+    let (a, bytes) = s.svc.attachment(&p.who, id).await.map_err(fail(p.lang))?;
+    let disposition = format!(
+        "inline; filename*=UTF-8''{}",
+        crate::error::url_encode(&a.name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.mime),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::HeaderName::from_static("x-content-type-options"),
+                "nosniff".to_string(),
+            ),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn step(
@@ -215,8 +330,6 @@ async fn step(
     match s.svc.hazard_step(&p.who, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}?saved=1")).into_response()),
         Err(Error::Invalid(inv)) => {
-            let h = s.svc.hazard(&p.who, id).await.map_err(fail(p.lang))?;
-            let steps = s.svc.hazard_steps(&p.who, &h);
             let f = FormState::from_pairs(&pairs);
             let mut f = f.with_errors(&inv, p.lang);
             // Name the field in the summary too: step forms are several on one page.
@@ -227,13 +340,7 @@ async fn step(
             }
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &DetailPage {
-                    ui: Ui::new(&p, "dual"),
-                    h,
-                    steps,
-                    f,
-                    saved: false,
-                },
+                &DetailPage::load(&s, &p, id, f, false, None).await?,
             ))
         }
         Err(e) => Err(PageError::Service(e, p.lang)),
