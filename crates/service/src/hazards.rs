@@ -188,6 +188,8 @@ pub struct ProgressLine {
     pub overdue: i64,
     pub closed: i64,
     pub major: i64,
+    /// Major hazards not yet closed.
+    pub major_open: i64,
     pub listed_open: i64,
     /// Closed ÷ found, in per cent with one decimal.
     pub closure_rate: f64,
@@ -564,6 +566,9 @@ impl Service {
                 }
                 if t.listed {
                     line.listed_open += 1;
+                }
+                if t.grade.as_deref() == Some("major") {
+                    line.major_open += 1;
                 }
             }
             if t.grade.as_deref() == Some("major") {

@@ -117,6 +117,86 @@ pub fn risk_picture(title: &str, points: &[RiskPointRow], lang: Lang) -> String 
     s
 }
 
+/// 挂图作战: the town's villages as a board, each coloured by its worst open hazard (major red,
+/// overdue orange, open yellow, none blue) with the counts written in, linking to its list.
+pub fn hazard_board(
+    title: &str,
+    lines: &[safegrid_service::hazards::ProgressLine],
+    region_ids: &[(String, i64)],
+    lang: Lang,
+) -> String {
+    let per_row = 4;
+    let (box_w, box_h, gap) = (200, 96, 12);
+    let rows = lines.len().div_ceil(per_row).max(1);
+    let w = 16 * 2 + per_row * box_w + (per_row - 1) * gap;
+    let h = 80 + rows * (box_h + gap) + 10;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif" role="img" aria-label="{}">"#,
+        esc(title)
+    );
+    let _ = write!(
+        s,
+        r##"<rect width="{w}" height="{h}" fill="#fff"/><text x="16" y="30" font-size="20" font-weight="700">{}</text>"##,
+        esc(title)
+    );
+    let legend = [
+        ("#c81e1e", "board.major_open"),
+        ("#e8710a", "board.overdue"),
+        ("#f2c200", "board.open"),
+        ("#1a5fb4", "board.clear"),
+    ];
+    for (i, (colour, key)) in legend.iter().enumerate() {
+        let x = 16 + i * 170;
+        let _ = write!(
+            s,
+            r#"<rect x="{x}" y="44" width="16" height="16" fill="{colour}"/><text x="{}" y="57" font-size="13">{}</text>"#,
+            x + 22,
+            esc(lang.t(key))
+        );
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let (bg, fg) = if l.major_open > 0 {
+            ("#c81e1e", "#fff")
+        } else if l.overdue > 0 {
+            ("#e8710a", "#fff")
+        } else if l.rectifying > 0 {
+            ("#f2c200", "#222")
+        } else {
+            ("#1a5fb4", "#fff")
+        };
+        let x = 16 + (i % per_row) * (box_w + gap);
+        let y = 76 + (i / per_row) * (box_h + gap);
+        let id = region_ids
+            .iter()
+            .find(|(k, _)| *k == l.key)
+            .map(|(_, id)| *id)
+            .unwrap_or_default();
+        let counts = lang
+            .t("board.counts")
+            .replace("{open}", &l.rectifying.to_string())
+            .replace("{overdue}", &l.overdue.to_string())
+            .replace("{major}", &l.major_open.to_string());
+        let _ = write!(
+            s,
+            r#"<a href="/hazards?region_id={id}&amp;view=open"><rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" fill="{bg}"/><text x="{}" y="{}" font-size="17" font-weight="700" fill="{fg}">{}</text><text x="{}" y="{}" font-size="13" fill="{fg}">{}</text><text x="{}" y="{}" font-size="12" fill="{fg}">{} {}%</text></a>"#,
+            x + 12,
+            y + 28,
+            esc(&l.label),
+            x + 12,
+            y + 54,
+            esc(&counts),
+            x + 12,
+            y + 78,
+            esc(lang.t("progress.closure_rate")),
+            l.closure_rate
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

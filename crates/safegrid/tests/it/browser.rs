@@ -229,6 +229,9 @@ async fn register_an_enterprise_with_a_bad_code_fix_it_and_find_it() {
         ("/hazards", "hazards"),
         ("/hazards/progress", "progress"),
         ("/hazards/1", "hazard"),
+        ("/hazards/board", "board"),
+        ("/posts/1", "cards"),
+        ("/risks?enterprise_id=1", "risks"),
     ] {
         c.goto(&format!("{}{path}", s.base)).await.unwrap();
         shot(&c, name).await;

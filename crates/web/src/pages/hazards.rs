@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards.xlsx", get(list_xlsx))
         .route("/hazards/new", get(new_form))
         .route("/hazards/progress", get(progress))
+        .route("/hazards/board", get(board))
         .route("/hazards/progress.xlsx", get(progress_xlsx))
         .route("/hazards/{id}", get(detail))
         .route("/hazards/{id}/steps", post(step))
@@ -509,4 +510,39 @@ async fn progress_xlsx(State(s): State<AppState>, p: Page, Query(b): Query<By>) 
         rows,
     };
     xlsx(table, "progress.xlsx", p.lang)
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    ui: Ui,
+    svg: String,
+}
+
+/// 挂图作战: the villages as a board coloured by their open hazards.
+async fn board(State(s): State<AppState>, p: Page) -> PageResult {
+    let f = fail(p.lang);
+    let lines = s
+        .svc
+        .hazard_progress(&p.who, "village", p.lang)
+        .await
+        .map_err(&f)?;
+    let ids: Vec<(String, i64)> = s
+        .svc
+        .villages(&p.who)
+        .await
+        .map_err(&f)?
+        .into_iter()
+        .map(|v| (v.path, v.id))
+        .collect();
+    let title = format!(
+        "{} · {}",
+        p.lang.t("nav.board"),
+        safegrid_service::hazards::today()
+    );
+    let svg = crate::svg::hazard_board(&title, &lines, &ids, p.lang);
+    Ok(render(&BoardPage {
+        ui: Ui::new(&p, "dual"),
+        svg,
+    }))
 }
