@@ -221,8 +221,11 @@ impl Store {
             .max_connections(1)
             .connect_with(opts.clone())
             .await?;
+        // Four readers serve an office's pages; idle ones close after a minute, so a quiet server
+        // holds little memory.
         let read = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(4)
+            .idle_timeout(Duration::from_secs(60))
             .connect_with(opts.read_only(true))
             .await?;
         Ok(Store {
