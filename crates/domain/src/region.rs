@@ -157,6 +157,13 @@ pub fn is_within(path: &str, ancestor_path: &str) -> bool {
     path.starts_with(ancestor_path)
 }
 
+/// The path of the village (or community) a path lies in: its first three levels (district,
+/// town, village); a town- or district-level path is its own. Progress tables count by it.
+pub fn village_path_of(path: &str) -> String {
+    let ids: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).take(3).collect();
+    format!("/{}/", ids.join("/"))
+}
+
 /// Checks moving the region (`path`, `level`) under `new_parent`: never under itself or one of its
 /// own descendants, and only under a parent one level up.
 pub fn check_move(
@@ -229,6 +236,13 @@ mod tests {
         // "/1/1/" must not be taken for inside "/1/12/" nor the reverse.
         assert!(!is_within("/1/1/", "/1/12/"));
         assert!(!is_within("/1/12/", "/1/1/"));
+    }
+
+    #[test]
+    fn village_paths() {
+        assert_eq!(village_path_of("/1/2/3/4/"), "/1/2/3/");
+        assert_eq!(village_path_of("/1/2/3/"), "/1/2/3/");
+        assert_eq!(village_path_of("/1/2/"), "/1/2/");
     }
 
     #[test]

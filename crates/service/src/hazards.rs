@@ -12,7 +12,7 @@ use safegrid_domain::hazard::{
 };
 use safegrid_domain::industry;
 use safegrid_store::Page;
-use safegrid_store::hazards::{self, HazardFilter, HazardRow, Lifecycle, NewHazard};
+use safegrid_store::hazards::{self, HazardFilter, HazardRow, Lifecycle, NewHazard, SummaryRow};
 use safegrid_store::{enterprises, regions};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -475,7 +475,8 @@ impl Service {
     }
 
     /// A progress table (打表推进) grouped by `by`: `village`, `industry`, `grade`, `status`, or
-    /// `all` for one line of everything.
+    /// `all` for one line of everything. Read from the summary the write paths keep, plus the
+    /// open hazards past their deadline today; an enterprise's own table is counted directly.
     pub async fn hazard_progress(
         &self,
         who: &Principal,
@@ -483,12 +484,20 @@ impl Service {
         lang: crate::Lang,
     ) -> Result<Vec<ProgressLine>> {
         let today = today();
-        let enterprise = if who.role == Role::Enterprise {
-            Some(who.enterprise_id.unwrap_or(-1))
+        let (rows, overdue) = if who.role == Role::Enterprise {
+            let own = hazards::tallies(
+                &self.store,
+                &who.region_path,
+                Some(who.enterprise_id.unwrap_or(-1)),
+            )
+            .await?;
+            summarise(&own, today)
         } else {
-            None
+            (
+                hazards::summary(&self.store, &who.region_path).await?,
+                hazards::overdue_counts(&self.store, &who.region_path, today).await?,
+            )
         };
-        let rows = hazards::tallies(&self.store, &who.region_path, enterprise).await?;
         let villages: BTreeMap<String, String> = if by == "village" {
             regions::at_level(&self.store, &who.region_path, "village")
                 .await?
@@ -497,6 +506,35 @@ impl Service {
                 .collect()
         } else {
             BTreeMap::new()
+        };
+        let label_of = |r: &SummaryRow| -> (String, String) {
+            match by {
+                "village" => match villages.get(&r.village_path) {
+                    Some(n) => (r.village_path.clone(), n.clone()),
+                    None => ("~".into(), lang.t("progress.town_level").to_string()),
+                },
+                "industry" => {
+                    let label = industry::find(&r.section)
+                        .map(|i| {
+                            if lang == crate::Lang::Zh {
+                                i.name_zh
+                            } else {
+                                i.name_en
+                            }
+                        })
+                        .unwrap_or(lang.t("progress.no_enterprise"));
+                    (r.section.clone(), label.to_string())
+                }
+                "all" => ("all".to_string(), lang.t("progress.total").to_string()),
+                "grade" => (
+                    r.grade.clone(),
+                    lang.t(&format!("hazard_grade.{}", r.grade)).to_string(),
+                ),
+                _ => (
+                    r.status.clone(),
+                    lang.t(&format!("hazard_status.{}", r.status)).to_string(),
+                ),
+            }
         };
         let mut lines: BTreeMap<String, ProgressLine> = BTreeMap::new();
         // Every village has its line, a village with nothing found included.
@@ -511,69 +549,40 @@ impl Service {
             );
         }
         let mut days: BTreeMap<String, i64> = BTreeMap::new();
-        for t in &rows {
-            let (key, label) = match by {
-                "village" => match villages
-                    .iter()
-                    .find(|(p, _)| t.region_path.starts_with(p.as_str()))
-                {
-                    Some((p, n)) => (p.clone(), n.clone()),
-                    None => ("~".into(), lang.t("progress.town_level").to_string()),
-                },
-                "industry" => {
-                    let code = t
-                        .industry_code
-                        .as_deref()
-                        .map(|c| c[..1].to_string())
-                        .unwrap_or_else(|| "-".into());
-                    let label = industry::find(&code)
-                        .map(|i| {
-                            if lang == crate::Lang::Zh {
-                                i.name_zh
-                            } else {
-                                i.name_en
-                            }
-                        })
-                        .unwrap_or(lang.t("progress.no_enterprise"));
-                    (code.clone(), label.to_string())
-                }
-                "all" => ("all".to_string(), lang.t("progress.total").to_string()),
-                "grade" => {
-                    let g = t.grade.clone().unwrap_or_else(|| "ungraded".into());
-                    (g.clone(), lang.t(&format!("hazard_grade.{g}")).to_string())
-                }
-                _ => (
-                    t.status.clone(),
-                    lang.t(&format!("hazard_status.{}", t.status)).to_string(),
-                ),
-            };
+        for r in &rows {
+            let (key, label) = label_of(r);
             let line = lines.entry(key.clone()).or_insert_with(|| ProgressLine {
                 key: key.clone(),
                 label,
                 ..Default::default()
             });
-            line.found += 1;
-            let closed = t.status == "closed";
-            if closed {
-                line.closed += 1;
-                if let Some(c) = t.closed_on {
-                    *days.entry(key.clone()).or_default() += (c - t.found_on).num_days().max(0);
-                }
+            line.found += r.n;
+            if r.status == "closed" {
+                line.closed += r.n;
+                *days.entry(key).or_default() += r.closed_days;
             } else {
-                line.rectifying += 1;
-                if t.deadline.is_some_and(|d| d < today) {
-                    line.overdue += 1;
+                line.rectifying += r.n;
+                if r.listed {
+                    line.listed_open += r.n;
                 }
-                if t.listed {
-                    line.listed_open += 1;
-                }
-                if t.grade.as_deref() == Some("major") {
-                    line.major_open += 1;
+                if r.grade == "major" {
+                    line.major_open += r.n;
                 }
             }
-            if t.grade.as_deref() == Some("major") {
-                line.major += 1;
+            if r.grade == "major" {
+                line.major += r.n;
             }
+        }
+        for r in &overdue {
+            let (key, label) = label_of(r);
+            lines
+                .entry(key.clone())
+                .or_insert_with(|| ProgressLine {
+                    key,
+                    label,
+                    ..Default::default()
+                })
+                .overdue += r.n;
         }
         let mut out: Vec<ProgressLine> = lines.into_values().collect();
         for l in &mut out {
@@ -590,4 +599,48 @@ impl Service {
         }
         Ok(out)
     }
+}
+
+/// Counts hazards by summary key, and those open past their deadline on `today`.
+fn summarise(
+    rows: &[hazards::HazardTally],
+    today: NaiveDate,
+) -> (Vec<SummaryRow>, Vec<SummaryRow>) {
+    let mut all: BTreeMap<(String, String, String, String, bool), (i64, i64)> = BTreeMap::new();
+    let mut late: BTreeMap<(String, String, String, String, bool), i64> = BTreeMap::new();
+    for t in rows {
+        let key = (
+            safegrid_domain::region::village_path_of(&t.region_path),
+            t.industry_code
+                .as_deref()
+                .map(hazards::section_of)
+                .unwrap_or_else(|| "-".into()),
+            t.grade.clone().unwrap_or_else(|| "ungraded".into()),
+            t.status.clone(),
+            t.listed,
+        );
+        let e = all.entry(key.clone()).or_default();
+        e.0 += 1;
+        e.1 += t
+            .closed_on
+            .map(|c| (c - t.found_on).num_days().max(0))
+            .unwrap_or(0);
+        if t.status != "closed" && t.deadline.is_some_and(|d| d < today) {
+            *late.entry(key).or_default() += 1;
+        }
+    }
+    let row =
+        |(v, s, g, st, l): (String, String, String, String, bool), n: i64, d: i64| SummaryRow {
+            village_path: v,
+            section: s,
+            grade: g,
+            status: st,
+            listed: l,
+            n,
+            closed_days: d,
+        };
+    (
+        all.into_iter().map(|(k, (n, d))| row(k, n, d)).collect(),
+        late.into_iter().map(|(k, n)| row(k, n, 0)).collect(),
+    )
 }

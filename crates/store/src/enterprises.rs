@@ -192,6 +192,8 @@ pub async fn insert(tx: &mut Tx, d: &EnterpriseDraft) -> Result<i64> {
 }
 
 pub async fn update(tx: &mut Tx, id: i64, d: &EnterpriseDraft) -> Result<()> {
+    let before: Option<(i64, String)> = on_tx!(tx, c => sqlx::query_as("SELECT region_id, industry_code FROM enterprises WHERE id = $1")
+        .bind(id).fetch_optional(c).await?);
     let r = on_tx!(tx, c => bind_draft!(sqlx::query(
         "UPDATE enterprises SET uscc = $1, name = $2, region_id = $3, region_path = (SELECT path FROM regions WHERE id = $3),
             industry_code = $4, scale = $5, high_risk = $6,
@@ -202,10 +204,16 @@ pub async fn update(tx: &mut Tx, id: i64, d: &EnterpriseDraft) -> Result<()> {
     if r == 0 {
         return Err(StoreError::NotFound);
     }
-    // What belongs to the enterprise moves with it.
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE hazards SET region_id = $1, region_path = (SELECT path FROM regions WHERE id = $1) WHERE enterprise_id = $2")
+    // What belongs to the enterprise moves with it (and is counted under its new industry).
+    if before
+        .as_ref()
+        .is_some_and(|(r, i)| *r == d.region_id && *i == d.industry_code)
+    {
+        return Ok(());
+    }
+    on_tx!(tx, c => sqlx::query("UPDATE hazards SET region_id = $1 WHERE enterprise_id = $2")
         .bind(d.region_id).bind(id).execute(c).await?.rows_affected());
+    crate::hazards::relocate(tx, "h.enterprise_id = $1", &[Param::Int(id)]).await?;
     on_tx!(tx, c => sqlx::query(
         "UPDATE inspections SET region_path = (SELECT path FROM regions WHERE id = $1) WHERE enterprise_id = $2")
         .bind(d.region_id).bind(id).execute(c).await?.rows_affected());

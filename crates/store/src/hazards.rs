@@ -6,6 +6,7 @@ use crate::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Scope;
+use safegrid_domain::region::village_path_of;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -64,14 +65,149 @@ pub struct NewHazard<'a> {
 
 pub async fn insert(tx: &mut Tx, h: &NewHazard<'_>) -> Result<i64> {
     let now = Utc::now();
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO hazards (enterprise_id, region_id, region_path, title, description, location, source, found_on, criterion,
-            status, listed, reported_by, created_at, updated_at)
-         VALUES ($1, $2, (SELECT path FROM regions WHERE id = $2), $3, $4, $5, $6, $7, $8, 'reported', FALSE, $9, $10, $10)
+    let region_path: String = on_tx!(tx, c => sqlx::query_scalar("SELECT path FROM regions WHERE id = $1").bind(h.region_id).fetch_one(c).await?);
+    let section = match h.enterprise_id {
+        Some(eid) => section_of(
+            &on_tx!(tx, c => sqlx::query_scalar::<_, String>("SELECT industry_code FROM enterprises WHERE id = $1").bind(eid).fetch_one(c).await?),
+        ),
+        None => "-".to_string(),
+    };
+    let village_path = village_path_of(&region_path);
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO hazards (enterprise_id, region_id, region_path, village_path, section, title, description, location, source,
+            found_on, criterion, status, listed, reported_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'reported', FALSE, $12, $13, $13)
          RETURNING id")
-        .bind(h.enterprise_id).bind(h.region_id).bind(h.title.to_string()).bind(h.description.map(str::to_string))
+        .bind(h.enterprise_id).bind(h.region_id).bind(region_path).bind(village_path.clone()).bind(section.clone())
+        .bind(h.title.to_string()).bind(h.description.map(str::to_string))
         .bind(h.location.map(str::to_string)).bind(h.source.to_string()).bind(h.found_on).bind(h.criterion.map(str::to_string))
-        .bind(h.reported_by).bind(now).fetch_one(c).await?))
+        .bind(h.reported_by).bind(now).fetch_one(c).await?);
+    let key = SummaryKey {
+        village_path,
+        section,
+        grade: "ungraded".into(),
+        status: "reported".into(),
+        listed: false,
+    };
+    summary_add(tx, &key, 1, 0).await?;
+    Ok(id)
+}
+
+/// The GB/T 4754 section (first letter) of an industry code.
+pub fn section_of(code: &str) -> String {
+    code.chars()
+        .next()
+        .map(String::from)
+        .unwrap_or_else(|| "-".into())
+}
+
+/// Where a hazard is counted in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, sqlx::FromRow)]
+pub struct SummaryKey {
+    pub village_path: String,
+    pub section: String,
+    pub grade: String,
+    pub status: String,
+    pub listed: bool,
+}
+
+async fn summary_add(tx: &mut Tx, k: &SummaryKey, n: i64, days: i64) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO hazard_summary (village_path, section, grade, status, listed, n, closed_days) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (village_path, section, grade, status, listed)
+         DO UPDATE SET n = hazard_summary.n + excluded.n, closed_days = hazard_summary.closed_days + excluded.closed_days")
+        .bind(k.village_path.clone()).bind(k.section.clone()).bind(k.grade.clone()).bind(k.status.clone()).bind(k.listed)
+        .bind(n).bind(days).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Counted {
+    village_path: String,
+    section: String,
+    grade: Option<String>,
+    status: String,
+    listed: bool,
+    found_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+}
+
+impl Counted {
+    fn key(&self) -> SummaryKey {
+        SummaryKey {
+            village_path: self.village_path.clone(),
+            section: self.section.clone(),
+            grade: self.grade.clone().unwrap_or_else(|| "ungraded".into()),
+            status: self.status.clone(),
+            listed: self.listed,
+        }
+    }
+    fn days(&self) -> i64 {
+        self.closed_on
+            .map(|c| (c - self.found_on).num_days().max(0))
+            .unwrap_or(0)
+    }
+}
+
+async fn counted(tx: &mut Tx, id: i64) -> Result<Counted> {
+    Ok(on_tx!(tx, c => sqlx::query_as::<_, Counted>(
+        "SELECT village_path, section, grade, status, listed, found_on, closed_on FROM hazards WHERE id = $1")
+        .bind(id).fetch_one(c).await?))
+}
+
+/// Recounts the summary of some villages from the hazards themselves (after moves).
+pub async fn rebuild_summary(tx: &mut Tx, village_paths: &[String]) -> Result<()> {
+    for vp in village_paths {
+        on_tx!(tx, c => sqlx::query("DELETE FROM hazard_summary WHERE village_path = $1").bind(vp.clone()).execute(c).await?.rows_affected());
+        let rows: Vec<Counted> = on_tx!(tx, c => sqlx::query_as::<_, Counted>(
+            "SELECT village_path, section, grade, status, listed, found_on, closed_on FROM hazards WHERE village_path = $1")
+            .bind(vp.clone()).fetch_all(c).await?);
+        let mut sums: std::collections::BTreeMap<SummaryKey, (i64, i64)> = Default::default();
+        for r in &rows {
+            let e = sums.entry(r.key()).or_default();
+            e.0 += 1;
+            e.1 += r.days();
+        }
+        for (k, (n, d)) in sums {
+            summary_add(tx, &k, n, d).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Brings the copied place of hazards up to date after a region move or an enterprise's change of
+/// village or industry, and recounts the villages they left and joined.
+pub async fn relocate(tx: &mut Tx, filter_sql: &str, params: &[Param]) -> Result<()> {
+    #[derive(sqlx::FromRow)]
+    struct Place {
+        id: i64,
+        village_path: String,
+        path: String,
+        industry_code: Option<String>,
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT h.id, h.village_path, r.path, e.industry_code FROM hazards h JOIN regions r ON r.id = h.region_id
+         LEFT JOIN enterprises e ON e.id = h.enterprise_id WHERE {filter_sql}"
+    ));
+    let places: Vec<Place> =
+        on_tx!(tx, c => bind_params!(sqlx::query_as::<_, Place>(sql), params).fetch_all(c).await?);
+    let mut touched: Vec<String> = Vec::new();
+    for p in places {
+        let vp = village_path_of(&p.path);
+        let section = p
+            .industry_code
+            .as_deref()
+            .map(section_of)
+            .unwrap_or_else(|| "-".into());
+        on_tx!(tx, c => sqlx::query("UPDATE hazards SET region_path = $1, village_path = $2, section = $3 WHERE id = $4")
+            .bind(p.path.clone()).bind(vp.clone()).bind(section).bind(p.id).execute(c).await?.rows_affected());
+        for v in [p.village_path, vp] {
+            if !touched.contains(&v) {
+                touched.push(v);
+            }
+        }
+    }
+    rebuild_summary(tx, &touched).await
 }
 
 pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<HazardRow>> {
@@ -99,6 +235,7 @@ pub struct Lifecycle<'a> {
 }
 
 pub async fn update_lifecycle(tx: &mut Tx, id: i64, l: &Lifecycle<'_>) -> Result<()> {
+    let before = counted(tx, id).await?;
     let s = |v: Option<&str>| v.map(str::to_string);
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE hazards SET status = $1, grade = $2, listed = $3, listing_body = $4, listing_deadline = $5, responsible = $6,
@@ -111,6 +248,9 @@ pub async fn update_lifecycle(tx: &mut Tx, id: i64, l: &Lifecycle<'_>) -> Result
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    let after = counted(tx, id).await?;
+    summary_add(tx, &before.key(), -1, -before.days()).await?;
+    summary_add(tx, &after.key(), 1, after.days()).await?;
     Ok(())
 }
 
@@ -238,4 +378,60 @@ pub async fn tallies(
     Ok(
         on_read!(store, c => bind_params!(sqlx::query_as::<_, HazardTally>(sql), &w.params).fetch_all(c).await?),
     )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SummaryRow {
+    pub village_path: String,
+    pub section: String,
+    pub grade: String,
+    pub status: String,
+    pub listed: bool,
+    pub n: i64,
+    pub closed_days: i64,
+}
+
+/// The summary rows of the villages inside `path`.
+pub async fn summary(store: &Store, path: &str) -> Result<Vec<SummaryRow>> {
+    Ok(on_read!(store, c => sqlx::query_as::<_, SummaryRow>(
+        "SELECT village_path, section, grade, status, listed, n, closed_days FROM hazard_summary
+         WHERE village_path >= $1 AND village_path < $2 AND n <> 0")
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
+}
+
+/// Open hazards past their deadline on `today`, counted by summary key.
+pub async fn overdue_counts(
+    store: &Store,
+    path: &str,
+    today: NaiveDate,
+) -> Result<Vec<SummaryRow>> {
+    Ok(on_read!(store, c => sqlx::query_as::<_, SummaryRow>(
+        "SELECT village_path, section, COALESCE(grade, 'ungraded') AS grade, status, listed, COUNT(*) AS n, CAST(0 AS BIGINT) AS closed_days
+         FROM hazards WHERE status <> 'closed' AND deadline < $3 AND village_path >= $1 AND village_path < $2
+         GROUP BY village_path, section, COALESCE(grade, 'ungraded'), status, listed")
+        .bind(path.to_string()).bind(path_upper(path)).bind(today).fetch_all(c).await?))
+}
+
+/// The summary recounted from the hazards, for tests that check the kept one.
+pub async fn recount(store: &Store) -> Result<Vec<SummaryRow>> {
+    let rows: Vec<Counted> = on_read!(store, c => sqlx::query_as::<_, Counted>(
+        "SELECT village_path, section, grade, status, listed, found_on, closed_on FROM hazards").fetch_all(c).await?);
+    let mut sums: std::collections::BTreeMap<SummaryKey, (i64, i64)> = Default::default();
+    for c in rows {
+        let e = sums.entry(c.key()).or_default();
+        e.0 += 1;
+        e.1 += c.days();
+    }
+    Ok(sums
+        .into_iter()
+        .map(|(k, (n, d))| SummaryRow {
+            village_path: k.village_path,
+            section: k.section,
+            grade: k.grade,
+            status: k.status,
+            listed: k.listed,
+            n,
+            closed_days: d,
+        })
+        .collect())
 }

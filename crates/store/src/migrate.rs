@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_files.sql"),
         postgres: include_str!("../migrations/postgres/0007_files.sql"),
     },
+    Migration {
+        version: 8,
+        name: "hazard_summary",
+        sqlite: include_str!("../migrations/sqlite/0008_hazard_summary.sql"),
+        postgres: include_str!("../migrations/postgres/0008_hazard_summary.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -107,5 +107,14 @@ pub async fn move_under(tx: &mut Tx, region: &RegionRow, new_parent: &RegionRow)
             .bind(path_upper(&region.path))
             .execute(c).await?.rows_affected());
     }
+    crate::hazards::relocate(
+        tx,
+        "r.path >= $1 AND r.path < $2",
+        &[
+            crate::Param::Text(new_path.clone()),
+            crate::Param::Text(path_upper(&new_path)),
+        ],
+    )
+    .await?;
     Ok(new_path)
 }

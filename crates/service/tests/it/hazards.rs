@@ -411,3 +411,137 @@ async fn evidence_is_sniffed_stored_once_and_shown_only_to_those_who_may_see() {
         );
     }
 }
+
+/// The summary the write paths keep equals a recount from the hazards, after a long random run
+/// of steps, new hazards, enterprises changing village and industry, and regions moving.
+#[tokio::test]
+async fn the_kept_summary_equals_a_recount_after_random_transitions() {
+    use rand::{Rng, SeedableRng};
+    for (db, svc) in demo_towns().await {
+        let sys = system();
+        let office = as_user(&svc, "office").await;
+        let leader = as_user(&svc, "leader").await;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let enterprises = svc.all_enterprises(&sys).await.unwrap();
+        let villages = svc.villages(&sys).await.unwrap();
+        let day = |d: i64| (today() + chrono::Duration::days(d)).to_string();
+        for round in 0..120 {
+            let all = svc
+                .hazards(
+                    &sys,
+                    &HazardQuery {
+                        per_page: Some(500),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .rows;
+            match rng.gen_range(0..10) {
+                0 => {
+                    let e = &enterprises[rng.gen_range(0..enterprises.len())];
+                    let _ = svc
+                        .report_hazard(
+                            &office,
+                            &HazardInput {
+                                enterprise_id: e.id.to_string(),
+                                name: format!("随机隐患{round}"),
+                                ..Default::default()
+                            },
+                        )
+                        .await;
+                }
+                1 => {
+                    // An enterprise with hazards moves to another village, or changes industry.
+                    let e = &enterprises[rng.gen_range(0..enterprises.len())];
+                    let mut input = safegrid_service::registry::row_input(
+                        &svc.enterprise(&sys, e.id).await.unwrap(),
+                    );
+                    if rng.gen_bool(0.5) {
+                        input.region_id = villages[rng.gen_range(0..villages.len())].id.to_string();
+                    } else {
+                        input.industry_code = ["C21", "F", "H", "C13"][rng.gen_range(0..4)].into();
+                    }
+                    let _ = svc.update_enterprise(&sys, e.id, &input).await;
+                }
+                2 => {
+                    // A group moves to another village.
+                    let tree = svc.region_tree(&sys).await.unwrap();
+                    let groups: Vec<_> = tree.iter().filter(|r| r.level == "group").collect();
+                    let g = groups[rng.gen_range(0..groups.len())];
+                    let v = &villages[rng.gen_range(0..villages.len())];
+                    let _ = svc.move_region(&sys, g.id, v.id).await;
+                }
+                _ => {
+                    let h = &all[rng.gen_range(0..all.len())];
+                    let step = match rng.gen_range(0..7) {
+                        0 => StepInput {
+                            action: "grade".into(),
+                            grade: if rng.gen_bool(0.2) {
+                                "major"
+                            } else {
+                                "general"
+                            }
+                            .into(),
+                            reason: "随机".into(),
+                            ..Default::default()
+                        },
+                        1 => StepInput {
+                            action: "list".into(),
+                            supervising_body: "镇安委办".into(),
+                            deadline: day(30),
+                            ..Default::default()
+                        },
+                        2 => StepInput {
+                            action: "order_rectification".into(),
+                            responsible: "某人".into(),
+                            measures: "整改".into(),
+                            funds: "100".into(),
+                            deadline: day(rng.gen_range(0..20)),
+                            contingency: "预案".into(),
+                            ..Default::default()
+                        },
+                        3 => StepInput {
+                            action: "submit_rectification".into(),
+                            evidence: "照片".into(),
+                            ..Default::default()
+                        },
+                        4 => StepInput {
+                            action: "verify".into(),
+                            passed: rng.gen_bool(0.7).to_string(),
+                            reason: "复查".into(),
+                            ..Default::default()
+                        },
+                        5 => StepInput {
+                            action: "close_on_spot".into(),
+                            evidence: "当场".into(),
+                            ..Default::default()
+                        },
+                        _ => StepInput {
+                            action: "delist".into(),
+                            ..Default::default()
+                        },
+                    };
+                    let who = if rng.gen_bool(0.5) { &office } else { &leader };
+                    let _ = svc.hazard_step(who, h.id, &step).await;
+                }
+            }
+        }
+        let kept = safegrid_store::hazards::summary(&svc.store, "/")
+            .await
+            .unwrap();
+        let mut kept: Vec<_> = kept.into_iter().filter(|r| r.n != 0).collect();
+        kept.sort_by(|a, b| {
+            (&a.village_path, &a.section, &a.grade, &a.status, a.listed).cmp(&(
+                &b.village_path,
+                &b.section,
+                &b.grade,
+                &b.status,
+                b.listed,
+            ))
+        });
+        let recount = safegrid_store::hazards::recount(&svc.store).await.unwrap();
+        assert_eq!(kept, recount, "{}", db.backend());
+        assert!(recount.iter().any(|r| r.status == "closed"));
+    }
+}
