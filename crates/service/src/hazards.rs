@@ -494,7 +494,7 @@ impl Service {
             summarise(&own, today)
         } else {
             (
-                hazards::summary(&self.store, &who.region_path).await?,
+                hazards::summary(&self.store, &who.region_path, by).await?,
                 hazards::overdue_counts(&self.store, &who.region_path, today).await?,
             )
         };

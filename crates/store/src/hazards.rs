@@ -391,12 +391,32 @@ pub struct SummaryRow {
     pub closed_days: i64,
 }
 
-/// The summary rows of the villages inside `path`.
-pub async fn summary(store: &Store, path: &str) -> Result<Vec<SummaryRow>> {
+/// The summary of the villages inside `path`, added up in the database by `by` (`village`,
+/// `industry`, or anything else for grade and status alone): the columns a grouping does not use
+/// come back empty.
+pub async fn summary(store: &Store, path: &str, by: &str) -> Result<Vec<SummaryRow>> {
+    // PostgreSQL refuses constants in GROUP BY, so only real columns are listed there.
+    let (village, section, group) = match by {
+        "village" => ("village_path", "''", "village_path, "),
+        "industry" => ("''", "section", "section, "),
+        _ => ("''", "''", ""),
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {village} AS village_path, {section} AS section, grade, status, listed, CAST(SUM(n) AS BIGINT) AS n,
+                CAST(SUM(closed_days) AS BIGINT) AS closed_days
+         FROM hazard_summary WHERE village_path >= $1 AND village_path < $2 AND n <> 0
+         GROUP BY {group}grade, status, listed"
+    ));
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, SummaryRow>(sql).bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?),
+    )
+}
+
+/// The summary rows as kept, one per key (for tests).
+pub async fn summary_rows(store: &Store) -> Result<Vec<SummaryRow>> {
     Ok(on_read!(store, c => sqlx::query_as::<_, SummaryRow>(
-        "SELECT village_path, section, grade, status, listed, n, closed_days FROM hazard_summary
-         WHERE village_path >= $1 AND village_path < $2 AND n <> 0")
-        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
+        "SELECT village_path, section, grade, status, listed, n, closed_days FROM hazard_summary WHERE n <> 0
+         ORDER BY village_path, section, grade, status, listed").fetch_all(c).await?))
 }
 
 /// Open hazards past their deadline on `today`, counted by summary key.

@@ -9,6 +9,7 @@
 //! instead of failing with "database is locked", and reads never wait for writes.
 
 pub mod audit;
+pub mod bulk;
 pub mod coverage;
 pub mod enterprises;
 pub mod files;
@@ -147,6 +148,9 @@ pub enum Param {
     Text(String),
     Bool(bool),
     Date(chrono::NaiveDate),
+    OptText(Option<String>),
+    OptDate(Option<chrono::NaiveDate>),
+    OptInt(Option<i64>),
 }
 
 /// Assembles `WHERE` clauses with numbered placeholders, so filters are bound, never spliced.
@@ -195,6 +199,9 @@ macro_rules! bind_params {
                 $crate::Param::Text(v) => q.bind(v.clone()),
                 $crate::Param::Bool(v) => q.bind(*v),
                 $crate::Param::Date(v) => q.bind(*v),
+                $crate::Param::OptText(v) => q.bind(v.clone()),
+                $crate::Param::OptDate(v) => q.bind(*v),
+                $crate::Param::OptInt(v) => q.bind(*v),
             };
         }
         q

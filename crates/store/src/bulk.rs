@@ -1,0 +1,76 @@
+//! Bulk loading for benchmark data sets: many rows per statement, no audit entries. Only the
+//! generators of `safegrid bench` use it; people's changes always go through the use cases.
+
+use crate::{Backend, Param, Result, Store, Tx, bind_params, on_tx};
+
+/// Rows per INSERT: below both SQLite's and PostgreSQL's limits on bound parameters.
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts rows into `table` (`columns` in order), many per statement, inside `tx`.
+pub async fn insert(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Param>>,
+) -> Result<()> {
+    let per = (MAX_PARAMS / columns.len()).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Param>> = rows.by_ref().take(per).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..columns.len() {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let params: Vec<Param> = chunk.into_iter().flatten().collect();
+        let sql = sqlx::AssertSqlSafe(sql);
+        on_tx!(tx, c => bind_params!(sqlx::query(sql), &params).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+/// After rows were inserted with explicit ids, moves PostgreSQL's id sequences past them.
+pub async fn sync_sequences(store: &Store, tables: &[&str]) -> Result<()> {
+    if let Backend::Postgres(p) = &store.backend {
+        for t in tables {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
+            ));
+            sqlx::query(sql).execute(p).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Recounts the whole hazard summary from the hazards (after a bulk load).
+pub async fn rebuild_hazard_summary(store: &Store) -> Result<()> {
+    let days = match store.backend {
+        Backend::Sqlite { .. } => "CAST(julianday(closed_on) - julianday(found_on) AS INTEGER)",
+        Backend::Postgres(_) => "(closed_on - found_on)",
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO hazard_summary (village_path, section, grade, status, listed, n, closed_days)
+         SELECT village_path, section, COALESCE(grade, 'ungraded'), status, listed, COUNT(*), COALESCE(SUM(CASE WHEN closed_on IS NULL THEN 0 ELSE {days} END), 0)
+         FROM hazards GROUP BY village_path, section, COALESCE(grade, 'ungraded'), status, listed"
+    ));
+    let mut tx = store.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM hazard_summary").execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query(sql).execute(c).await?.rows_affected());
+    tx.commit().await?;
+    store.after_bulk_load().await?;
+    if let Backend::Postgres(p) = &store.backend {
+        sqlx::query("VACUUM (ANALYZE) hazards").execute(p).await?;
+    }
+    Ok(())
+}
