@@ -278,3 +278,320 @@ async fn page_session(client: &reqwest::Client, base: &str) -> Result<String> {
         })
         .context("login failed")
 }
+
+/// Generates a city (one district, `towns` towns of twelve villages, a hundred enterprises per town
+/// and `total` hazards in a realistic mix of states) into an empty database, then measures over
+/// HTTP the progress tables of the whole city and of one town, and a filtered hazard list.
+pub async fn hazards(
+    database_url: &str,
+    towns: usize,
+    total: usize,
+    requests: usize,
+) -> Result<()> {
+    use rand::{Rng, SeedableRng};
+    use safegrid_store::Param::{Bool, Date, Int, OptDate, OptInt, OptText, Text, Time};
+    let svc = Service::open(database_url).await?;
+    if svc.has_regions().await? {
+        bail!("the database already holds a town; use an empty one");
+    }
+    let store = &svc.store;
+    let started = Instant::now();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2021);
+    let now = chrono::Utc::now();
+    let today = safegrid_service::hazards::today();
+    let day = |d: i64| today + chrono::Duration::days(d);
+
+    // Regions, with ids given here so that paths are known at once.
+    let mut regions = vec![vec![
+        Int(1),
+        OptInt(None),
+        Text("district".into()),
+        Text("某市".into()),
+        Text("/1/".into()),
+        Time(now),
+        Time(now),
+    ]];
+    let mut villages: Vec<(i64, String)> = Vec::new();
+    let mut town_paths = Vec::new();
+    let mut next = 2i64;
+    for t in 0..towns {
+        let town = next;
+        next += 1;
+        let tpath = format!("/1/{town}/");
+        town_paths.push((town, tpath.clone()));
+        regions.push(vec![
+            Int(town),
+            OptInt(Some(1)),
+            Text("town".into()),
+            Text(format!("第{}镇", t + 1)),
+            Text(tpath.clone()),
+            Time(now),
+            Time(now),
+        ]);
+        for v in 0..12 {
+            let id = next;
+            next += 1;
+            let vpath = format!("{tpath}{id}/");
+            regions.push(vec![
+                Int(id),
+                OptInt(Some(town)),
+                Text("village".into()),
+                Text(format!("{}村", v + 1)),
+                Text(vpath.clone()),
+                Time(now),
+                Time(now),
+            ]);
+            villages.push((id, vpath));
+        }
+    }
+    let cols = [
+        "id",
+        "parent_id",
+        "level",
+        "name",
+        "path",
+        "created_at",
+        "updated_at",
+    ];
+    let mut tx = store.begin().await?;
+    safegrid_store::bulk::insert(&mut tx, "regions", &cols, regions).await?;
+    tx.commit().await?;
+
+    // A hundred enterprises per town, over its villages and the town's industries.
+    let industries = [
+        "C21", "C13", "C30", "F", "H", "B10", "E47", "C26", "G54", "A",
+    ];
+    let mut enterprises: Vec<(i64, i64, String, String)> = Vec::new();
+    let mut rows = Vec::new();
+    for (i, (vid, vpath)) in villages.iter().enumerate() {
+        for k in 0..(100 / 12 + usize::from(i % 12 < 100 % 12)) {
+            let id = enterprises.len() as i64 + 1;
+            let industry = industries[(i + k) % industries.len()];
+            // Digits as letters of the USCC alphabet (which has no I).
+            let body: String = format!("{:06}", id)
+                .chars()
+                .map(|c| b"ABCDEFGHJK"[(c as u8 - b'0') as usize] as char)
+                .collect();
+            let uscc = safegrid_domain::uscc::compose("91", "500102", &format!("MA{body}"))
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            rows.push(vec![
+                Int(id),
+                Text(uscc),
+                Text(format!("企业{id}")),
+                Int(*vid),
+                Text(vpath.clone()),
+                Text(industry.into()),
+                Text("small".into()),
+                Bool(safegrid_domain::industry::is_high_risk(industry)),
+                Text("法人".into()),
+                Text("none".into()),
+                Text("none".into()),
+                Int(20),
+                Time(now),
+                Time(now),
+            ]);
+            enterprises.push((id, *vid, vpath.clone(), industry.to_string()));
+        }
+    }
+    let cols = [
+        "id",
+        "uscc",
+        "name",
+        "region_id",
+        "region_path",
+        "industry_code",
+        "scale",
+        "high_risk",
+        "legal_representative",
+        "standard_grade",
+        "fringe_treatment",
+        "employees",
+        "created_at",
+        "updated_at",
+    ];
+    let mut tx = store.begin().await?;
+    safegrid_store::bulk::insert(&mut tx, "enterprises", &cols, rows).await?;
+    tx.commit().await?;
+
+    // Hazards: two thirds closed, the rest in every other state, some overdue, a few major and listed.
+    let b = crate::bar(total as u64, "hazards");
+    let cols = [
+        "enterprise_id",
+        "region_id",
+        "region_path",
+        "village_path",
+        "section",
+        "title",
+        "source",
+        "found_on",
+        "status",
+        "grade",
+        "listed",
+        "deadline",
+        "closed_on",
+        "reported_by",
+        "created_at",
+        "updated_at",
+    ];
+    let mut done = 0;
+    while done < total {
+        let batch = (total - done).min(20_000);
+        let mut rows = Vec::with_capacity(batch);
+        for i in 0..batch {
+            let (eid, vid, vpath, industry) = &enterprises[(done + i) % enterprises.len()];
+            let u: u32 = rng.gen_range(0..100);
+            let found = day(-rng.gen_range(1..365));
+            let (status, deadline, closed) = match u {
+                0..=64 => {
+                    let closed = found + chrono::Duration::days(rng.gen_range(1..60));
+                    ("closed", Some(closed), Some(closed.min(today)))
+                }
+                65..=79 => ("rectifying", Some(day(rng.gen_range(-20..40))), None),
+                80..=83 => ("extension_requested", Some(day(rng.gen_range(1..30))), None),
+                84..=89 => ("rectified", Some(day(rng.gen_range(0..20))), None),
+                90..=94 => ("graded", None, None),
+                _ => ("reported", None, None),
+            };
+            let grade = match status {
+                "reported" => None,
+                _ if rng.gen_range(0..100) < 4 => Some("major"),
+                _ => Some("general"),
+            };
+            let listed = grade == Some("major") && status != "closed";
+            rows.push(vec![
+                OptInt(Some(*eid)),
+                Int(*vid),
+                Text(vpath.clone()),
+                Text(vpath.clone()),
+                Text(industry[..1].to_string()),
+                Text(format!("隐患{}", done + i)),
+                Text("inspection".into()),
+                Date(found),
+                Text(status.into()),
+                OptText(grade.map(String::from)),
+                Bool(listed),
+                OptDate(deadline),
+                OptDate(closed),
+                Int(0),
+                Time(now),
+                Time(now),
+            ]);
+        }
+        let mut tx = store.begin().await?;
+        safegrid_store::bulk::insert(&mut tx, "hazards", &cols, rows).await?;
+        tx.commit().await?;
+        done += batch;
+        b.set_position(done as u64);
+    }
+    b.finish_and_clear();
+    safegrid_store::bulk::sync_sequences(store, &["regions", "enterprises", "hazards"]).await?;
+    safegrid_store::bulk::rebuild_hazard_summary(store).await?;
+    println!(
+        "generated {} towns, {} villages, {} enterprises, {total} hazards in {:.1} s (limit 3 min)",
+        towns,
+        villages.len(),
+        enterprises.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // Accounts to ask as: the city's administrator, and one town's office.
+    let sys = system();
+    let (town_id, _) = town_paths[0];
+    for (name, role, region) in [
+        ("city", "admin", None),
+        ("town1", "emergency_office", Some(town_id)),
+    ] {
+        let input = safegrid_service::auth::UserInput {
+            username: name.into(),
+            password: "benchmark-password".into(),
+            role: role.into(),
+            region_id: region,
+            ..Default::default()
+        };
+        svc.add_user(&sys, &input).await?;
+    }
+    let city = svc.issue_token(&sys, "city", "bench").await?;
+    let town = svc.issue_token(&sys, "town1", "bench").await?;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let state = safegrid_web::AppState {
+        svc: svc.clone(),
+        secure_cookies: false,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(safegrid_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let backend = store.backend_name();
+    let village = villages[3].0;
+    let cases: Vec<(&str, &str, Vec<String>, f64)> = vec![
+        (
+            "progress, whole city",
+            &city,
+            vec!["by=industry".into(), "by=grade".into(), "by=status".into()],
+            100.0,
+        ),
+        (
+            "progress, one town",
+            &town,
+            vec![
+                "by=village".into(),
+                "by=industry".into(),
+                "by=status".into(),
+            ],
+            20.0,
+        ),
+        (
+            "hazard list, filtered",
+            &city,
+            vec![
+                format!("region_id={village}&view=open"),
+                "view=overdue".into(),
+                "grade=major&view=listed".into(),
+                format!("region_id={town_id}&status=rectifying"),
+                "status=rectified&page=3".into(),
+            ],
+            50.0,
+        ),
+    ];
+    for (name, token, queries, limit) in cases {
+        let path = if name.starts_with("progress") {
+            "/api/v1/hazards/progress"
+        } else {
+            "/api/v1/hazards"
+        };
+        let mut lat = Vec::new();
+        for i in 0..requests + queries.len() {
+            let q = &queries[i % queries.len()];
+            let t = Instant::now();
+            let r = client
+                .get(format!("{base}{path}?{q}"))
+                .bearer_auth(token)
+                .send()
+                .await?;
+            let status = r.status();
+            r.bytes().await?;
+            if !status.is_success() {
+                bail!("{path}?{q}: {status}");
+            }
+            // The first round of each query warms the caches and is not counted.
+            if i >= queries.len() {
+                lat.push(t.elapsed());
+            }
+        }
+        lat.sort();
+        let p95 = pct(&lat, 0.95);
+        println!(
+            "{backend} {name}: p50 {:.1} ms, p95 {p95:.1} ms, max {:.1} ms (limit p95 {limit} ms) {}",
+            pct(&lat, 0.5),
+            pct(&lat, 1.0),
+            if p95 <= limit { "PASS" } else { "FAIL" }
+        );
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(())
+}

@@ -132,6 +132,15 @@ enum CapCommand {
 enum BenchCommand {
     /// Time `serve --demo` on a fresh data folder until it answers, and its idle memory.
     Startup,
+    /// A city-sized data set of hazards, then the progress tables and hazard lists over it.
+    Hazards {
+        #[arg(long, default_value_t = 1000)]
+        towns: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        hazards: usize,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
     /// Latency of filtered enterprise lists (API and page) over a large registry.
     List {
         /// Enterprises to generate into an empty database (the demo town's plus generated ones).
@@ -163,7 +172,7 @@ async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -223,6 +232,14 @@ async fn main() -> Result<()> {
                 bail!("{} bad rows; nothing was imported", report.errors.len())
             }
         }
+        Command::Bench {
+            command:
+                BenchCommand::Hazards {
+                    towns,
+                    hazards,
+                    requests,
+                },
+        } => bench::hazards(&cfg.database_url()?, towns, hazards, requests).await,
         Command::Cap {
             command: CapCommand::Validate { paths },
         } => {

@@ -4,7 +4,7 @@
 use crate::{Backend, Param, Result, Store, Tx, bind_params, on_tx};
 
 /// Rows per INSERT: below both SQLite's and PostgreSQL's limits on bound parameters.
-const MAX_PARAMS: usize = 30_000;
+const MAX_PARAMS: usize = 8_000;
 
 /// Inserts rows into `table` (`columns` in order), many per statement, inside `tx`.
 pub async fn insert(

@@ -151,6 +151,7 @@ pub enum Param {
     OptText(Option<String>),
     OptDate(Option<chrono::NaiveDate>),
     OptInt(Option<i64>),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// Assembles `WHERE` clauses with numbered placeholders, so filters are bound, never spliced.
@@ -202,6 +203,7 @@ macro_rules! bind_params {
                 $crate::Param::OptText(v) => q.bind(v.clone()),
                 $crate::Param::OptDate(v) => q.bind(*v),
                 $crate::Param::OptInt(v) => q.bind(*v),
+                $crate::Param::Time(v) => q.bind(*v),
             };
         }
         q
