@@ -484,19 +484,23 @@ impl Service {
         lang: crate::Lang,
     ) -> Result<Vec<ProgressLine>> {
         let today = today();
-        let (rows, overdue) = if who.role == Role::Enterprise {
-            let own = hazards::tallies(
-                &self.store,
-                &who.region_path,
-                Some(who.enterprise_id.unwrap_or(-1)),
-            )
-            .await?;
-            summarise(&own, today)
+        let summary = if who.role == Role::Enterprise {
+            None
         } else {
-            (
-                hazards::summary(&self.store, &who.region_path, by).await?,
+            hazards::summary(&self.store, &who.region_path, by).await?
+        };
+        let (rows, overdue) = match summary {
+            Some(rows) => (
+                rows,
                 hazards::overdue_counts(&self.store, &who.region_path, today).await?,
-            )
+            ),
+            // An enterprise's own table, or a scope below the village level, is counted directly.
+            None => {
+                let enterprise =
+                    (who.role == Role::Enterprise).then(|| who.enterprise_id.unwrap_or(-1));
+                let own = hazards::tallies(&self.store, &who.region_path, enterprise).await?;
+                summarise(&own, today)
+            }
         };
         let villages: BTreeMap<String, String> = if by == "village" {
             regions::at_level(&self.store, &who.region_path, "village")

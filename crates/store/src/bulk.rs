@@ -53,24 +53,79 @@ pub async fn sync_sequences(store: &Store, tables: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Recounts the whole hazard summary from the hazards (after a bulk load).
+/// Recounts the whole hazard summary from the hazards (after a bulk load): the village rows are
+/// added up in the database, then rolled up to towns and districts here.
 pub async fn rebuild_hazard_summary(store: &Store) -> Result<()> {
     let days = match store.backend {
         Backend::Sqlite { .. } => "CAST(julianday(closed_on) - julianday(found_on) AS INTEGER)",
         Backend::Postgres(_) => "(closed_on - found_on)",
     };
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO hazard_summary (village_path, section, grade, status, listed, n, closed_days)
-         SELECT village_path, section, COALESCE(grade, 'ungraded'), status, listed, COUNT(*), COALESCE(SUM(CASE WHEN closed_on IS NULL THEN 0 ELSE {days} END), 0)
+        "SELECT village_path, section, COALESCE(grade, 'ungraded') AS grade, status, listed, COUNT(*) AS n,
+                CAST(COALESCE(SUM(CASE WHEN closed_on IS NULL THEN 0 ELSE {days} END), 0) AS BIGINT) AS closed_days
          FROM hazards GROUP BY village_path, section, COALESCE(grade, 'ungraded'), status, listed"
     ));
+    let villages: Vec<crate::hazards::SummaryRow> = crate::on_read!(store, c => sqlx::query_as::<_, crate::hazards::SummaryRow>(sql).fetch_all(c).await?);
+    let mut sums: std::collections::BTreeMap<
+        (String, i64, String, String, String, bool),
+        (i64, i64),
+    > = Default::default();
+    for r in villages {
+        for (path, depth) in crate::hazards::levels(&r.village_path) {
+            let e = sums
+                .entry((
+                    path,
+                    depth,
+                    r.section.clone(),
+                    r.grade.clone(),
+                    r.status.clone(),
+                    r.listed,
+                ))
+                .or_default();
+            e.0 += r.n;
+            e.1 += r.closed_days;
+        }
+    }
+    let rows: Vec<Vec<Param>> = sums
+        .into_iter()
+        .map(|((p, d, s, g, st, l), (n, cd))| {
+            vec![
+                Param::Text(p),
+                Param::Int(d),
+                Param::Text(s),
+                Param::Text(g),
+                Param::Text(st),
+                Param::Bool(l),
+                Param::Int(n),
+                Param::Int(cd),
+            ]
+        })
+        .collect();
     let mut tx = store.begin().await?;
     on_tx!(&mut tx, c => sqlx::query("DELETE FROM hazard_summary").execute(&mut *c).await?.rows_affected());
-    on_tx!(&mut tx, c => sqlx::query(sql).execute(c).await?.rows_affected());
+    insert(
+        &mut tx,
+        "hazard_summary",
+        &[
+            "village_path",
+            "depth",
+            "section",
+            "grade",
+            "status",
+            "listed",
+            "n",
+            "closed_days",
+        ],
+        rows,
+    )
+    .await?;
     tx.commit().await?;
     store.after_bulk_load().await?;
     if let Backend::Postgres(p) = &store.backend {
         sqlx::query("VACUUM (ANALYZE) hazards").execute(p).await?;
+        sqlx::query("VACUUM (ANALYZE) hazard_summary")
+            .execute(p)
+            .await?;
     }
     Ok(())
 }

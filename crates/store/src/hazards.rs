@@ -111,13 +111,23 @@ pub struct SummaryKey {
     pub listed: bool,
 }
 
+/// The paths a village path is counted under: the district, the town and the village itself.
+pub fn levels(village_path: &str) -> Vec<(String, i64)> {
+    let ids: Vec<&str> = village_path.split('/').filter(|s| !s.is_empty()).collect();
+    (1..=ids.len())
+        .map(|d| (format!("/{}/", ids[..d].join("/")), d as i64))
+        .collect()
+}
+
 async fn summary_add(tx: &mut Tx, k: &SummaryKey, n: i64, days: i64) -> Result<()> {
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO hazard_summary (village_path, section, grade, status, listed, n, closed_days) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (village_path, section, grade, status, listed)
-         DO UPDATE SET n = hazard_summary.n + excluded.n, closed_days = hazard_summary.closed_days + excluded.closed_days")
-        .bind(k.village_path.clone()).bind(k.section.clone()).bind(k.grade.clone()).bind(k.status.clone()).bind(k.listed)
-        .bind(n).bind(days).execute(c).await?.rows_affected());
+    for (path, depth) in levels(&k.village_path) {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO hazard_summary (village_path, depth, section, grade, status, listed, n, closed_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (village_path, section, grade, status, listed)
+             DO UPDATE SET n = hazard_summary.n + excluded.n, closed_days = hazard_summary.closed_days + excluded.closed_days")
+            .bind(path).bind(depth).bind(k.section.clone()).bind(k.grade.clone()).bind(k.status.clone()).bind(k.listed)
+            .bind(n).bind(days).execute(c).await?.rows_affected());
+    }
     Ok(())
 }
 
@@ -155,44 +165,23 @@ async fn counted(tx: &mut Tx, id: i64) -> Result<Counted> {
         .bind(id).fetch_one(c).await?))
 }
 
-/// Recounts the summary of some villages from the hazards themselves (after moves).
-pub async fn rebuild_summary(tx: &mut Tx, village_paths: &[String]) -> Result<()> {
-    for vp in village_paths {
-        on_tx!(tx, c => sqlx::query("DELETE FROM hazard_summary WHERE village_path = $1").bind(vp.clone()).execute(c).await?.rows_affected());
-        let rows: Vec<Counted> = on_tx!(tx, c => sqlx::query_as::<_, Counted>(
-            "SELECT village_path, section, grade, status, listed, found_on, closed_on FROM hazards WHERE village_path = $1")
-            .bind(vp.clone()).fetch_all(c).await?);
-        let mut sums: std::collections::BTreeMap<SummaryKey, (i64, i64)> = Default::default();
-        for r in &rows {
-            let e = sums.entry(r.key()).or_default();
-            e.0 += 1;
-            e.1 += r.days();
-        }
-        for (k, (n, d)) in sums {
-            summary_add(tx, &k, n, d).await?;
-        }
-    }
-    Ok(())
-}
-
 /// Brings the copied place of hazards up to date after a region move or an enterprise's change of
-/// village or industry, and recounts the villages they left and joined.
+/// village or industry, moving their counts in the summary along.
 pub async fn relocate(tx: &mut Tx, filter_sql: &str, params: &[Param]) -> Result<()> {
     #[derive(sqlx::FromRow)]
     struct Place {
         id: i64,
-        village_path: String,
         path: String,
         industry_code: Option<String>,
     }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT h.id, h.village_path, r.path, e.industry_code FROM hazards h JOIN regions r ON r.id = h.region_id
+        "SELECT h.id, r.path, e.industry_code FROM hazards h JOIN regions r ON r.id = h.region_id
          LEFT JOIN enterprises e ON e.id = h.enterprise_id WHERE {filter_sql}"
     ));
     let places: Vec<Place> =
         on_tx!(tx, c => bind_params!(sqlx::query_as::<_, Place>(sql), params).fetch_all(c).await?);
-    let mut touched: Vec<String> = Vec::new();
     for p in places {
+        let before = counted(tx, p.id).await?;
         let vp = village_path_of(&p.path);
         let section = p
             .industry_code
@@ -200,14 +189,14 @@ pub async fn relocate(tx: &mut Tx, filter_sql: &str, params: &[Param]) -> Result
             .map(section_of)
             .unwrap_or_else(|| "-".into());
         on_tx!(tx, c => sqlx::query("UPDATE hazards SET region_path = $1, village_path = $2, section = $3 WHERE id = $4")
-            .bind(p.path.clone()).bind(vp.clone()).bind(section).bind(p.id).execute(c).await?.rows_affected());
-        for v in [p.village_path, vp] {
-            if !touched.contains(&v) {
-                touched.push(v);
-            }
+            .bind(p.path.clone()).bind(vp).bind(section).bind(p.id).execute(c).await?.rows_affected());
+        let after = counted(tx, p.id).await?;
+        if before.key() != after.key() {
+            summary_add(tx, &before.key(), -1, -before.days()).await?;
+            summary_add(tx, &after.key(), 1, after.days()).await?;
         }
     }
-    rebuild_summary(tx, &touched).await
+    Ok(())
 }
 
 pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<HazardRow>> {
@@ -303,7 +292,7 @@ fn where_of(f: &HazardFilter) -> Filter {
         w.push("h.listed = ?", Param::Bool(l));
     }
     if let Some(d) = f.overdue_on {
-        w.push("h.status <> 'closed' AND h.deadline < ?", Param::Date(d));
+        w.push("h.status IN ('reported', 'graded', 'rectifying', 'extension_requested', 'rectified') AND h.deadline < ?", Param::Date(d));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!(
@@ -391,25 +380,43 @@ pub struct SummaryRow {
     pub closed_days: i64,
 }
 
-/// The summary of the villages inside `path`, added up in the database by `by` (`village`,
-/// `industry`, or anything else for grade and status alone): the columns a grouping does not use
-/// come back empty.
-pub async fn summary(store: &Store, path: &str, by: &str) -> Result<Vec<SummaryRow>> {
+/// The summary of the caller's scope `path`, added up in the database by `by` (`village`,
+/// `industry`, or anything else for grade and status alone): the village rows inside the path
+/// for `village`, else the rows of the path's own level (all districts' for `/`). The columns a
+/// grouping does not use come back empty. `None` when the path is below the village level.
+pub async fn summary(store: &Store, path: &str, by: &str) -> Result<Option<Vec<SummaryRow>>> {
+    let depth = path.matches('/').count() as i64 - 1;
+    if depth > 3 {
+        return Ok(None);
+    }
     // PostgreSQL refuses constants in GROUP BY, so only real columns are listed there.
     let (village, section, group) = match by {
         "village" => ("village_path", "''", "village_path, "),
         "industry" => ("''", "section", "section, "),
         _ => ("''", "''", ""),
     };
+    let (filter, a, b) = match (by, depth) {
+        ("village", _) => (
+            "depth = 3 AND village_path >= $1 AND village_path < $2",
+            path.to_string(),
+            path_upper(path),
+        ),
+        (_, 0) => ("depth = 1 AND $1 = $2", String::new(), String::new()),
+        _ => (
+            "village_path = $1 AND $2 = $2",
+            path.to_string(),
+            String::new(),
+        ),
+    };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {village} AS village_path, {section} AS section, grade, status, listed, CAST(SUM(n) AS BIGINT) AS n,
                 CAST(SUM(closed_days) AS BIGINT) AS closed_days
-         FROM hazard_summary WHERE village_path >= $1 AND village_path < $2 AND n <> 0
+         FROM hazard_summary WHERE {filter} AND n <> 0
          GROUP BY {group}grade, status, listed"
     ));
-    Ok(
-        on_read!(store, c => sqlx::query_as::<_, SummaryRow>(sql).bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?),
-    )
+    Ok(Some(
+        on_read!(store, c => sqlx::query_as::<_, SummaryRow>(sql).bind(a).bind(b).fetch_all(c).await?),
+    ))
 }
 
 /// The summary rows as kept, one per key (for tests).
@@ -427,7 +434,8 @@ pub async fn overdue_counts(
 ) -> Result<Vec<SummaryRow>> {
     Ok(on_read!(store, c => sqlx::query_as::<_, SummaryRow>(
         "SELECT village_path, section, COALESCE(grade, 'ungraded') AS grade, status, listed, COUNT(*) AS n, CAST(0 AS BIGINT) AS closed_days
-         FROM hazards WHERE status <> 'closed' AND deadline < $3 AND village_path >= $1 AND village_path < $2
+         FROM hazards WHERE status IN ('reported', 'graded', 'rectifying', 'extension_requested', 'rectified')
+           AND deadline < $3 AND village_path >= $1 AND village_path < $2
          GROUP BY village_path, section, COALESCE(grade, 'ungraded'), status, listed")
         .bind(path.to_string()).bind(path_upper(path)).bind(today).fetch_all(c).await?))
 }
@@ -438,9 +446,16 @@ pub async fn recount(store: &Store) -> Result<Vec<SummaryRow>> {
         "SELECT village_path, section, grade, status, listed, found_on, closed_on FROM hazards").fetch_all(c).await?);
     let mut sums: std::collections::BTreeMap<SummaryKey, (i64, i64)> = Default::default();
     for c in rows {
-        let e = sums.entry(c.key()).or_default();
-        e.0 += 1;
-        e.1 += c.days();
+        for (path, _) in levels(&c.village_path) {
+            let e = sums
+                .entry(SummaryKey {
+                    village_path: path,
+                    ..c.key()
+                })
+                .or_default();
+            e.0 += 1;
+            e.1 += c.days();
+        }
     }
     Ok(sums
         .into_iter()

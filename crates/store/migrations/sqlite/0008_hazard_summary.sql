@@ -5,10 +5,15 @@ ALTER TABLE hazards ADD COLUMN village_path TEXT NOT NULL DEFAULT '';
 -- The GB/T 4754 section of the enterprise's industry ('-' for places outside enterprises).
 ALTER TABLE hazards ADD COLUMN section TEXT NOT NULL DEFAULT '-';
 -- No deployment held hazards before this version; new rows get both columns on insert.
-CREATE INDEX hazards_open_deadline ON hazards(status, deadline, village_path);
+-- Open hazards past a deadline are counted from this index alone.
+CREATE INDEX hazards_open_deadline ON hazards(status, deadline, village_path, section, grade, listed);
+CREATE INDEX hazards_listed ON hazards(listed, deadline);
 
+-- One row per key at every level above a hazard: its village, its town and its district, so a
+-- town's or the whole city's table reads a few hundred rows.
 CREATE TABLE hazard_summary (
     village_path TEXT NOT NULL,
+    depth        INTEGER NOT NULL,
     section      TEXT NOT NULL,
     grade        TEXT NOT NULL,
     status       TEXT NOT NULL,
@@ -18,3 +23,4 @@ CREATE TABLE hazard_summary (
     closed_days  INTEGER NOT NULL,
     PRIMARY KEY (village_path, section, grade, status, listed)
 );
+CREATE INDEX hazard_summary_depth ON hazard_summary(depth, village_path);
