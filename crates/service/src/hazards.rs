@@ -492,7 +492,7 @@ impl Service {
         let (rows, overdue) = match summary {
             Some(rows) => (
                 rows,
-                hazards::overdue_counts(&self.store, &who.region_path, today).await?,
+                hazards::overdue_counts(&self.store, &who.region_path, today, by).await?,
             ),
             // An enterprise's own table, or a scope below the village level, is counted directly.
             None => {

@@ -312,7 +312,7 @@ pub async fn list(store: &Store, f: &HazardFilter) -> Result<Page<HazardRow>> {
     let page = f.page.max(1);
     let n = w.next();
     let sql = sqlx::AssertSqlSafe(format!(
-        "{COLUMNS} FROM hazards h {FROM}{} ORDER BY h.deadline IS NULL, h.deadline, h.id DESC LIMIT ${n} OFFSET ${}",
+        "{COLUMNS} FROM hazards h {FROM}{} ORDER BY h.deadline, h.id LIMIT ${n} OFFSET ${}",
         w.where_sql(),
         n + 1
     ));
@@ -426,18 +426,29 @@ pub async fn summary_rows(store: &Store) -> Result<Vec<SummaryRow>> {
          ORDER BY village_path, section, grade, status, listed").fetch_all(c).await?))
 }
 
-/// Open hazards past their deadline on `today`, counted by summary key.
+/// Open hazards past their deadline on `today`, counted by the columns grouping `by` needs (as in
+/// [`summary`]), from the covering index of open hazards by deadline.
 pub async fn overdue_counts(
     store: &Store,
     path: &str,
     today: NaiveDate,
+    by: &str,
 ) -> Result<Vec<SummaryRow>> {
-    Ok(on_read!(store, c => sqlx::query_as::<_, SummaryRow>(
-        "SELECT village_path, section, COALESCE(grade, 'ungraded') AS grade, status, listed, COUNT(*) AS n, CAST(0 AS BIGINT) AS closed_days
+    let (village, section, group) = match by {
+        "village" => ("village_path", "''", "village_path, "),
+        "industry" => ("''", "section", "section, "),
+        _ => ("''", "''", ""),
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {village} AS village_path, {section} AS section, COALESCE(grade, 'ungraded') AS grade, status, listed,
+                COUNT(*) AS n, CAST(0 AS BIGINT) AS closed_days
          FROM hazards WHERE status IN ('reported', 'graded', 'rectifying', 'extension_requested', 'rectified')
            AND deadline < $3 AND village_path >= $1 AND village_path < $2
-         GROUP BY village_path, section, COALESCE(grade, 'ungraded'), status, listed")
-        .bind(path.to_string()).bind(path_upper(path)).bind(today).fetch_all(c).await?))
+         GROUP BY {group}COALESCE(grade, 'ungraded'), status, listed"
+    ));
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, SummaryRow>(sql).bind(path.to_string()).bind(path_upper(path)).bind(today).fetch_all(c).await?),
+    )
 }
 
 /// The summary recounted from the hazards, for tests that check the kept one.
