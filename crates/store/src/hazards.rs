@@ -292,7 +292,8 @@ fn where_of(f: &HazardFilter) -> Filter {
         w.push("h.listed = ?", Param::Bool(l));
     }
     if let Some(d) = f.overdue_on {
-        w.push("h.status IN ('reported', 'graded', 'rectifying', 'extension_requested', 'rectified') AND h.deadline < ?", Param::Date(d));
+        // Written as the partial index's own condition, so the index serves the list in order.
+        w.push("h.status <> 'closed' AND h.deadline < ?", Param::Date(d));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!(

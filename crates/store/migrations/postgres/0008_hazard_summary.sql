@@ -8,6 +8,8 @@ ALTER TABLE hazards ADD COLUMN section TEXT NOT NULL DEFAULT '-';
 -- Open hazards past a deadline are counted from this index alone.
 CREATE INDEX hazards_open_deadline ON hazards(status, deadline, village_path, section, grade, listed);
 CREATE INDEX hazards_listed ON hazards(listed, deadline);
+-- The open ones in deadline order: the overdue list reads its first page from here.
+CREATE INDEX hazards_open_by_deadline ON hazards(deadline, id) WHERE status <> 'closed';
 
 -- One row per key at every level above a hazard: its village, its town and its district, so a
 -- town's or the whole city's table reads a few hundred rows.
