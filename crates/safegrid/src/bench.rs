@@ -439,7 +439,9 @@ pub async fn hazards(
         let batch = (total - done).min(20_000);
         let mut rows = Vec::with_capacity(batch);
         for i in 0..batch {
-            let (eid, vid, vpath, industry) = &enterprises[(done + i) % enterprises.len()];
+            // Each enterprise's hazards together, enterprises in village order, as a town's records grow.
+            let (eid, vid, vpath, industry) =
+                &enterprises[((done + i) * enterprises.len() / total).min(enterprises.len() - 1)];
             let u: u32 = rng.gen_range(0..100);
             let found = day(-rng.gen_range(1..365));
             let (status, deadline, closed) = match u {

@@ -291,7 +291,7 @@ impl Store {
     pub async fn after_bulk_load(&self) -> Result<()> {
         match &self.backend {
             Backend::Sqlite { write, .. } => {
-                sqlx::query("PRAGMA optimize").execute(write).await?;
+                sqlx::query("ANALYZE").execute(write).await?;
             }
             Backend::Postgres(p) => {
                 sqlx::query("VACUUM (ANALYZE) enterprises")

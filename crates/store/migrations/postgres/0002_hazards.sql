@@ -31,3 +31,4 @@ CREATE TABLE hazards (
 );
 CREATE INDEX hazards_region_path ON hazards(region_path);
 CREATE INDEX hazards_enterprise ON hazards(enterprise_id);
+CREATE INDEX hazards_status ON hazards(status, region_path);
