@@ -8,6 +8,31 @@ use safegrid_domain::access::Role;
 use safegrid_service::Lang;
 use std::collections::HashMap;
 
+/// A service failure as a page error in the caller's language.
+pub fn fail(lang: Lang) -> impl Fn(safegrid_service::Error) -> crate::error::PageError {
+    move |e| crate::error::PageError::Service(e, lang)
+}
+
+/// Tables as an Excel download.
+pub fn xlsx(
+    tables: &[safegrid_service::xlsx::Table],
+    filename: &str,
+    lang: Lang,
+) -> Result<Response, crate::error::PageError> {
+    let bytes = safegrid_service::xlsx::workbook(tables).map_err(fail(lang))?;
+    let headers = [
+        (
+            axum::http::header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+        ),
+        (
+            axum::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
 /// Renders a template, or a plain error page if the template fails.
 pub fn render<T: Template>(t: &T) -> Response {
     render_status(StatusCode::OK, t)

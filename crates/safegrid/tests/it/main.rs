@@ -1,5 +1,6 @@
 //! Tests of the running server: real HTTP on 127.0.0.1 with a fresh database per test (SQLite, and
 //! PostgreSQL when SAFEGRID_TEST_POSTGRES_URL is set), and the pages in headless Chromium.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a helper that fails fails its test
 
 mod api;
 mod browser;

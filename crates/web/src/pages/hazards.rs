@@ -5,7 +5,7 @@ use super::{csrf_of, input_from};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
-use crate::view::{FormState, Pager, Ui, region_choices, render, render_status};
+use crate::view::{FormState, Pager, Ui, fail, region_choices, render, render_status, xlsx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -13,10 +13,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::hazard::{HazardSource, HazardStatus};
+use safegrid_service::Error;
 use safegrid_service::hazards::{HazardInput, HazardQuery, ProgressLine, StepInput};
 use safegrid_service::registry::EnterpriseQuery;
-use safegrid_service::xlsx::{Table, workbook};
-use safegrid_service::{Error, Lang};
+use safegrid_service::xlsx::Table;
 use safegrid_store::files::AttachmentRow;
 use safegrid_store::hazards::HazardRow;
 use serde::Deserialize;
@@ -35,28 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards/{id}/steps", post(step))
         .route("/hazards/{id}/files", post(upload))
         .route("/files/{id}", get(file))
-}
-
-fn fail(lang: Lang) -> impl Fn(Error) -> PageError {
-    move |e| PageError::Service(e, lang)
-}
-
-fn xlsx(table: Table, filename: &str, lang: Lang) -> PageResult {
-    let bytes = workbook(&[table]).map_err(fail(lang))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 const VIEWS: &[(&str, &str)] = &[
@@ -171,7 +149,7 @@ async fn list_xlsx(
             })
             .collect(),
     };
-    xlsx(table, "hazards.xlsx", p.lang)
+    xlsx(&[table], "hazards.xlsx", p.lang)
 }
 
 #[derive(Template)]
@@ -509,7 +487,7 @@ async fn progress_xlsx(State(s): State<AppState>, p: Page, Query(b): Query<By>) 
         .collect(),
         rows,
     };
-    xlsx(table, "progress.xlsx", p.lang)
+    xlsx(&[table], "progress.xlsx", p.lang)
 }
 
 #[derive(Template)]

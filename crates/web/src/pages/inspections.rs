@@ -4,7 +4,7 @@ use super::csrf_of;
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
-use crate::view::{FormState, Pager, Ui, render, render_status};
+use crate::view::{FormState, Pager, Ui, fail, render, render_status};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -24,10 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/inspections", get(list).post(record))
         .route("/inspections/new", get(new_form))
         .route("/inspections/{id}", get(detail))
-}
-
-fn fail(lang: Lang) -> impl Fn(Error) -> PageError {
-    move |e| PageError::Service(e, lang)
 }
 
 #[derive(askama::Template)]

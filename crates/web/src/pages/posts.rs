@@ -4,7 +4,7 @@ use super::{csrf_of, input_from};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
-use crate::view::{FormState, Ui, render, render_status};
+use crate::view::{FormState, Ui, fail, render, render_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use safegrid_domain::access::EnterpriseFacts;
 use safegrid_domain::cards::PostInput;
+use safegrid_service::Error;
 use safegrid_service::posts::PostView;
-use safegrid_service::{Error, Lang};
 
 type PageResult = Result<Response, PageError>;
 
@@ -24,10 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/posts/new", get(new_form))
         .route("/posts/{id}", get(cards))
         .route("/posts/{id}/edit", get(edit))
-}
-
-fn fail(lang: Lang) -> impl Fn(Error) -> PageError {
-    move |e| PageError::Service(e, lang)
 }
 
 const AREAS1: &[(&str, &str)] = &[

@@ -5,24 +5,23 @@ use super::{csrf_of, input_from};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
-use crate::view::{FormState, Pager, Ui, region_choices, render, render_status};
+use crate::view::{FormState, Pager, Ui, fail, region_choices, render, render_status, xlsx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use safegrid_domain::access::{EnterpriseFacts, Role};
 use safegrid_domain::enterprise::{EnterpriseInput, FringeTreatment, Scale, StandardGrade};
 use safegrid_domain::industry::{CATALOGUE, Industry};
 use safegrid_domain::registry::{LiaisonGroupInput, PersonInput, PersonRole};
+use safegrid_service::Error;
 use safegrid_service::coverage::Coverage;
 use safegrid_service::hazards::HazardQuery;
 use safegrid_service::registry::{
     CommitteeView, EnterpriseQuery, PersonQuery, RegionOverview, row_input,
 };
-use safegrid_service::xlsx::{Table, workbook};
-use safegrid_service::{Error, Lang};
 use safegrid_store::audit::AuditRow;
 use safegrid_store::enterprises::EnterpriseRow;
 use safegrid_store::organisations::{DepartmentRow, LiaisonGroupRow};
@@ -56,28 +55,6 @@ pub fn routes() -> Router<AppState> {
         .route("/history/{entity_type}/{id}", get(history))
         .route("/audit", get(audit))
         .route("/users", get(users))
-}
-
-fn fail(lang: Lang) -> impl Fn(Error) -> PageError {
-    move |e| PageError::Service(e, lang)
-}
-
-fn xlsx(tables: &[Table], filename: &str, lang: Lang) -> PageResult {
-    let bytes = workbook(tables).map_err(fail(lang))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 #[derive(Template)]

@@ -5,7 +5,7 @@ use super::{csrf_of, input_from};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
-use crate::view::{FormState, Ui, render, render_status};
+use crate::view::{FormState, Ui, fail, render, render_status, xlsx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::access::Role;
 use safegrid_domain::risk::{RiskBands, RiskLevel, RiskPointInput};
+use safegrid_service::Error;
 use safegrid_service::registry::EnterpriseQuery;
-use safegrid_service::xlsx::{Table, workbook};
-use safegrid_service::{Error, Lang};
+use safegrid_service::xlsx::Table;
 use safegrid_store::risks::RiskPointRow;
 use serde::Deserialize;
 
@@ -30,10 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route("/risks/bands", get(bands).post(save_bands))
         .route("/risks/regrade", post(regrade))
         .route("/enterprises/{id}/risk-map.svg", get(picture))
-}
-
-fn fail(lang: Lang) -> impl Fn(Error) -> PageError {
-    move |e| PageError::Service(e, lang)
 }
 
 #[derive(Deserialize, Default)]
@@ -122,21 +118,7 @@ async fn list_xlsx(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery
             })
             .collect(),
     };
-    let bytes = workbook(&[table]).map_err(fail(p.lang))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"risks.xlsx\"".to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    xlsx(&[table], "risks.xlsx", p.lang)
 }
 
 async fn picture(State(s): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {
