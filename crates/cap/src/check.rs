@@ -77,13 +77,13 @@ fn sequence<'a>(
     dsig_tail: bool,
 ) -> Result<Found<'a>, Error> {
     for n in &el.children {
-        if let Node::Text(t) = n {
-            if !t.trim().is_empty() {
-                return Err(Error::new(
-                    path,
-                    "text is not allowed among the child elements",
-                ));
-            }
+        if let Node::Text(t) = n
+            && !t.trim().is_empty()
+        {
+            return Err(Error::new(
+                path,
+                "text is not allowed among the child elements",
+            ));
         }
     }
     let kids: Vec<&Element> = el.elements().collect();
@@ -511,13 +511,13 @@ fn parse_info(el: &Element, path: &str, warnings: &mut Vec<Warning>) -> Result<I
             path: p.clone(),
         };
         let size = rc.one("size")?;
-        if let Some(s) = &size {
-            if s.trim().parse::<i64>().is_err() {
-                return Err(Error::new(
-                    format!("{p}/size"),
-                    format!("'{}' is not an integer", s.trim()),
-                ));
-            }
+        if let Some(s) = &size
+            && s.trim().parse::<i64>().is_err()
+        {
+            return Err(Error::new(
+                format!("{p}/size"),
+                format!("'{}' is not an integer", s.trim()),
+            ));
         }
         resources.push(Resource {
             resource_desc: rc.req("resourceDesc")?,

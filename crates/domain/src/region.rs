@@ -118,10 +118,10 @@ impl RegionDraft {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_string);
-        if let Some(c) = &code {
-            if c.len() > 20 || !c.chars().all(|ch| ch.is_ascii_digit()) {
-                errs.push("code", "region.code");
-            }
+        if let Some(c) = &code
+            && (c.len() > 20 || !c.chars().all(|ch| ch.is_ascii_digit()))
+        {
+            errs.push("code", "region.code");
         }
         errs.into_result()?;
         let level = level.unwrap_or(RegionLevel::Group);

@@ -140,7 +140,7 @@ impl Assessment {
         match self {
             Assessment::Lec { .. } => {
                 let d = self.score();
-                if d % 100 == 0 {
+                if d.is_multiple_of(100) {
                     format!("{}", d / 100)
                 } else {
                     format!("{}.{:02}", d / 100, d % 100)
@@ -331,7 +331,7 @@ pub struct RiskPointDraft {
 fn tenths(s: &str) -> Option<u32> {
     let v: f64 = s.trim().parse().ok()?;
     let t = (v * 10.0).round();
-    ((t - v * 10.0).abs() < 1e-6 && t >= 0.0 && t < 10_000.0).then_some(t as u32)
+    ((t - v * 10.0).abs() < 1e-6 && (0.0..10_000.0).contains(&t)).then_some(t as u32)
 }
 
 impl RiskPointInput {

@@ -99,21 +99,21 @@ impl Service {
             .ok_or_else(|| Error::Internal(format!("unknown role {}", u.role)))?;
         let mut region_id = u.region_id;
         let mut supervised = Vec::new();
-        if let Some(did) = u.department_id {
-            if let Some(d) = organisations::department(&self.store, did).await? {
-                region_id = region_id.or(Some(d.region_id));
-                supervised = d
-                    .industries
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect();
-            }
+        if let Some(did) = u.department_id
+            && let Some(d) = organisations::department(&self.store, did).await?
+        {
+            region_id = region_id.or(Some(d.region_id));
+            supervised = d
+                .industries
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
         }
-        if let Some(eid) = u.enterprise_id {
-            if let Some(e) = safegrid_store::enterprises::get(&self.store, eid).await? {
-                region_id = region_id.or(Some(e.region_id));
-            }
+        if let Some(eid) = u.enterprise_id
+            && let Some(e) = safegrid_store::enterprises::get(&self.store, eid).await?
+        {
+            region_id = region_id.or(Some(e.region_id));
         }
         let region_path = match (role, region_id) {
             (Role::Admin, None) => "/".to_string(),

@@ -173,10 +173,10 @@ impl Gen {
                 .map(|_| USCC_BODY[self.rng.gen_range(0..USCC_BODY.len())] as char)
                 .collect();
             let org = format!("MA{body}");
-            if let Some(u) = uscc::compose("91", "500102", &org) {
-                if self.used_usccs.insert(u.to_string()) {
-                    return u.to_string();
-                }
+            if let Some(u) = uscc::compose("91", "500102", &org)
+                && self.used_usccs.insert(u.to_string())
+            {
+                return u.to_string();
             }
         }
     }
@@ -1295,7 +1295,7 @@ impl Service {
             safety_director,
             safety_director_mobile: sd_mobile,
             chief_engineer,
-            standard_grade: if n % 5 == 0 {
+            standard_grade: if n.is_multiple_of(5) {
                 "level3".into()
             } else {
                 "none".into()

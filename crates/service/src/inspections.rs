@@ -201,10 +201,10 @@ impl Service {
                 None => errs.push(format!("results.{}", r.item), "choice"),
             }
         }
-        if let Some(t) = template {
-            if let Err(e) = inspection::check_results(t, &results) {
-                errs.errors.extend(e.errors);
-            }
+        if let Some(t) = template
+            && let Err(e) = inspection::check_results(t, &results)
+        {
+            errs.errors.extend(e.errors);
         }
         errs.into_result()?;
         let template = template.ok_or_else(|| Invalid::one("template", "choice"))?;

@@ -45,7 +45,7 @@ impl Lang {
     }
 
     /// The words for `key`; the key itself when the catalogue lacks it (a test checks it does not).
-    pub fn t<'a>(self, key: &'a str) -> &'a str {
+    pub fn t(self, key: &str) -> &str {
         match catalogue().get(key) {
             Some((zh, en)) => match self {
                 Lang::Zh => zh,

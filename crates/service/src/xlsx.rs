@@ -476,10 +476,10 @@ fn write_error(
 }
 
 fn column_name(field: &str, fields: &[&str], headers: Option<&Vec<String>>) -> String {
-    if let Some(h) = headers {
-        if let Some(i) = header_map(h, fields).get(field) {
-            return h[*i].clone();
-        }
+    if let Some(h) = headers
+        && let Some(i) = header_map(h, fields).get(field)
+    {
+        return h[*i].clone();
     }
     Lang::Zh.t(&format!("field.{field}")).to_string()
 }

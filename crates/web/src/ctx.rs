@@ -145,23 +145,23 @@ impl FromRequestParts<AppState> for Api {
                 )),
             };
         }
-        if let Some(token) = cookie(parts, SESSION_COOKIE) {
-            if let Some((who, csrf)) = state.svc.session(token).await.map_err(fail)? {
-                let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-                let sent = parts
-                    .headers
-                    .get("x-csrf-token")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if safe || constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
-                    return Ok(Api { who, lang });
-                }
-                return Err(ApiError::new(
-                    axum::http::StatusCode::FORBIDDEN,
-                    "error.csrf",
-                    lang,
-                ));
+        if let Some(token) = cookie(parts, SESSION_COOKIE)
+            && let Some((who, csrf)) = state.svc.session(token).await.map_err(fail)?
+        {
+            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if safe || constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+                return Ok(Api { who, lang });
             }
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "error.csrf",
+                lang,
+            ));
         }
         Err(ApiError::service(
             safegrid_service::Error::Unauthenticated,

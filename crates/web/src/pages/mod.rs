@@ -40,13 +40,13 @@ async fn remember_lang(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let l = lang_of(&parts);
     let mut res = next.run(Request::from_parts(parts, body)).await;
-    if chosen {
-        if let Ok(v) = HeaderValue::from_str(&format!(
+    if chosen
+        && let Ok(v) = HeaderValue::from_str(&format!(
             "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
             l.code()
-        )) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+        ))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
 }
