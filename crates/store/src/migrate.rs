@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_hazard_summary.sql"),
         postgres: include_str!("../migrations/postgres/0008_hazard_summary.sql"),
     },
+    Migration {
+        version: 9,
+        name: "hazard_list_indexes",
+        sqlite: include_str!("../migrations/sqlite/0009_hazard_list_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0009_hazard_list_indexes.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =
