@@ -102,6 +102,11 @@ fn err(lang: Lang) -> impl Fn(safegrid_service::Error) -> ApiError {
     move |e| ApiError::service(e, lang)
 }
 
+/// A new record's answer: 201 with the record as stored.
+fn created(record: impl serde::Serialize) -> Response {
+    (StatusCode::CREATED, Json(record)).into_response()
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -192,7 +197,7 @@ async fn create_region(
     JsonBody(i): JsonBody<RegionInput>,
 ) -> Result<Response, ApiError> {
     let r = s.svc.create_region(&a.who, &i).await.map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(r)).into_response())
+    Ok(created(r))
 }
 
 async fn region(
@@ -266,7 +271,7 @@ async fn create_department(
         .create_department(&a.who, &i)
         .await
         .map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(d)).into_response())
+    Ok(created(d))
 }
 
 async fn update_department(
@@ -325,7 +330,7 @@ async fn create_enterprise(
         .create_enterprise(&a.who, &i)
         .await
         .map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(e)).into_response())
+    Ok(created(e))
 }
 
 async fn update_enterprise(
@@ -398,7 +403,7 @@ async fn create_person(
     JsonBody(i): JsonBody<PersonInput>,
 ) -> Result<Response, ApiError> {
     let p = s.svc.create_person(&a.who, &i).await.map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(p)).into_response())
+    Ok(created(p))
 }
 
 async fn update_person(
@@ -429,7 +434,7 @@ async fn create_key_unit(
         .create_key_unit(&a.who, &i)
         .await
         .map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(k)).into_response())
+    Ok(created(k))
 }
 
 async fn committees(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
@@ -462,7 +467,7 @@ async fn report_hazard(
     JsonBody(i): JsonBody<HazardInput>,
 ) -> Result<Response, ApiError> {
     let h = s.svc.report_hazard(&a.who, &i).await.map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(h)).into_response())
+    Ok(created(h))
 }
 
 async fn hazard_step(
@@ -534,7 +539,7 @@ async fn create_risk_point(
         .create_risk_point(&a.who, &i)
         .await
         .map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(r)).into_response())
+    Ok(created(r))
 }
 
 async fn risk_bands(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
@@ -621,7 +626,7 @@ async fn upload_hazard_file(
                 .attach_to_hazard(&a.who, id, &name, &bytes)
                 .await
                 .map_err(err(a.lang))?;
-            return Ok((StatusCode::CREATED, Json(row)).into_response());
+            return Ok(created(row));
         }
     }
     Err(ApiError::field(
@@ -678,7 +683,7 @@ async fn record_inspection(
         .record_inspection(&a.who, &i)
         .await
         .map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok(created(v))
 }
 
 async fn missed_inspections(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
@@ -706,7 +711,7 @@ async fn create_inspection_plan(
         .create_inspection_plan(&a.who, &i)
         .await
         .map_err(err(a.lang))?;
-    Ok((StatusCode::CREATED, Json(p)).into_response())
+    Ok(created(p))
 }
 
 async fn history(
