@@ -74,6 +74,11 @@ pub fn csrf_in(html: &str) -> String {
     html[i..].split('"').next().unwrap().to_string()
 }
 
+/// The body of a page fetched with the client's session.
+pub async fn body_of(c: &reqwest::Client, url: impl reqwest::IntoUrl) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// Logs a client in through the login form.
 pub async fn login(c: &reqwest::Client, base: &str, user: &str) {
     let html = c

@@ -1,4 +1,4 @@
-use super::{client, csrf_in, login, servers};
+use super::{body_of, client, csrf_in, login, servers};
 
 #[tokio::test]
 async fn pages_need_a_login_and_forms_need_their_token() {
@@ -28,14 +28,7 @@ async fn pages_need_a_login_and_forms_need_their_token() {
         assert_eq!(r.status(), 200);
         assert!(r.text().await.unwrap().contains("页面已过期"));
         login(&c, &s.base, "office").await;
-        let html = c
-            .get(format!("{}/enterprises/new", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = body_of(&c, format!("{}/enterprises/new", s.base)).await;
         assert!(html.contains("统一社会信用代码"));
         // A form without its CSRF token changes nothing.
         let r = c
@@ -82,17 +75,11 @@ async fn pages_need_a_login_and_forms_need_their_token() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let list = c
-            .get(format!(
-                "{}/enterprises?q=%E6%96%B0%E6%9D%90%E6%96%99",
-                s.base
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let list = body_of(
+            &c,
+            format!("{}/enterprises?q=%E6%96%B0%E6%9D%90%E6%96%99", s.base),
+        )
+        .await;
         assert!(list.contains("马武新材料厂"));
     }
 }
@@ -141,14 +128,7 @@ async fn every_registry_page_renders_for_the_office_and_speaks_english_on_reques
         let html = en.text().await.unwrap();
         assert!(html.contains("Enterprises without a liaison group"));
         // The choice sticks for the next page.
-        let html = c
-            .get(format!("{}/enterprises", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = body_of(&c, format!("{}/enterprises", s.base)).await;
         assert!(html.contains("Unified social credit code"));
         // Excel exports are real workbooks.
         for path in [
@@ -198,24 +178,10 @@ async fn pages_refuse_what_the_user_may_not_see() {
         assert_eq!(r.status(), 403);
         let r = c.get(format!("{}/users", s.base)).send().await.unwrap();
         assert_eq!(r.status(), 403);
-        let list = c
-            .get(format!("{}/enterprises?per_page=500", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let list = body_of(&c, format!("{}/enterprises?per_page=500", s.base)).await;
         assert!(!list.contains(&other.name));
         // Logging out ends the session.
-        let html = c
-            .get(format!("{}/", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = body_of(&c, format!("{}/", s.base)).await;
         let r = c
             .post(format!("{}/logout", s.base))
             .form(&[("csrf", csrf_in(&html))])
@@ -250,7 +216,7 @@ async fn a_hazard_step_form_names_its_errors_and_then_moves_the_hazard() {
             .rows
             .remove(0);
         let url = format!("{}/hazards/{}", s.base, graded.id);
-        let html = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let html = body_of(&c, &url).await;
         assert!(
             html.contains("id=\"step-order_rectification\""),
             "{}",
@@ -327,7 +293,7 @@ async fn an_inspection_by_checklist_turns_a_failed_item_into_a_hazard() {
             "{}/inspections/new?enterprise_id={}&template=trade-2023",
             s.base, furniture.id
         );
-        let html = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let html = body_of(&c, &url).await;
         assert!(
             html.contains("干式除尘系统未采取泄爆"),
             "{}",
@@ -369,23 +335,9 @@ async fn an_inspection_by_checklist_turns_a_failed_item_into_a_hazard() {
             .unwrap();
         assert_eq!(r.status(), 303);
         let location = r.headers()["location"].to_str().unwrap().to_string();
-        let page = c
-            .get(format!("{}{location}", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = body_of(&c, format!("{}{location}", s.base)).await;
         assert!(page.contains("已生成隐患"));
-        let home = c
-            .get(format!("{}/", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = body_of(&c, format!("{}/", s.base)).await;
         assert!(home.contains("近7天漏查"));
     }
 }
@@ -420,14 +372,7 @@ async fn risk_bands_are_set_by_form_and_regrading_is_asked_for() {
         );
         let svg = svg.text().await.unwrap();
         assert!(svg.contains("打磨除尘系统") && svg.contains("重大风险"));
-        let html = c
-            .get(format!("{}/risks/bands", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = body_of(&c, format!("{}/risks/bands", s.base)).await;
         let csrf = csrf_in(&html);
         let wrong = [
             ("csrf", csrf.as_str()),
@@ -510,7 +455,7 @@ async fn evidence_uploads_over_the_page() {
             .rows
             .remove(0);
         let url = format!("{}/hazards/{}", s.base, h.id);
-        let csrf = csrf_in(&c.get(&url).send().await.unwrap().text().await.unwrap());
+        let csrf = csrf_in(&body_of(&c, &url).await);
         let png = [&b"\x89PNG\r\n\x1a\n"[..], b"rest of a png"].concat();
         let form = reqwest::multipart::Form::new().part(
             "file",
@@ -523,7 +468,7 @@ async fn evidence_uploads_over_the_page() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303, "{}", s.db.backend());
-        let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let page = body_of(&c, &url).await;
         let id: String = page
             .split("href=\"/files/")
             .nth(1)
