@@ -125,7 +125,7 @@ pub(crate) fn parse_mobile(errs: &mut Invalid, field: &str, s: &str) -> Option<M
     }
 }
 
-fn parse_enum<T: Copy>(
+pub(crate) fn parse_enum<T: Copy>(
     errs: &mut Invalid,
     field: &str,
     s: &str,

@@ -5,6 +5,7 @@
 //! every rule taken from `shared/domain/rules.md` is tested at its boundaries.
 
 pub mod access;
+pub mod alarm;
 pub mod audit;
 pub mod cards;
 pub mod enterprise;
@@ -14,9 +15,11 @@ pub mod hazard;
 pub mod industry;
 pub mod inspection;
 pub mod mobile;
+pub mod monitoring;
 pub mod region;
 pub mod registry;
 pub mod risk;
+pub mod telemetry;
 pub mod uscc;
 
 pub use error::{FieldError, Invalid};

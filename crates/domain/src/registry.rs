@@ -70,7 +70,7 @@ where
     out
 }
 
-fn parse_count(errs: &mut Invalid, field: &str, s: &str) -> i64 {
+pub(crate) fn parse_count(errs: &mut Invalid, field: &str, s: &str) -> i64 {
     match s.trim() {
         "" => 0,
         s => match s.parse::<i64>() {
