@@ -116,6 +116,31 @@ impl Principal {
         ) && self.inside(path)
     }
 
+    /// Monitored objects, their duties, sensors, gateways and alarm rules: the office, leaders and
+    /// admins.
+    pub fn can_manage_monitoring(&self, path: &str) -> bool {
+        self.can_manage_structure(path)
+    }
+
+    /// Seeing monitored objects, readings and alarms: everyone of the region but enterprises.
+    pub fn can_read_monitoring(&self, path: &str) -> bool {
+        self.can_read_region(path)
+    }
+
+    /// Acknowledging an alarm ("seen, on it"): whoever answers for the place, monitors and
+    /// village cadres included. Departments read alarms but do not handle them.
+    pub fn can_acknowledge_alarm(&self, path: &str) -> bool {
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Village | Role::Monitor
+        ) && self.inside(path)
+    }
+
+    /// Resolving an alarm closes it for good: the office, leaders and admins.
+    pub fn can_resolve_alarm(&self, path: &str) -> bool {
+        self.can_manage_structure(path)
+    }
+
     pub fn can_manage_users(&self) -> bool {
         self.role == Role::Admin
     }
@@ -265,6 +290,40 @@ mod tests {
                 && a.can_manage_structure("/1/")
                 && a.can_write_enterprise(ent(1, "/9/", "A"))
         );
+    }
+
+    #[test]
+    fn alarms_are_handled_by_those_who_answer_for_the_place() {
+        let village = "/1/2/";
+        for (role, path, ack, resolve) in [
+            (Role::Monitor, "/1/2/", true, false),
+            (Role::Monitor, "/1/3/", false, false),
+            (Role::Village, "/1/2/", true, false),
+            (Role::Department, "/1/", false, false),
+            (Role::Enterprise, "/1/", false, false),
+            (Role::EmergencyOffice, "/1/", true, true),
+            (Role::EmergencyOffice, "/9/", false, false),
+            (Role::Leader, "/1/", true, true),
+        ] {
+            let who = p(role, path);
+            assert_eq!(
+                who.can_acknowledge_alarm(village),
+                ack,
+                "{role:?} at {path}"
+            );
+            assert_eq!(
+                who.can_resolve_alarm(village),
+                resolve,
+                "{role:?} at {path}"
+            );
+            assert_eq!(
+                who.can_manage_monitoring(village),
+                resolve,
+                "{role:?} at {path}"
+            );
+        }
+        assert!(!p(Role::Enterprise, "/1/").can_read_monitoring(village));
+        assert!(p(Role::Department, "/1/").can_read_monitoring(village));
     }
 
     #[test]

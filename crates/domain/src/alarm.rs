@@ -452,6 +452,18 @@ impl Engine {
         self.state[i].level
     }
 
+    /// Notes that a sensor was last heard at `ts` (from the stored latest values, on start), so
+    /// that silence is measured from then.
+    pub fn note_seen(&mut self, sensor_id: i64, ts: i64) {
+        let seen = self.last_seen.entry(sensor_id).or_insert(ts);
+        *seen = (*seen).max(ts);
+    }
+
+    /// The longest history any rule needs, in ms (how far back a rebuild must replay).
+    pub fn history_ms(&self) -> i64 {
+        self.keep.values().copied().max().unwrap_or(0)
+    }
+
     /// Evaluates one accepted reading and appends the changes it causes to `out`.
     pub fn feed(&mut self, r: Reading, out: &mut Vec<Event>) {
         let seen = self.last_seen.entry(r.sensor_id).or_insert(r.ts);

@@ -147,6 +147,7 @@ pub async fn list(database_url: &str, enterprises: usize, requests: usize) -> Re
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let state = safegrid_web::AppState {
+        ingest: safegrid_service::ingest::Ingest::start(svc.clone()).await?,
         svc: svc.clone(),
         secure_cookies: false,
     };
@@ -519,6 +520,7 @@ pub async fn hazards(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let state = safegrid_web::AppState {
+        ingest: safegrid_service::ingest::Ingest::start(svc.clone()).await?,
         svc: svc.clone(),
         secure_cookies: false,
     };

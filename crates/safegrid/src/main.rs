@@ -385,6 +385,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
         "safegrid listening on http://{addr}/ ({})",
         svc.store.backend_name()
     );
+    let ingest = safegrid_service::ingest::Ingest::start(svc.clone()).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(safegrid_worker::run(
         svc.clone(),
@@ -393,6 +394,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
         stopped,
     ));
     let state = safegrid_web::AppState {
+        ingest,
         svc,
         secure_cookies: cfg.secure_cookies,
     };

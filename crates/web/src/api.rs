@@ -44,25 +44,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
                 lang,
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::field(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body.too_large",
-                    "body",
-                    "body.too_large",
-                    lang,
-                )
-            } else {
-                ApiError::field(
-                    StatusCode::BAD_REQUEST,
-                    "json.malformed",
-                    "body",
-                    "json.malformed",
-                    lang,
-                )
-            }
-        })?;
+        let bytes = body_bytes(req, state, lang).await?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(de) {
             Ok(v) => Ok(JsonBody(v)),
@@ -98,12 +80,39 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
-fn err(lang: Lang) -> impl Fn(safegrid_service::Error) -> ApiError {
+/// The whole body, or the refusal naming why it could not be had (over the limit, unreadable).
+pub(crate) async fn body_bytes(
+    req: Request,
+    state: &AppState,
+    lang: Lang,
+) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::field(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body.too_large",
+                "body",
+                "body.too_large",
+                lang,
+            )
+        } else {
+            ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "json.malformed",
+                "body",
+                "json.malformed",
+                lang,
+            )
+        }
+    })
+}
+
+pub(crate) fn err(lang: Lang) -> impl Fn(safegrid_service::Error) -> ApiError {
     move |e| ApiError::service(e, lang)
 }
 
 /// A new record's answer: 201 with the record as stored.
-fn created(record: impl serde::Serialize) -> Response {
+pub(crate) fn created(record: impl serde::Serialize) -> Response {
     (StatusCode::CREATED, Json(record)).into_response()
 }
 

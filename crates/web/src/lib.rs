@@ -6,6 +6,7 @@ mod api;
 mod assets;
 mod ctx;
 mod error;
+mod monitoring_api;
 mod openapi;
 mod pages;
 mod svg;
@@ -25,6 +26,8 @@ pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub svc: Service,
+    /// Where readings go (HTTP here, MQTT in the worker): one writer per process.
+    pub ingest: safegrid_service::ingest::Ingest,
     /// Mark cookies `Secure` (when served behind TLS).
     pub secure_cookies: bool,
 }
@@ -35,7 +38,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest(
             "/api/v1",
-            api::routes().layer(DefaultBodyLimit::max(JSON_LIMIT)),
+            api::routes()
+                .merge(monitoring_api::routes())
+                .layer(DefaultBodyLimit::max(JSON_LIMIT)),
         )
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))

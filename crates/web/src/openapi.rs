@@ -170,6 +170,112 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         None,
         "Entries, newest first",
     ),
+    (
+        "post",
+        "/readings",
+        "Send sensor readings (gateway token; JSON batch or CSV sensor,metric,ts,value)",
+        Some("ReadingBatch"),
+        "What was accepted, and every refused reading with its reason",
+    ),
+    (
+        "get",
+        "/ingest/rejects",
+        "Refused readings lately and the counts of the last seven days",
+        None,
+        "Refusals and counts",
+    ),
+    (
+        "get",
+        "/objects",
+        "Monitored objects in the caller's region (?kind=)",
+        None,
+        "Objects",
+    ),
+    (
+        "post",
+        "/objects",
+        "Create a monitored object",
+        Some("ObjectInput"),
+        "The created object",
+    ),
+    (
+        "get",
+        "/objects/{id}",
+        "One monitored object with its duties, sensors and rules",
+        None,
+        "The object",
+    ),
+    (
+        "put",
+        "/objects/{id}",
+        "Change a monitored object",
+        Some("ObjectInput"),
+        "The object",
+    ),
+    (
+        "put",
+        "/objects/{id}/duties/{role}",
+        "Name the people holding one duty at an object",
+        Some("DutyInput"),
+        "The object",
+    ),
+    (
+        "post",
+        "/objects/{id}/rules",
+        "Add an alarm rule to an object",
+        Some("RuleInput"),
+        "The created rule",
+    ),
+    (
+        "get",
+        "/objects/{id}/series",
+        "Chart points of one sensor's metric (?sensor_id=&metric=&range=24h|7d|30d)",
+        None,
+        "Buckets and threshold lines",
+    ),
+    (
+        "post",
+        "/sensors",
+        "Register a sensor",
+        Some("SensorInput"),
+        "The sensor's metrics",
+    ),
+    ("get", "/gateways", "Gateways", None, "Gateways"),
+    (
+        "post",
+        "/gateways",
+        "Register a gateway; its token is shown once",
+        Some("GatewayInput"),
+        "The gateway and its token",
+    ),
+    (
+        "get",
+        "/alarms",
+        "Unresolved alarms in the caller's region (?object_id=&all=true)",
+        None,
+        "Alarms",
+    ),
+    (
+        "get",
+        "/alarms/{id}",
+        "One alarm with its history",
+        None,
+        "The alarm and its events",
+    ),
+    (
+        "post",
+        "/alarms/{id}/acknowledge",
+        "Acknowledge an alarm",
+        None,
+        "The alarm",
+    ),
+    (
+        "post",
+        "/alarms/{id}/resolve",
+        "Resolve an alarm with a note",
+        Some("ResolveInput"),
+        "The alarm",
+    ),
 ];
 
 fn text_object(fields: &[&str], required: &[&str]) -> Value {
@@ -298,6 +404,59 @@ pub fn document() -> Value {
     schemas.insert(
         "RegionMove".into(),
         json!({ "type": "object", "additionalProperties": false, "properties": { "parent_id": { "type": "integer" } }, "required": ["parent_id"] }),
+    );
+    let mut object = text_object(
+        &[
+            "kind",
+            "name",
+            "code",
+            "region_id",
+            "latitude",
+            "longitude",
+            "hazard_type",
+            "scale",
+            "households",
+            "residents",
+            "evacuation_route",
+            "shelter",
+            "reservoir_class",
+            "flood_limit_level",
+            "warning_level",
+            "guaranteed_level",
+            "forest_hectares",
+            "note",
+        ],
+        &["kind", "name", "region_id"],
+    );
+    object["description"] = json!(
+        "kind: hazard_site, reservoir, river_section, rain_gauge, soil_station, forest_area, flood_area"
+    );
+    schemas.insert("ObjectInput".into(), object);
+    let mut sensor = text_object(&["code", "object_id", "gateway_id"], &["code", "object_id"]);
+    sensor["properties"]["metrics"] = json!({ "type": "array", "items": { "type": "string" },
+        "description": "metric or metric:min:max; metrics: rainfall, water_level, displacement, crack_width, soil_moisture, tilt" });
+    schemas.insert("SensorInput".into(), sensor);
+    schemas.insert("GatewayInput".into(), text_object(&["name"], &["name"]));
+    schemas.insert("ResolveInput".into(), text_object(&["note"], &["note"]));
+    schemas.insert(
+        "DutyInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["people"],
+                "properties": { "people": { "type": "array", "items": { "type": "integer" } } } }),
+    );
+    schemas.insert(
+        "RuleInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["name", "conditions"],
+                "properties": { "name": { "type": "string" }, "conditions": { "type": "array", "items": { "type": "object",
+                  "description": "{kind: threshold, metric, sensor_id?, below?, bands: [blue, yellow, orange, red], hysteresis?, min_duration_s?} | {kind: rate, metric, sensor_id?, window_h?, bands, hysteresis?} | {kind: rainfall, sensor_id?, windows: [{hours, bands}]} | {kind: silence, sensor_id, minutes, level}",
+                  "required": ["kind"], "properties": { "kind": { "type": "string", "enum": ["threshold", "rate", "rainfall", "silence"] } } } } } }),
+    );
+    schemas.insert(
+        "ReadingBatch".into(),
+        json!({ "type": "object", "required": ["readings"], "properties": { "readings": { "type": "array", "items": {
+            "type": "object", "required": ["sensor", "value"], "properties": {
+                "sensor": { "type": "string" }, "metric": { "type": "string" },
+                "ts": { "description": "RFC 3339, or seconds / milliseconds since the epoch; now if absent" },
+                "value": { "description": "a number (or a number as text)" } } } } } }),
     );
     schemas.insert(
         "Error".into(),

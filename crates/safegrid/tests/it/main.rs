@@ -4,6 +4,7 @@
 
 mod api;
 mod browser;
+mod monitoring;
 mod pages;
 
 use safegrid_service::Service;
@@ -32,6 +33,9 @@ pub async fn start(db: TestDb) -> Server {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let state = safegrid_web::AppState {
+        ingest: safegrid_service::ingest::Ingest::start(svc.clone())
+            .await
+            .unwrap(),
         svc: svc.clone(),
         secure_cookies: false,
     };
