@@ -19,12 +19,22 @@ pub struct Overrides {
     /// postgres://… to use PostgreSQL instead of the embedded SQLite database.
     #[arg(long, global = true, env = "SAFEGRID_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: listen, data_dir, database_url, secure_cookies, lang, worker_interval_secs.
+    /// A TOML file with any of: listen, data_dir, database_url, secure_cookies, lang, worker_interval_secs, mqtt, mqtt_client_id, mqtt_prefix.
     #[arg(long, global = true, env = "SAFEGRID_CONFIG")]
     pub config: Option<PathBuf>,
     /// Language of the command's messages: zh or en.
     #[arg(long, global = true, env = "SAFEGRID_LANG")]
     pub lang: Option<String>,
+    /// mqtt://host:port of a broker to take readings from (off when unset).
+    #[arg(long, global = true, env = "SAFEGRID_MQTT")]
+    pub mqtt: Option<String>,
+    /// This process's MQTT client id: the same across restarts (the broker keeps its session),
+    /// different for each process.
+    #[arg(long, global = true, env = "SAFEGRID_MQTT_CLIENT_ID")]
+    pub mqtt_client_id: Option<String>,
+    /// First level of the MQTT topics (`<prefix>/readings/<sensor>`).
+    #[arg(long, global = true, env = "SAFEGRID_MQTT_PREFIX")]
+    pub mqtt_prefix: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -36,6 +46,9 @@ struct File {
     secure_cookies: Option<bool>,
     lang: Option<String>,
     worker_interval_secs: Option<u64>,
+    mqtt: Option<String>,
+    mqtt_client_id: Option<String>,
+    mqtt_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +60,9 @@ pub struct Config {
     pub lang: Lang,
     /// How often the worker looks for due jobs.
     pub worker_interval: std::time::Duration,
+    pub mqtt: Option<String>,
+    pub mqtt_client_id: String,
+    pub mqtt_prefix: String,
 }
 
 impl Config {
@@ -86,6 +102,17 @@ impl Config {
             worker_interval: std::time::Duration::from_secs(
                 file.worker_interval_secs.unwrap_or(10).max(1),
             ),
+            mqtt: o.mqtt.clone().or(file.mqtt).filter(|u| !u.is_empty()),
+            mqtt_client_id: o
+                .mqtt_client_id
+                .clone()
+                .or(file.mqtt_client_id)
+                .unwrap_or_else(|| "safegrid".into()),
+            mqtt_prefix: o
+                .mqtt_prefix
+                .clone()
+                .or(file.mqtt_prefix)
+                .unwrap_or_else(|| "safegrid".into()),
         })
     }
 

@@ -393,6 +393,20 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
         cfg.worker_interval,
         stopped,
     ));
+    let mqtt = match &cfg.mqtt {
+        Some(url) => {
+            let mut m = safegrid_worker::mqtt::Config::from_url(url, &cfg.mqtt_client_id)
+                .with_context(|| format!("mqtt address {url}"))?;
+            m.prefix = cfg.mqtt_prefix.clone();
+            println!("taking readings from {url} on {}/readings/#", m.prefix);
+            Some(tokio::spawn(safegrid_worker::mqtt::run(
+                ingest.clone(),
+                m,
+                stop.subscribe(),
+            )))
+        }
+        None => None,
+    };
     let state = safegrid_web::AppState {
         ingest,
         svc,
@@ -401,6 +415,9 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
     safegrid_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop.send(true);
     let _ = worker.await;
+    if let Some(m) = mqtt {
+        let _ = m.await;
+    }
     Ok(())
 }
 

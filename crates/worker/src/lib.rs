@@ -2,6 +2,8 @@
 //! leases, so processes share the table and a job of a dead process is taken up again) and has
 //! the service run them.
 
+pub mod mqtt;
+
 use rand::Rng;
 use safegrid_service::Service;
 use std::time::Duration;

@@ -5,6 +5,7 @@
 mod api;
 mod browser;
 mod monitoring;
+mod mqtt;
 mod pages;
 
 use safegrid_service::Service;
