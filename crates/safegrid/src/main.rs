@@ -2,6 +2,7 @@
 //! audit chain, import and export the registry.
 
 mod bench;
+mod bench_ingest;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -141,6 +142,36 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         requests: usize,
     },
+    /// Readings over HTTP from concurrent gateways into a fresh database, five rules per reading,
+    /// then the raw append ceiling of the same rows.
+    Ingest {
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+        #[arg(long, default_value_t = 2000)]
+        sensors: usize,
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// Readings per request.
+        #[arg(long, default_value_t = 5000)]
+        batch: usize,
+    },
+    /// From a reading's arrival to its alarm committed, under a background load.
+    AlarmLatency {
+        /// Background readings per second.
+        #[arg(long, default_value_t = 1000)]
+        background: u64,
+        #[arg(long, default_value_t = 500)]
+        probes: usize,
+    },
+    /// One reading per MQTT message through the broker into the ingestion.
+    Mqtt {
+        #[arg(long, default_value = "mqtt://127.0.0.1:1883")]
+        broker: String,
+        #[arg(long, default_value_t = 200_000)]
+        messages: u64,
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+    },
     /// Latency of filtered enterprise lists (API and page) over a large registry.
     List {
         /// Enterprises to generate into an empty database (the demo town's plus generated ones).
@@ -259,6 +290,26 @@ async fn main() -> Result<()> {
                     requests,
                 },
         } => bench::list(&cfg.database_url()?, enterprises, requests).await,
+        Command::Bench {
+            command:
+                BenchCommand::Ingest {
+                    seconds,
+                    sensors,
+                    clients,
+                    batch,
+                },
+        } => bench_ingest::ingest(&cfg.database_url()?, seconds, sensors, clients, batch).await,
+        Command::Bench {
+            command: BenchCommand::AlarmLatency { background, probes },
+        } => bench_ingest::alarm_latency(&cfg.database_url()?, background, probes).await,
+        Command::Bench {
+            command:
+                BenchCommand::Mqtt {
+                    broker,
+                    messages,
+                    connections,
+                },
+        } => bench_ingest::mqtt(&cfg.database_url()?, &broker, messages, connections).await,
         Command::Export { what, file } => {
             let svc = open(&cfg).await?;
             let who = system();

@@ -17,22 +17,11 @@ pub async fn insert(
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Param>> = rows.by_ref().take(per).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..columns.len() {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                n += 1;
-                sql.push_str(&format!("${n}"));
-            }
-            sql.push(')');
-        }
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            columns.join(", "),
+            crate::values_list(tx.numbered(), chunk.len(), columns.len())
+        );
         let params: Vec<Param> = chunk.into_iter().flatten().collect();
         let sql = sqlx::AssertSqlSafe(sql);
         on_tx!(tx, c => bind_params!(sqlx::query(sql), &params).execute(c).await?.rows_affected());

@@ -23,32 +23,13 @@ pub type Key = (i64, i64, i16);
 /// Rows per statement on SQLite: 4 parameters each, well under SQLite's 32766.
 const SQLITE_CHUNK: usize = 2000;
 
-fn values_sql(rows: usize, per_row: usize) -> String {
-    let mut s = String::with_capacity(rows * per_row * 6);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for p in 0..per_row {
-            if p > 0 {
-                s.push(',');
-            }
-            s.push('$');
-            s.push_str(&(r * per_row + p + 1).to_string());
-        }
-        s.push(')');
-    }
-    s
-}
-
 /// Which of `keys` are stored already (read inside the batch's transaction).
 pub async fn existing(tx: &mut Tx, keys: &[Key]) -> Result<HashSet<Key>> {
     let mut found = HashSet::new();
     for chunk in keys.chunks(1000) {
         let sql = AssertSqlSafe(format!(
             "SELECT ts, sensor_id, metric FROM readings WHERE (ts, sensor_id, metric) IN (VALUES {})",
-            values_sql(chunk.len(), 3)
+            crate::values_list(tx.numbered(), chunk.len(), 3)
         ));
         let rows: Vec<Key> = on_tx!(tx, c => {
             let mut q = sqlx::query_as::<_, Key>(sql);
@@ -70,7 +51,7 @@ pub async fn append(tx: &mut Tx, rows: &[Row]) -> Result<u64> {
             for chunk in rows.chunks(SQLITE_CHUNK) {
                 let sql = AssertSqlSafe(format!(
                     "INSERT INTO readings (ts, sensor_id, metric, value) VALUES {} ON CONFLICT DO NOTHING",
-                    values_sql(chunk.len(), 4)
+                    crate::values_list(false, chunk.len(), 4)
                 ));
                 let mut q = sqlx::query(sql);
                 for r in chunk {
@@ -110,7 +91,7 @@ pub async fn upsert_latest(tx: &mut Tx, rows: &[Row]) -> Result<()> {
             for chunk in rows.chunks(SQLITE_CHUNK) {
                 let sql = AssertSqlSafe(format!(
                     "INSERT INTO reading_latest (ts, sensor_id, metric, value) VALUES {}{TAIL}",
-                    values_sql(chunk.len(), 4)
+                    crate::values_list(false, chunk.len(), 4)
                 ));
                 let mut q = sqlx::query(sql);
                 for r in chunk {
@@ -180,7 +161,7 @@ pub async fn upsert_rollups(tx: &mut Tx, rows: &[Rollup]) -> Result<()> {
                        max_value = MAX(reading_rollups.max_value, excluded.max_value),
                        last_value = CASE WHEN excluded.last_ts >= reading_rollups.last_ts THEN excluded.last_value ELSE reading_rollups.last_value END,
                        last_ts = MAX(reading_rollups.last_ts, excluded.last_ts)",
-                    values_sql(chunk.len(), 10)
+                    crate::values_list(false, chunk.len(), 10)
                 ));
                 let mut q = sqlx::query(sql);
                 for r in chunk {

@@ -87,7 +87,7 @@ CREATE TABLE reading_latest (
     PRIMARY KEY (sensor_id, metric)
 );
 
--- span is the bucket's length in seconds (600 and 3600).
+-- span is the bucket's length in seconds (600; longer charts add these up).
 CREATE TABLE reading_rollups (
     sensor_id  BIGINT NOT NULL,
     metric     SMALLINT NOT NULL,

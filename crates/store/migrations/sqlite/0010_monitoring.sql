@@ -86,7 +86,7 @@ CREATE TABLE reading_latest (
     PRIMARY KEY (sensor_id, metric)
 ) WITHOUT ROWID;
 
--- span is the bucket's length in seconds (600 and 3600).
+-- span is the bucket's length in seconds (600; longer charts add these up).
 CREATE TABLE reading_rollups (
     sensor_id  INTEGER NOT NULL,
     metric     INTEGER NOT NULL,
