@@ -163,6 +163,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         probes: usize,
     },
+    /// Charts of one sensor over 24 h, 7 d and 30 d with many readings stored.
+    Charts {
+        #[arg(long, default_value_t = 100_000_000)]
+        readings: u64,
+        #[arg(long, default_value_t = 2000)]
+        sensors: usize,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
     /// One reading per MQTT message through the broker into the ingestion.
     Mqtt {
         #[arg(long, default_value = "mqtt://127.0.0.1:1883")]
@@ -299,6 +308,14 @@ async fn main() -> Result<()> {
                     batch,
                 },
         } => bench_ingest::ingest(&cfg.database_url()?, seconds, sensors, clients, batch).await,
+        Command::Bench {
+            command:
+                BenchCommand::Charts {
+                    readings,
+                    sensors,
+                    requests,
+                },
+        } => bench_ingest::charts(&cfg.database_url()?, readings, sensors, requests).await,
         Command::Bench {
             command: BenchCommand::AlarmLatency { background, probes },
         } => bench_ingest::alarm_latency(&cfg.database_url()?, background, probes).await,

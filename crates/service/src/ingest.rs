@@ -754,7 +754,8 @@ fn newest_per_series(rows: &[Row]) -> Vec<Row> {
     m.into_values().collect()
 }
 
-fn rollups_of(rows: &[Row]) -> Vec<Rollup> {
+/// The 10-minute buckets of a set of rows, one per (sensor, metric, bucket).
+pub fn rollups_of(rows: &[Row]) -> Vec<Rollup> {
     let mut m: HashMap<(i64, i16, i64, i64), Rollup> = HashMap::new();
     for r in rows {
         for span in SPANS {

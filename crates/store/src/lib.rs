@@ -233,7 +233,14 @@ impl Store {
         // commit in batches), so the sync is paid per batch, not per row.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone().synchronous(SqliteSynchronous::Full))
+            .connect_with(
+                opts.clone()
+                    .synchronous(SqliteSynchronous::Full)
+                    // 64 MB of page cache: the rollups are kept per sensor, so each batch of
+                    // readings touches one page per sensor; with SQLite's default 2 MB those
+                    // pages were read back from the OS on every batch.
+                    .pragma("cache_size", "-65536"),
+            )
             .await?;
         // Four readers serve an office's pages; idle ones close after a minute, so a quiet server
         // holds little memory.
