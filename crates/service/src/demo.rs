@@ -189,6 +189,8 @@ pub struct DemoSummary {
     pub enterprises: usize,
     pub people: usize,
     pub hazards: usize,
+    /// Readings of the monitoring sensors (a quiet day).
+    pub readings: usize,
     /// (username, role) of the demo accounts, all with [`DEMO_PASSWORD`].
     pub accounts: Vec<(String, String)>,
 }
@@ -567,6 +569,11 @@ impl Service {
         summary.hazards = self
             .demo_hazards(&villages.iter().map(|(v, _)| v.id).collect::<Vec<_>>())
             .await?;
+        let named: Vec<(i64, String, String)> = villages
+            .iter()
+            .map(|(v, _)| (v.id, v.name.clone(), v.path.clone()))
+            .collect();
+        summary.readings = self.demo_monitoring(&named, town.id).await?;
 
         // Extra enterprises for load tests, in batches of one transaction each.
         let all_regions: Vec<i64> = villages

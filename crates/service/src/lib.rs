@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clocks;
 pub mod coverage;
 pub mod demo;
+pub mod demo_monitoring;
 pub mod evidence;
 pub mod hazards;
 pub mod ingest;

@@ -406,36 +406,18 @@ impl Service {
         let to = safegrid_domain::telemetry::bucket(now_ms, span * 1000) + span * 1000;
         let from = to - len;
         // Stored buckets are 10 minutes long; longer charts add them up into their own span.
-        let mut points: Vec<SeriesPoint> = Vec::new();
-        for r in rstore::rollups(
-            &self.store,
-            sensor_id,
-            metric.code(),
-            crate::ingest::SPANS[0],
-            from,
-            to,
-        )
-        .await?
-        {
-            let t = safegrid_domain::telemetry::bucket(r.bucket, span * 1000);
-            match points.last_mut() {
-                Some(p) if p.t == t => {
-                    p.n += r.n;
-                    p.total += r.total;
-                    p.min = p.min.min(r.min_value);
-                    p.max = p.max.max(r.max_value);
-                    p.mean = p.total / p.n.max(1) as f64;
-                }
-                _ => points.push(SeriesPoint {
-                    t,
-                    n: r.n,
-                    min: r.min_value,
-                    max: r.max_value,
-                    mean: r.total / r.n.max(1) as f64,
-                    total: r.total,
-                }),
-            }
-        }
+        let points = rstore::points(&self.store, sensor_id, metric.code(), from, to, span * 1000)
+            .await?
+            .into_iter()
+            .map(|p| SeriesPoint {
+                t: p.t,
+                n: p.n,
+                min: p.min_value,
+                max: p.max_value,
+                mean: p.total / p.n.max(1) as f64,
+                total: p.total,
+            })
+            .collect();
         let mut thresholds = Vec::new();
         for rule in store::rules(&self.store, Some(object_id))
             .await?

@@ -414,6 +414,21 @@ impl Service {
                     .map(|v| vec![v.name.clone()])
                     .collect(),
             },
+            Table {
+                title: t("coverage.objects_missing_duties"),
+                headers: vec![t("field.name"), t("field.region_id"), t("field.role")],
+                rows: c
+                    .objects_missing_duties
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.name.clone(),
+                            g.region_name.clone(),
+                            t(&format!("duty.{}", g.role)),
+                        ]
+                    })
+                    .collect(),
+            },
         ])
     }
 

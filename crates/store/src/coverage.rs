@@ -23,6 +23,17 @@ pub struct GapRegion {
     pub path: String,
 }
 
+/// A duty at a monitored object that nobody holds (a hazard site without its resident
+/// geologist, a reservoir without its patroller).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct GapDuty {
+    pub object_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub region_name: String,
+    pub role: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Coverage {
     /// Enterprises without a liaison group (一企一组).
@@ -35,14 +46,31 @@ pub struct Coverage {
     pub high_risk_without_cards: Vec<GapEnterprise>,
     /// Villages and communities without a grid member.
     pub villages_without_grid_member: Vec<GapRegion>,
+    /// Monitored objects missing a required duty.
+    pub objects_missing_duties: Vec<GapDuty>,
 }
 
 const GAP_SELECT: &str = "SELECT e.id, e.name, e.uscc, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, e.industry_code, e.safety_director,
     e.chief_engineer FROM enterprises e JOIN regions r ON r.id = e.region_id LEFT JOIN regions pr ON pr.id = r.parent_id
     WHERE e.region_path >= $1 AND e.region_path < $2";
 
-pub async fn report(store: &Store, path: &str) -> Result<Coverage> {
+/// The report for the region at `path`. `duties` lists the (object kind, role) pairs that must
+/// each have a person (the domain's rule, passed in).
+pub async fn report(store: &Store, path: &str, duties: &[(&str, &str)]) -> Result<Coverage> {
     let (p, up) = (path.to_string(), path_upper(path));
+    let pairs: Vec<String> = duties
+        .iter()
+        .map(|(k, r)| format!("('{}', '{}')", k.replace('\'', ""), r.replace('\'', "")))
+        .collect();
+    let q5 = sqlx::AssertSqlSafe(format!(
+        "WITH k(kind, role) AS (VALUES {})
+         SELECT o.id AS object_id, o.name, o.kind, r.name AS region_name, k.role FROM monitored_objects o
+         JOIN k ON k.kind = o.kind JOIN regions r ON r.id = o.region_id
+         WHERE o.region_path >= $1 AND o.region_path < $2
+           AND NOT EXISTS (SELECT 1 FROM object_duties d WHERE d.object_id = o.id AND d.role = k.role)
+         ORDER BY o.region_path, o.name, k.role",
+        if pairs.is_empty() { "('', '')".to_string() } else { pairs.join(", ") }
+    ));
     let q1 = sqlx::AssertSqlSafe(format!(
         "{GAP_SELECT} AND NOT EXISTS (SELECT 1 FROM liaison_groups g WHERE g.enterprise_id = e.id) ORDER BY e.id"
     ));
@@ -71,7 +99,8 @@ pub async fn report(store: &Store, path: &str) -> Result<Coverage> {
              AND NOT EXISTS (SELECT 1 FROM people pe JOIN regions pr ON pr.id = pe.region_id
                  WHERE (',' || pe.roles || ',') LIKE '%,grid_member,%' AND substr(pr.path, 1, length(v.path)) = v.path)
              ORDER BY v.path")
-            .bind(p).bind(up).fetch_all(c).await?;
-        Coverage { without_liaison_group, without_supervisor, high_risk_without_officers, high_risk_without_cards, villages_without_grid_member }
+            .bind(p.clone()).bind(up.clone()).fetch_all(c).await?;
+        let objects_missing_duties = sqlx::query_as::<_, GapDuty>(q5).bind(p).bind(up).fetch_all(c).await?;
+        Coverage { without_liaison_group, without_supervisor, high_risk_without_officers, high_risk_without_cards, villages_without_grid_member, objects_missing_duties }
     }))
 }

@@ -258,7 +258,7 @@ async fn readings_are_checked_stored_once_and_raise_alarms() {
         let count = |reason: &str| -> i64 {
             counts
                 .iter()
-                .filter(|c| c[2] == reason)
+                .filter(|c| c[1] == "http" && c[2] == reason)
                 .map(|c| c[3].as_i64().unwrap())
                 .sum()
         };

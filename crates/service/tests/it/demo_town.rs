@@ -40,6 +40,23 @@ async fn the_demo_town_is_complete_and_shows_its_gaps() {
                 .all(|e| e.industry_code == "K")
         );
         assert_eq!(cov.without_supervisor.len(), 1);
+        // Every hazard site and reservoir has its people, but for one landslide's geologist.
+        assert_eq!(
+            cov.objects_missing_duties
+                .iter()
+                .map(|g| (g.name.as_str(), g.role.as_str()))
+                .collect::<Vec<_>>(),
+            [("石坝村1号滑坡", "resident_geologist")]
+        );
+        let sites = svc.objects(&sys, Some("hazard_site")).await.unwrap();
+        assert_eq!(sites.len(), 5);
+        assert_eq!(svc.objects(&sys, Some("reservoir")).await.unwrap().len(), 2);
+        // A quiet day of readings, every one stored, and no alarm raised by it.
+        assert_eq!(
+            safegrid_store::readings::count(&svc.store).await.unwrap(),
+            144 * safegrid_service::demo_monitoring::DEMO_SENSORS.len() as i64
+        );
+        assert!(svc.alarms(&sys, None, false).await.unwrap().is_empty());
         // High-risk enterprises missing a chief engineer or safety director, counted by hand.
         let by_hand = all
             .iter()
