@@ -103,6 +103,14 @@ struct Checked {
     value: f64,
 }
 
+/// What the writer is asked to do, in order.
+enum Msg {
+    Readings(Job),
+    /// Reread the rules and replay (a rule was added); answered when done, so that readings sent
+    /// afterwards meet the new rules.
+    Reload(oneshot::Sender<Result<()>>),
+}
+
 struct Job {
     source: &'static str,
     gateway_id: Option<i64>,
@@ -117,6 +125,8 @@ struct Job {
 pub struct AlarmNotice {
     pub alarm_id: i64,
     pub object_id: i64,
+    /// Where the object is, so that a live page shows a notice only to those who may see it.
+    pub region_path: String,
     pub level: Option<Level>,
     pub kind: &'static str,
 }
@@ -126,9 +136,8 @@ pub struct AlarmNotice {
 pub struct Ingest {
     svc: Service,
     catalogue: Arc<RwLock<Catalogue>>,
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Msg>,
     notices: broadcast::Sender<AlarmNotice>,
-    refresh: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Ingest {
@@ -155,13 +164,11 @@ impl Ingest {
     pub async fn start(svc: Service) -> Result<Ingest> {
         let (jobs, rx) = mpsc::channel(1024);
         let (notices, _) = broadcast::channel(256);
-        let refresh = Arc::new(tokio::sync::Notify::new());
         let ingest = Ingest {
             svc: svc.clone(),
             catalogue: Arc::default(),
             jobs,
             notices: notices.clone(),
-            refresh: refresh.clone(),
         };
         ingest.reload_catalogue().await?;
         let mut writer = Writer {
@@ -171,15 +178,20 @@ impl Ingest {
             notices,
         };
         writer.rebuild().await?;
-        tokio::spawn(writer.run(rx, refresh));
+        tokio::spawn(writer.run(rx));
         Ok(ingest)
     }
 
     /// Rereads sensors and rules (after one is added or changed).
     pub async fn refresh(&self) -> Result<()> {
         self.reload_catalogue().await?;
-        self.refresh.notify_one();
-        Ok(())
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Msg::Reload(tx))
+            .await
+            .map_err(|_| Error::Internal("ingestion stopped".into()))?;
+        rx.await
+            .map_err(|_| Error::Internal("ingestion stopped".into()))?
     }
 
     /// Alarm changes as they are committed.
@@ -270,13 +282,13 @@ impl Ingest {
         let (reply, answer) = oneshot::channel();
         let n = readings.len();
         self.jobs
-            .send(Job {
+            .send(Msg::Readings(Job {
                 source,
                 gateway_id,
                 readings,
                 rejects,
                 reply,
-            })
+            }))
             .await
             .map_err(|_| Error::Internal("ingestion stopped".into()))?;
         let dups = answer
@@ -521,30 +533,45 @@ impl Writer {
             .collect())
     }
 
-    async fn run(mut self, mut rx: mpsc::Receiver<Job>, refresh: Arc<tokio::sync::Notify>) {
+    async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         let mut tick = tokio::time::interval(Duration::from_secs(30));
+        // A message taken while gathering a group that is not readings waits its turn here.
+        let mut next: Option<Msg> = None;
         loop {
-            tokio::select! {
-                job = rx.recv() => {
-                    let Some(first) = job else { return };
+            let msg = match next.take() {
+                Some(m) => m,
+                None => tokio::select! {
+                    m = rx.recv() => match m {
+                        Some(m) => m,
+                        None => return,
+                    },
+                    _ = tick.tick() => {
+                        self.tick().await;
+                        continue;
+                    }
+                },
+            };
+            match msg {
+                Msg::Reload(done) => {
+                    let _ = done.send(self.rebuild().await);
+                }
+                Msg::Readings(first) => {
+                    let mut n = first.readings.len();
                     let mut jobs = vec![first];
-                    let mut n = jobs[0].readings.len();
                     while n < GROUP_MAX {
                         match rx.try_recv() {
-                            Ok(j) => {
+                            Ok(Msg::Readings(j)) => {
                                 n += j.readings.len();
                                 jobs.push(j);
+                            }
+                            Ok(other) => {
+                                next = Some(other);
+                                break;
                             }
                             Err(_) => break,
                         }
                     }
                     self.commit(jobs).await;
-                }
-                _ = tick.tick() => self.tick().await,
-                _ = refresh.notified() => {
-                    if let Err(e) = self.rebuild().await {
-                        tracing::warn!("alarm rules not reloaded: {e}");
-                    }
                 }
             }
         }
@@ -779,6 +806,13 @@ pub fn rollups_of(rows: &[Row]) -> Vec<Rollup> {
     m.into_values().collect()
 }
 
+async fn region_of(tx: &mut Tx, object_id: i64) -> Result<String> {
+    Ok(mstore::object(&mut *tx, object_id)
+        .await?
+        .map(|o| o.region_path)
+        .unwrap_or_default())
+}
+
 /// Writes the engine's events as alarms: a rule opens one alarm and raises it while it is not
 /// resolved; clearing marks it inactive and leaves it for a person to resolve.
 async fn write_events(tx: &mut Tx, events: &[Event]) -> Result<Vec<AlarmNotice>> {
@@ -793,6 +827,7 @@ async fn write_events(tx: &mut Tx, events: &[Event]) -> Result<Vec<AlarmNotice>>
                 trigger,
                 ..
             } => {
+                let region_path = region_of(tx, *object_id).await?;
                 let metric = trigger.metric.map(|m| m.as_str());
                 let a = NewAlarm {
                     rule_id: Some(*rule_id),
@@ -822,6 +857,7 @@ async fn write_events(tx: &mut Tx, events: &[Event]) -> Result<Vec<AlarmNotice>>
                 notices.push(AlarmNotice {
                     alarm_id,
                     object_id: *object_id,
+                    region_path,
                     level: Some(*level),
                     kind,
                 });
@@ -831,11 +867,13 @@ async fn write_events(tx: &mut Tx, events: &[Event]) -> Result<Vec<AlarmNotice>>
                 object_id,
                 ts,
             } => {
+                let region_path = region_of(tx, *object_id).await?;
                 if let Some((id, _)) = mstore::open_alarm_of_rule(&mut *tx, *rule_id).await? {
                     mstore::clear_alarm(tx, id, at(*ts)).await?;
                     notices.push(AlarmNotice {
                         alarm_id: id,
                         object_id: *object_id,
+                        region_path,
                         level: None,
                         kind: "cleared",
                     });

@@ -34,6 +34,17 @@ pub struct NewGateway {
     pub token: String,
 }
 
+/// An object on the monitoring board: its worst unresolved alarm and its latest values.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardTile {
+    pub object: ObjectRow,
+    /// The highest level among its unresolved alarms.
+    pub level: Option<String>,
+    pub open_alarms: usize,
+    /// (sensor code, metric, value, time in ms).
+    pub latest: Vec<(String, Metric, f64, i64)>,
+}
+
 /// One bucket of a chart.
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesPoint {
@@ -469,5 +480,42 @@ impl Service {
             rstore::recent_rejects(&self.store, 100).await?,
             rstore::counts(&self.store, 7).await?,
         ))
+    }
+
+    /// Every object of the caller's region with its alarm level and latest values.
+    pub async fn board(&self, who: &Principal) -> Result<Vec<BoardTile>> {
+        ensure(who.can_read_monitoring(&who.region_path))?;
+        let objects = store::objects(&self.store, &who.scope(), None).await?;
+        let alarms = store::alarms(&self.store, &who.scope(), None, true).await?;
+        let sensors = store::all_sensor_metrics(&self.store).await?;
+        let latest = rstore::latest_all(&self.store).await?;
+        Ok(objects
+            .into_iter()
+            .map(|object| {
+                let mine: Vec<&AlarmRow> =
+                    alarms.iter().filter(|a| a.object_id == object.id).collect();
+                let level = mine
+                    .iter()
+                    .filter_map(|a| Level::parse(&a.level))
+                    .max()
+                    .map(|l| l.as_str().to_string());
+                let latest = sensors
+                    .iter()
+                    .filter(|s| s.object_id == object.id)
+                    .filter_map(|s| {
+                        let l = latest
+                            .iter()
+                            .find(|l| l.sensor_id == s.id && l.metric == s.metric)?;
+                        Some((s.code.clone(), Metric::from_code(s.metric)?, l.value, l.ts))
+                    })
+                    .collect();
+                BoardTile {
+                    open_alarms: mine.len(),
+                    object,
+                    level,
+                    latest,
+                }
+            })
+            .collect())
     }
 }

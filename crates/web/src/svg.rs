@@ -197,6 +197,135 @@ pub fn hazard_board(
     s
 }
 
+/// The national colour of an alarm or warning level (blue, yellow, orange, red).
+pub fn level_colour(level: &str) -> &'static str {
+    match level {
+        "red" => "#c81e1e",
+        "orange" => "#e8710a",
+        "yellow" => "#f2c200",
+        "blue" => "#1a5fb4",
+        _ => "#2e7d32",
+    }
+}
+
+/// A chart of one sensor's metric: the range of each bucket as a band, its mean as a line
+/// (rainfall: the amount per bucket as bars), and each threshold of the object's rules as a
+/// dashed line in its level's colour, labelled.
+pub fn series_chart(
+    title: &str,
+    series: &safegrid_service::monitoring::Series,
+    lang: Lang,
+) -> String {
+    let (w, h, left, right, top, bottom) = (760.0, 300.0, 56.0, 16.0, 40.0, 36.0);
+    let (pw, ph) = (w - left - right, h - top - bottom);
+    let rain = series.metric.accumulates();
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for p in &series.points {
+        let (a, b) = if rain { (0.0, p.total) } else { (p.min, p.max) };
+        lo = lo.min(a);
+        hi = hi.max(b);
+    }
+    for (_, t) in &series.thresholds {
+        lo = lo.min(*t);
+        hi = hi.max(*t);
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if rain {
+        lo = 0.0;
+    }
+    let pad = ((hi - lo) * 0.08).max(0.01);
+    let (lo, hi) = (lo - if rain { 0.0 } else { pad }, hi + pad);
+    let x = |t: i64| left + (t - series.from) as f64 / (series.to - series.from).max(1) as f64 * pw;
+    let y = |v: f64| top + (hi - v) / (hi - lo) * ph;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif" role="img" aria-label="{t}"><rect width="{w}" height="{h}" fill="#fff"/><text x="{left}" y="24" font-size="15" font-weight="700">{t}</text>"##,
+        t = esc(title)
+    );
+    // Axes with five value ticks and the start, middle and end times.
+    for i in 0..=4 {
+        let v = lo + (hi - lo) * i as f64 / 4.0;
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e5e7eb"/><text x="{}" y="{:.1}" font-size="11" text-anchor="end">{v:.1}</text>"##,
+            left + pw,
+            left - 6.0,
+            y(v) + 4.0,
+            yy = y(v)
+        );
+    }
+    for t in [series.from, (series.from + series.to) / 2, series.to] {
+        let label = chrono::DateTime::from_timestamp_millis(t)
+            .map(|d| crate::view::beijing(&d))
+            .unwrap_or_default();
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="middle">{}</text>"#,
+            x(t).clamp(left + 40.0, left + pw - 40.0),
+            h - 12.0,
+            esc(&label)
+        );
+    }
+    let bw = (pw * (series.span * 1000) as f64 / (series.to - series.from).max(1) as f64).max(1.0);
+    if rain {
+        for p in &series.points {
+            let _ = write!(
+                s,
+                r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#1a5fb4"/>"##,
+                x(p.t),
+                y(p.total),
+                (bw - 1.0).max(1.0),
+                (y(0.0) - y(p.total)).max(0.0)
+            );
+        }
+    } else if !series.points.is_empty() {
+        let mut band = String::new();
+        for p in &series.points {
+            let _ = write!(band, "{:.1},{:.1} ", x(p.t) + bw / 2.0, y(p.max));
+        }
+        for p in series.points.iter().rev() {
+            let _ = write!(band, "{:.1},{:.1} ", x(p.t) + bw / 2.0, y(p.min));
+        }
+        let line: Vec<String> = series
+            .points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", x(p.t) + bw / 2.0, y(p.mean)))
+            .collect();
+        let _ = write!(
+            s,
+            r##"<polygon points="{band}" fill="#1a5fb4" fill-opacity="0.18"/><polyline points="{}" fill="none" stroke="#1a5fb4" stroke-width="2"/>"##,
+            line.join(" ")
+        );
+    }
+    for (level, t) in &series.thresholds {
+        let c = level_colour(level.as_str());
+        let _ = write!(
+            s,
+            r#"<line x1="{left}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="{c}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="11" fill="{c}" text-anchor="end">{} {t}</text>"#,
+            left + pw,
+            left + pw - 4.0,
+            y(*t) - 4.0,
+            esc(lang.t(&format!("alarm_level.{}", level.as_str()))),
+            yy = y(*t)
+        );
+    }
+    if series.points.is_empty() {
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="14" fill="#6b7280" text-anchor="middle">{}</text>"##,
+            left + pw / 2.0,
+            top + ph / 2.0,
+            esc(lang.t("monitoring.no_data"))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +347,39 @@ mod tests {
             level: level.into(),
             tier: "team".into(),
         }
+    }
+
+    #[test]
+    fn a_chart_draws_its_thresholds_and_says_when_empty() {
+        use safegrid_domain::alarm::Level;
+        use safegrid_domain::telemetry::Metric;
+        use safegrid_service::monitoring::{Series, SeriesPoint};
+        let mut series = Series {
+            sensor_id: 1,
+            metric: Metric::CrackWidth,
+            unit: "mm",
+            span: 600,
+            from: 0,
+            to: 6_000_000,
+            points: vec![],
+            thresholds: vec![(Level::Red, 30.0), (Level::Yellow, 10.0)],
+        };
+        let empty = series_chart("裂缝 <1>", &series, Lang::Zh);
+        assert!(empty.contains("裂缝 &lt;1&gt;") && empty.contains("暂无数据"));
+        series.points = (0..10)
+            .map(|i| SeriesPoint {
+                t: i * 600_000,
+                n: 1,
+                min: 3.0,
+                max: 4.0,
+                mean: 3.5,
+                total: 3.5,
+            })
+            .collect();
+        let svg = series_chart("裂缝", &series, Lang::Zh);
+        assert!(svg.contains("<polyline") && !svg.contains("暂无数据"));
+        assert_eq!(svg.matches("stroke-dasharray").count(), 2);
+        assert!(svg.contains("#c81e1e") && svg.contains("红色 30"));
     }
 
     #[test]

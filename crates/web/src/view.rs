@@ -234,6 +234,13 @@ impl Ui {
         beijing(t)
     }
 
+    /// A reading's time (ms since the epoch) in Beijing time.
+    pub fn ms_time(&self, ms: &i64) -> String {
+        chrono::DateTime::from_timestamp_millis(*ms)
+            .map(|t| beijing(&t))
+            .unwrap_or_default()
+    }
+
     pub fn time_text(&self, rfc3339: &str) -> String {
         chrono::DateTime::parse_from_rfc3339(rfc3339)
             .map(|t| self.time(&t.with_timezone(&chrono::Utc)))

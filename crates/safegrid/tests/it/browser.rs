@@ -261,3 +261,68 @@ async fn register_an_enterprise_with_a_bad_code_fix_it_and_find_it() {
     );
     phone.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_monitoring_board_turns_red_without_a_reload() {
+    let d = match driver() {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("SKIPPED the_monitoring_board_turns_red_without_a_reload: {why}");
+            return;
+        }
+    };
+    let s = servers().await.into_iter().next().unwrap();
+    let (c, _profile) = browser(&d, 1366).await;
+    log_in(&c, &s, "office").await;
+    c.goto(&format!("{}/monitoring", s.base)).await.unwrap();
+    // The live mark shows once the event stream is open.
+    c.wait()
+        .for_element(Locator::Css("#live:not([hidden])"))
+        .await
+        .unwrap();
+    let tile = "//a[contains(@class,'tile')][strong[text()='石坝村3号滑坡']]";
+    let class = c
+        .find(Locator::XPath(tile))
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(class.contains("level-none"), "{class}");
+    c.execute("window.__stillHere = true;", vec![])
+        .await
+        .unwrap();
+
+    // A cloudburst at the site's rain gauge: 90 mm within the hour is red.
+    let gw = s
+        .svc
+        .create_gateway(&safegrid_service::system(), "浏览器测试")
+        .await
+        .unwrap();
+    let r = super::client()
+        .post(format!("{}/api/v1/readings", s.base))
+        .bearer_auth(&gw.token)
+        .json(&serde_json::json!([{"sensor": "SB3-RAIN", "value": 90}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let red = format!("{tile}[contains(@class,'level-red')]");
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(&red))
+        .await
+        .unwrap();
+    let same_page = c
+        .execute("return window.__stillHere === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same_page,
+        serde_json::Value::Bool(true),
+        "the page was reloaded"
+    );
+    shot(&c, "monitoring-board").await;
+    c.close().await.unwrap();
+}

@@ -401,3 +401,122 @@ async fn alarms_are_handled_by_those_allowed() {
         assert_eq!(kinds, vec!["opened", "acknowledged", "resolved"]);
     }
 }
+
+#[tokio::test]
+async fn monitoring_pages_show_the_town_and_handle_alarms() {
+    use super::{body_of, csrf_in, login};
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let board = body_of(&c, format!("{}/monitoring", s.base)).await;
+        for name in ["石坝村3号滑坡", "龙池水库", "马武河石坝段"] {
+            assert!(board.contains(name), "{name}");
+        }
+        assert!(board.contains("data-live=\"/monitoring/events\""));
+        let sites = s
+            .svc
+            .objects(&safegrid_service::system(), Some("hazard_site"))
+            .await
+            .unwrap();
+        let one = sites.iter().find(|o| o.name == "石坝村1号滑坡").unwrap();
+        let page = body_of(&c, format!("{}/monitoring/objects/{}", s.base, one.id)).await;
+        // The roster with its gap, and a chart per sensor.
+        assert!(page.contains("群测群防员") && page.contains("驻守地质队员"));
+        assert!(page.contains("badge gap"));
+        assert!(page.contains("chart.svg?sensor_id="));
+        let sensor = s
+            .svc
+            .object_detail(&safegrid_service::system(), one.id)
+            .await
+            .unwrap()
+            .sensors
+            .into_iter()
+            .find(|x| x.code == "SB1-RAIN")
+            .unwrap()
+            .id;
+        let r = c
+            .get(format!(
+                "{}/monitoring/objects/{}/chart.svg?sensor_id={sensor}&metric=rainfall&range=7d",
+                s.base, one.id
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-type"], "image/svg+xml; charset=utf-8");
+        // Rainfall is drawn as bars, one per hour over 7 days.
+        let svg = r.text().await.unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.matches("<rect").count() > 10,
+            "{svg}"
+        );
+
+        // A red rain alarm at site 1, acknowledged and resolved from the page.
+        let gw = s
+            .svc
+            .create_gateway(&safegrid_service::system(), "页面测试")
+            .await
+            .unwrap();
+        let (st, _) = post(
+            &format!("{}/api/v1/readings", s.base),
+            &gw.token,
+            json!([{"sensor": "SB1-RAIN", "value": 85}]),
+        )
+        .await;
+        assert_eq!(st, 200);
+        let page = body_of(&c, format!("{}/monitoring/objects/{}", s.base, one.id)).await;
+        assert!(page.contains("badge red"));
+        let alarm = s
+            .svc
+            .alarms(&safegrid_service::system(), Some(one.id), true)
+            .await
+            .unwrap()[0]
+            .id;
+        // Without the form's token nothing changes.
+        let r = c
+            .post(format!("{}/monitoring/alarms/{alarm}/acknowledge", s.base))
+            .form(&[("csrf", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = c
+            .post(format!("{}/monitoring/alarms/{alarm}/acknowledge", s.base))
+            .form(&[("csrf", csrf_in(&page).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = c
+            .post(format!("{}/monitoring/alarms/{alarm}/resolve", s.base))
+            .form(&[
+                ("csrf", csrf_in(&page).as_str()),
+                ("note", "雨停，已巡查无异常"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (a, _) = s
+            .svc
+            .alarm(&safegrid_service::system(), alarm)
+            .await
+            .unwrap();
+        assert_eq!(a.status, "resolved");
+
+        // An enterprise's account has no monitoring pages.
+        let firm = client();
+        login(&firm, &s.base, "firm").await;
+        let r = firm
+            .get(format!("{}/monitoring", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = firm
+            .get(format!("{}/monitoring/objects/{}", s.base, one.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

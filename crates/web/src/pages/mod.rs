@@ -5,6 +5,7 @@ mod auth;
 mod hazards;
 mod inbox;
 mod inspections;
+mod monitoring;
 mod posts;
 mod registry;
 mod risks;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(risks::routes())
         .merge(posts::routes())
         .merge(inbox::routes())
+        .merge(monitoring::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 
