@@ -4,6 +4,7 @@
 mod bench;
 mod bench_ingest;
 mod config;
+mod simulate;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -49,6 +50,22 @@ enum Command {
     },
     /// Bring the database schema up to date.
     Migrate,
+    /// Feed the demo town's sensors with readings and a storm that raises alarms, to a running
+    /// server (--url) or through its MQTT broker (--mqtt).
+    Simulate {
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long, default_value_t = 900)]
+        duration_secs: u64,
+        #[arg(long, default_value_t = 5.0)]
+        interval_secs: f64,
+        /// Storm seconds per real second.
+        #[arg(long, default_value_t = 60.0)]
+        speed: f64,
+        #[arg(long, default_value_t = 30)]
+        storm_after_secs: u64,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -223,6 +240,28 @@ async fn main() -> Result<()> {
         Command::Demo { enterprises } => {
             let svc = open(&cfg).await?;
             load_demo(&svc, enterprises).await
+        }
+        Command::Simulate {
+            url,
+            duration_secs,
+            interval_secs,
+            speed,
+            storm_after_secs,
+        } => {
+            let svc = open(&cfg).await?;
+            simulate::run(
+                &svc,
+                simulate::Options {
+                    url,
+                    mqtt: cfg.mqtt.clone(),
+                    mqtt_prefix: cfg.mqtt_prefix.clone(),
+                    duration: std::time::Duration::from_secs(duration_secs),
+                    interval: std::time::Duration::from_secs_f64(interval_secs.max(0.1)),
+                    speed: speed.max(1.0),
+                    storm_after: std::time::Duration::from_secs(storm_after_secs),
+                },
+            )
+            .await
         }
         Command::Migrate => {
             let store = safegrid_store::Store::open(&cfg.database_url()?).await?;

@@ -30,14 +30,9 @@ pub const DEMO_SENSORS: &[(&str, &str, &str)] = &[
 pub fn quiet_value(code: &str, i: u64) -> f64 {
     let wave = ((i as f64) / 9.0).sin();
     match code {
-        c if c.ends_with("-RAIN") => {
-            // Light showers in the afternoon: up to 1.5 mm per 10 minutes.
-            if (84..102).contains(&(i % 144)) {
-                0.5 + wave.abs()
-            } else {
-                0.0
-            }
-        }
+        // Light showers in the afternoon: up to 1.5 mm per 10 minutes.
+        c if c.ends_with("-RAIN") && (84..102).contains(&(i % 144)) => 0.5 + wave.abs(),
+        c if c.ends_with("-RAIN") => 0.0,
         c if c.ends_with("-CRACK") => 3.2 + 0.05 * wave,
         "SB3-GNSS" => 12.0 + 0.2 * wave,
         "XS-TILT" => 0.8 + 0.02 * wave,

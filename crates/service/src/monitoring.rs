@@ -222,6 +222,40 @@ impl Service {
         Ok(NewGateway { id, name, token })
     }
 
+    /// A fresh token for the gateway `name`, registering it when new (the old token stops
+    /// working). For the CLI, which cannot read a token back.
+    pub async fn gateway_token(&self, who: &Principal, name: &str) -> Result<NewGateway> {
+        ensure(who.can_manage_monitoring(&who.region_path))?;
+        let token = crate::auth::random_token();
+        let mut tx = self.store.begin().await?;
+        if !store::set_gateway_token(&mut tx, name, &token_hash(&token)).await? {
+            drop(tx);
+            return self.create_gateway(who, name).await;
+        }
+        audit::record(
+            &mut tx,
+            who,
+            "new_token",
+            "gateway",
+            0,
+            None::<&()>,
+            Some(&name),
+        )
+        .await?;
+        tx.commit().await?;
+        let id = store::gateways(&self.store)
+            .await?
+            .into_iter()
+            .find(|g| g.name == name)
+            .map(|g| g.id)
+            .unwrap_or_default();
+        Ok(NewGateway {
+            id,
+            name: name.to_string(),
+            token,
+        })
+    }
+
     pub async fn gateways(&self, who: &Principal) -> Result<Vec<store::GatewayRow>> {
         ensure(who.can_read_monitoring(&who.region_path))?;
         Ok(store::gateways(&self.store).await?)

@@ -174,6 +174,13 @@ pub async fn insert_gateway(tx: &mut Tx, name: &str, token_hash: &str) -> Result
         .bind(name.to_string()).bind(token_hash.to_string()).bind(Utc::now()).fetch_one(c).await?))
 }
 
+/// Gives a gateway a new token (the old one stops working); false when there is no such gateway.
+pub async fn set_gateway_token(tx: &mut Tx, name: &str, token_hash: &str) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query("UPDATE gateways SET token_hash = $1 WHERE name = $2")
+        .bind(token_hash.to_string()).bind(name.to_string()).execute(c).await?.rows_affected());
+    Ok(n > 0)
+}
+
 pub async fn gateway_by_token(store: &Store, token_hash: &str) -> Result<Option<GatewayRow>> {
     Ok(on_read!(store, c => sqlx::query_as::<_, GatewayRow>(
         "SELECT id, name, disabled FROM gateways WHERE token_hash = $1").bind(token_hash.to_string()).fetch_optional(c).await?))

@@ -520,3 +520,55 @@ async fn monitoring_pages_show_the_town_and_handle_alarms() {
         assert_eq!(r.status(), 403);
     }
 }
+
+#[tokio::test]
+async fn simulate_brings_a_storm_that_raises_alarms() {
+    for s in servers().await {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_safegrid"))
+            .args(["--database-url", &s.db.url, "simulate", "--url", &s.base])
+            .args([
+                "--duration-secs",
+                "9",
+                "--interval-secs",
+                "0.3",
+                "--speed",
+                "1800",
+            ])
+            .args(["--storm-after-secs", "1"])
+            .env("RUST_LOG", "warn")
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let alarms = s
+            .svc
+            .alarms(&safegrid_service::system(), None, true)
+            .await
+            .unwrap();
+        let got = |object: &str, rule: &str| {
+            alarms
+                .iter()
+                .find(|a| a.object_name == object && a.rule_name.as_deref() == Some(rule))
+                .map(|a| a.level.clone())
+        };
+        // About 125 mm in three storm hours: red by the hour and by three hours.
+        assert_eq!(
+            got("石坝村3号滑坡", "降雨量(1/3/6/24小时)").as_deref(),
+            Some("red"),
+            "{alarms:?}"
+        );
+        assert!(
+            got("石坝村3号滑坡", "强降雨且裂缝加速").is_some(),
+            "{alarms:?}"
+        );
+        assert_eq!(
+            got("马武河石坝段", "河道水位(警戒/保证)").as_deref(),
+            Some("red")
+        );
+        assert!(got("龙池水库", "库水位(汛限水位)").is_some());
+    }
+}
