@@ -507,7 +507,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("metric.soil_moisture", "土壤含水率", "Soil moisture"),
     ("metric.tilt", "倾角", "Tilt"),
     ("nav.monitoring", "监测预警", "Monitoring"),
-    ("nav.board", "监测总览", "Overview"),
+    ("nav.monitoring_board", "监测总览", "Monitoring overview"),
     ("nav.alarms", "报警", "Alarms"),
     ("monitoring.no_data", "暂无数据", "No data yet"),
     ("monitoring.latest", "最新数据", "Latest readings"),
