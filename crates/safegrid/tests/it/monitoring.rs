@@ -331,8 +331,36 @@ async fn bad_requests_are_refused_whole_and_named() {
             vec![("readings[0]".into(), "not_own_sensor".into())]
         );
         // Good input still works afterwards.
-        let (st, b) = post(&url, &gw, one).await;
+        let (st, b) = post(&url, &gw, one.clone()).await;
         assert_eq!((st, b["accepted"].as_i64()), (200, Some(1)), "{b}");
+        // A renewed token replaces the old one, which stops working at once.
+        let renewed = s
+            .svc
+            .gateway_token(&safegrid_service::system(), "测试网关")
+            .await
+            .unwrap();
+        let (st, _) = post(&url, &gw, one.clone()).await;
+        assert_eq!(st, 401, "the old token still works");
+        let (st, _) = post(&url, &renewed.token, one).await;
+        assert_eq!(st, 200);
+        // Only the office, leaders and admins register gateways and sensors.
+        for user in ["monitor", "shiba", "yjb", "firm"] {
+            let t = token(&s, user).await;
+            let (st, _) = post(
+                &format!("{}/api/v1/gateways", s.base),
+                &t,
+                json!({"name": "私设网关"}),
+            )
+            .await;
+            assert_eq!(st, 403, "{user} registered a gateway");
+            let (st, _) = post(
+                &format!("{}/api/v1/sensors", s.base),
+                &t,
+                json!({"code": "X-1", "object_id": "1", "metrics": ["tilt"]}),
+            )
+            .await;
+            assert!(st == 403 || st == 404, "{user} registered a sensor: {st}");
+        }
     }
 }
 
