@@ -16,6 +16,7 @@ pub mod industry;
 pub mod inspection;
 pub mod mobile;
 pub mod monitoring;
+pub mod patrol;
 pub mod region;
 pub mod registry;
 pub mod risk;
