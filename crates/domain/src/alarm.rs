@@ -30,7 +30,8 @@ impl Level {
             Level::Red => 4,
         }
     }
-    fn from_index(i: usize) -> Level {
+    /// The level of a band's position (0 blue … 3 red).
+    pub fn from_index(i: usize) -> Level {
         [Level::Blue, Level::Yellow, Level::Orange, Level::Red][i.min(3)]
     }
 }
@@ -113,7 +114,8 @@ impl Condition {
             Condition::Silence { .. } => None,
         }
     }
-    fn sensor(&self) -> Option<i64> {
+    /// The one sensor a condition is limited to, if any.
+    pub fn sensor(&self) -> Option<i64> {
         match self {
             Condition::Threshold { sensor_id, .. }
             | Condition::Rate { sensor_id, .. }
@@ -468,15 +470,13 @@ impl Engine {
     pub fn feed(&mut self, r: Reading, out: &mut Vec<Event>) {
         let seen = self.last_seen.entry(r.sensor_id).or_insert(r.ts);
         *seen = (*seen).max(r.ts);
-        if let Some(list) = self.silences.get(&r.sensor_id).cloned() {
-            for (ri, ci) in list {
-                let st = self.state[ri].conds[ci].entry(r.sensor_id).or_default();
-                st.level = None;
-                st.last_ts = st.last_ts.max(r.ts);
-                self.settle(ri, r.ts, out);
-            }
+        for &(ri, ci) in self.silences.get(&r.sensor_id).into_iter().flatten() {
+            let st = self.state[ri].conds[ci].entry(r.sensor_id).or_default();
+            st.level = None;
+            st.last_ts = st.last_ts.max(r.ts);
+            settle(&self.rules[ri], &mut self.state[ri], r.ts, out);
         }
-        let Some(list) = self.by_series.get(&(r.object_id, r.metric)).cloned() else {
+        let Some(list) = self.by_series.get(&(r.object_id, r.metric)) else {
             return;
         };
         let keep = self
@@ -489,15 +489,15 @@ impl Engine {
             s.keep_ms = keep + HOUR_MS;
             s.insert(r.ts, r.value);
         }
-        for (ri, ci) in list {
+        let series = self.series.get(&(r.sensor_id, r.metric));
+        for &(ri, ci) in list {
             let cond = &self.rules[ri].conditions[ci];
             if cond.sensor().is_some_and(|s| s != r.sensor_id) {
                 continue;
             }
-            let series = self.series.get(&(r.sensor_id, r.metric));
             let st = self.state[ri].conds[ci].entry(r.sensor_id).or_default();
             step(cond, st, series, &r);
-            self.settle(ri, r.ts, out);
+            settle(&self.rules[ri], &mut self.state[ri], r.ts, out);
         }
     }
 
@@ -529,60 +529,58 @@ impl Engine {
             } else {
                 st.level = None;
             }
-            self.settle(ri, now, out);
+            settle(&self.rules[ri], &mut self.state[ri], now, out);
         }
     }
+}
 
-    /// Recomputes a rule's level from its conditions and reports a change.
-    fn settle(&mut self, ri: usize, ts: i64, out: &mut Vec<Event>) {
-        let rule = &self.rules[ri];
-        let state = &mut self.state[ri];
-        let mut level: Option<Level> = None;
-        let mut trigger = None;
-        for (i, sensors) in state.conds.iter().enumerate() {
-            let best = sensors
-                .values()
-                .filter_map(|s| s.level.map(|l| (l, s.trigger)))
-                .max_by_key(|(l, _)| *l);
-            match best {
-                None => {
-                    level = None;
-                    break;
+/// Recomputes a rule's level from its conditions and reports a change.
+fn settle(rule: &Rule, state: &mut RuleState, ts: i64, out: &mut Vec<Event>) {
+    let mut level: Option<Level> = None;
+    let mut trigger = None;
+    for (i, sensors) in state.conds.iter().enumerate() {
+        let best = sensors
+            .values()
+            .filter_map(|s| s.level.map(|l| (l, s.trigger)))
+            .max_by_key(|(l, _)| *l);
+        match best {
+            None => {
+                level = None;
+                break;
+            }
+            Some((l, t)) => {
+                if i == 0 || level.is_some_and(|cur| l < cur) {
+                    level = Some(l);
                 }
-                Some((l, t)) => {
-                    if i == 0 || level.is_some_and(|cur| l < cur) {
-                        level = Some(l);
-                    }
-                    // The figure shown is the first condition's (the cause an operator reads first).
-                    if i == 0 {
-                        trigger = t;
-                    }
+                // The figure shown is the first condition's (the cause an operator reads first).
+                if i == 0 {
+                    trigger = t;
                 }
             }
         }
-        let before = state.level;
-        state.level = level;
-        match (before, level) {
-            (b, Some(l)) if b.is_none_or(|b| l > b) => out.push(Event::Raised {
-                rule_id: rule.id,
-                object_id: rule.object_id,
-                from: b,
-                level: l,
-                ts,
-                trigger: trigger.unwrap_or(Trigger {
-                    sensor_id: 0,
-                    metric: None,
-                    figure: 0.0,
-                    window_h: None,
-                }),
+    }
+    let before = state.level;
+    state.level = level;
+    match (before, level) {
+        (b, Some(l)) if b.is_none_or(|b| l > b) => out.push(Event::Raised {
+            rule_id: rule.id,
+            object_id: rule.object_id,
+            from: b,
+            level: l,
+            ts,
+            trigger: trigger.unwrap_or(Trigger {
+                sensor_id: 0,
+                metric: None,
+                figure: 0.0,
+                window_h: None,
             }),
-            (Some(_), None) => out.push(Event::Cleared {
-                rule_id: rule.id,
-                object_id: rule.object_id,
-                ts,
-            }),
-            _ => {}
-        }
+        }),
+        (Some(_), None) => out.push(Event::Cleared {
+            rule_id: rule.id,
+            object_id: rule.object_id,
+            ts,
+        }),
+        _ => {}
     }
 }
 

@@ -329,13 +329,7 @@ impl Service {
         let sensors = store::object_sensors(&mut tx, object_id).await?;
         let mut errs = Invalid::default();
         for (i, c) in conditions.iter().enumerate() {
-            let named = match c {
-                Condition::Threshold { sensor_id, .. }
-                | Condition::Rate { sensor_id, .. }
-                | Condition::Rainfall { sensor_id, .. } => *sensor_id,
-                Condition::Silence { sensor_id, .. } => Some(*sensor_id),
-            };
-            if let Some(s) = named
+            if let Some(s) = c.sensor()
                 && !sensors.iter().any(|r| r.id == s)
             {
                 errs.push(format!("conditions.{i}.sensor_id"), "not_a_reference");
@@ -483,7 +477,7 @@ impl Service {
                 {
                     for (i, b) in bands.iter().enumerate() {
                         if let Some(b) = b {
-                            let level = [Level::Blue, Level::Yellow, Level::Orange, Level::Red][i];
+                            let level = Level::from_index(i);
                             if !thresholds.contains(&(level, *b)) {
                                 thresholds.push((level, *b));
                             }

@@ -133,34 +133,6 @@ pub async fn set_duty(tx: &mut Tx, object_id: i64, role: &str, people: &[i64]) -
     Ok(())
 }
 
-/// Objects in scope whose kind requires a duty that nobody holds: (object, missing role).
-pub async fn duty_gaps(
-    store: &Store,
-    scope: &Scope,
-    kind: &str,
-    roles: &[&str],
-) -> Result<Vec<(ObjectRow, String)>> {
-    let objects = objects(store, scope, Some(kind)).await?;
-    let held: Vec<(i64, String)> = {
-        let mut w = scope_filter(scope, "o.region_path");
-        w.push("o.kind = ?", Param::Text(kind.into()));
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT DISTINCT d.object_id, d.role FROM object_duties d JOIN monitored_objects o ON o.id = d.object_id{}",
-            w.where_sql()
-        ));
-        on_read!(store, c => bind_params!(sqlx::query_as::<_, (i64, String)>(sql), &w.params).fetch_all(c).await?)
-    };
-    let mut out = Vec::new();
-    for o in objects {
-        for r in roles {
-            if !held.iter().any(|(id, role)| *id == o.id && role == r) {
-                out.push((o.clone(), (*r).to_string()));
-            }
-        }
-    }
-    Ok(out)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct GatewayRow {
     pub id: i64,
