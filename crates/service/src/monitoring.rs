@@ -14,6 +14,7 @@ use safegrid_store::monitoring::{self as store, AlarmRow, DutyRow, ObjectRow, Ru
 use safegrid_store::readings as rstore;
 use safegrid_store::{Src, people};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// An object with its duties and sensors, as its page and the API show it.
 #[derive(Debug, Clone, Serialize)]
@@ -510,6 +511,23 @@ impl Service {
         ))
     }
 
+    /// The latest value of each sensor metric of one object.
+    pub async fn latest_of_object(
+        &self,
+        who: &Principal,
+        object_id: i64,
+    ) -> Result<Vec<(String, Metric, f64, i64)>> {
+        let object = store::object(&self.store, object_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        ensure(who.can_read_monitoring(&object.region_path))?;
+        let sensors = store::object_sensors(&self.store, object_id).await?;
+        let latest = rstore::latest_of_object(&self.store, object_id).await?;
+        Ok(latest_values(&sensors, &latest)
+            .remove(&object_id)
+            .unwrap_or_default())
+    }
+
     /// Every object of the caller's region with its alarm level and latest values.
     pub async fn board(&self, who: &Principal) -> Result<Vec<BoardTile>> {
         ensure(who.can_read_monitoring(&who.region_path))?;
@@ -517,33 +535,46 @@ impl Service {
         let alarms = store::alarms(&self.store, &who.scope(), None, true).await?;
         let sensors = store::all_sensor_metrics(&self.store).await?;
         let latest = rstore::latest_all(&self.store).await?;
+        let mut latest = latest_values(&sensors, &latest);
+        let mut alarms_of: HashMap<i64, Vec<&AlarmRow>> = HashMap::new();
+        for a in &alarms {
+            alarms_of.entry(a.object_id).or_default().push(a);
+        }
         Ok(objects
             .into_iter()
             .map(|object| {
-                let mine: Vec<&AlarmRow> =
-                    alarms.iter().filter(|a| a.object_id == object.id).collect();
-                let level = mine
-                    .iter()
-                    .filter_map(|a| Level::parse(&a.level))
-                    .max()
-                    .map(|l| l.as_str().to_string());
-                let latest = sensors
-                    .iter()
-                    .filter(|s| s.object_id == object.id)
-                    .filter_map(|s| {
-                        let l = latest
-                            .iter()
-                            .find(|l| l.sensor_id == s.id && l.metric == s.metric)?;
-                        Some((s.code.clone(), Metric::from_code(s.metric)?, l.value, l.ts))
-                    })
-                    .collect();
+                let mine = alarms_of.remove(&object.id).unwrap_or_default();
                 BoardTile {
+                    level: mine
+                        .iter()
+                        .filter_map(|a| Level::parse(&a.level))
+                        .max()
+                        .map(|l| l.as_str().to_string()),
                     open_alarms: mine.len(),
+                    latest: latest.remove(&object.id).unwrap_or_default(),
                     object,
-                    level,
-                    latest,
                 }
             })
             .collect())
     }
+}
+
+/// Latest values by object: (sensor code, metric, value, time) for each sensor metric that has one.
+fn latest_values(
+    sensors: &[SensorRow],
+    latest: &[rstore::Row],
+) -> HashMap<i64, Vec<(String, Metric, f64, i64)>> {
+    let by_key: HashMap<(i64, i16), &rstore::Row> = latest
+        .iter()
+        .map(|l| ((l.sensor_id, l.metric), l))
+        .collect();
+    let mut out: HashMap<i64, Vec<_>> = HashMap::new();
+    for s in sensors {
+        if let (Some(l), Some(m)) = (by_key.get(&(s.id, s.metric)), Metric::from_code(s.metric)) {
+            out.entry(s.object_id)
+                .or_default()
+                .push((s.code.clone(), m, l.value, l.ts));
+        }
+    }
+    out
 }

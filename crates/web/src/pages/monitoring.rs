@@ -140,13 +140,9 @@ async fn object(
         .map_err(fail(p.lang))?;
     let latest = s
         .svc
-        .board(&p.who)
+        .latest_of_object(&p.who, id)
         .await
-        .map_err(fail(p.lang))?
-        .into_iter()
-        .find(|t| t.object.id == id)
-        .map(|t| t.latest)
-        .unwrap_or_default();
+        .map_err(fail(p.lang))?;
     let charts = d
         .sensors
         .iter()
