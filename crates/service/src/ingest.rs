@@ -313,12 +313,14 @@ impl Ingest {
         let Ok(cat) = self.catalogue.read() else {
             return false;
         };
-        items.iter().any(|(_, r)| {
-            r.as_ref()
-                .ok()
-                .and_then(|r| text_of(&r.sensor))
-                .is_some_and(|s| !cat.by_code.contains_key(&s))
-        })
+        // Runs over every reading of every request: look the code up without copying it.
+        items
+            .iter()
+            .any(|(_, r)| match r.as_ref().map(|r| &r.sensor) {
+                Ok(serde_json::Value::String(s)) => !cat.by_code.contains_key(s.as_str()),
+                Ok(serde_json::Value::Number(n)) => !cat.by_code.contains_key(&n.to_string()),
+                _ => false,
+            })
     }
 
     /// A sensor registered in another process (or a moment ago) is found by rereading the
