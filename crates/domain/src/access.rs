@@ -136,6 +136,17 @@ impl Principal {
         ) && self.inside(path)
     }
 
+    /// Reporting a patrol of a site: the monitors and village cadres who walk it, and the office
+    /// and leaders who sometimes do. Departments and enterprises do not.
+    pub fn can_record_patrol(&self, path: &str) -> bool {
+        self.can_acknowledge_alarm(path)
+    }
+
+    /// Town-wide configuration (risk bands, the patrol policy): the office and admins.
+    pub fn can_configure(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::EmergencyOffice)
+    }
+
     /// Resolving an alarm closes it for good: the office, leaders and admins.
     pub fn can_resolve_alarm(&self, path: &str) -> bool {
         self.can_manage_structure(path)

@@ -128,7 +128,13 @@ pub struct ObjectDraft {
     pub note: Option<String>,
 }
 
-fn parse_number(errs: &mut Invalid, field: &str, s: &str, min: f64, max: f64) -> Option<f64> {
+pub(crate) fn parse_number(
+    errs: &mut Invalid,
+    field: &str,
+    s: &str,
+    min: f64,
+    max: f64,
+) -> Option<f64> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -144,6 +150,21 @@ fn parse_number(errs: &mut Invalid, field: &str, s: &str, min: f64, max: f64) ->
             None
         }
     }
+}
+
+/// A position as typed: both coordinates or neither, each in its range.
+pub(crate) fn parse_position(
+    errs: &mut Invalid,
+    latitude: &str,
+    longitude: &str,
+) -> (Option<f64>, Option<f64>) {
+    let lat = parse_number(errs, "latitude", latitude, -90.0, 90.0);
+    let lon = parse_number(errs, "longitude", longitude, -180.0, 180.0);
+    let (lat_blank, lon_blank) = (latitude.trim().is_empty(), longitude.trim().is_empty());
+    if lat_blank != lon_blank {
+        errs.push(if lat_blank { "latitude" } else { "longitude" }, "required");
+    }
+    (lat, lon)
 }
 
 impl ObjectInput {
@@ -164,16 +185,7 @@ impl ObjectInput {
         let name = required_text(&mut errs, "name", &self.name, 100);
         let code = optional_text(&mut errs, "code", Some(&self.code), 40);
         let region_id = parse_id(&mut errs, "region_id", &self.region_id);
-        let latitude = parse_number(&mut errs, "latitude", &self.latitude, -90.0, 90.0);
-        let longitude = parse_number(&mut errs, "longitude", &self.longitude, -180.0, 180.0);
-        // A position is both coordinates or neither.
-        let (lat_blank, lon_blank) = (
-            self.latitude.trim().is_empty(),
-            self.longitude.trim().is_empty(),
-        );
-        if lat_blank != lon_blank {
-            errs.push(if lat_blank { "latitude" } else { "longitude" }, "required");
-        }
+        let (latitude, longitude) = parse_position(&mut errs, &self.latitude, &self.longitude);
         let hazard_type = parse_enum(&mut errs, "hazard_type", &self.hazard_type, None, |v| {
             HazardType::parse(v).map(Some)
         });

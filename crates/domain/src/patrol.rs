@@ -3,8 +3,13 @@
 //! (rules.md §5: 汛期 twice a week; under a warning, rounds before, during and after the rain) —
 //! with the patrols that were due and not made.
 
-use crate::enterprise::text_enum;
-use chrono::{Datelike, Duration, NaiveDate};
+use crate::Invalid;
+use crate::alarm::Level;
+use crate::enterprise::{parse_id, text_enum};
+use crate::error::optional_text;
+use crate::monitoring::{parse_number, parse_position};
+use crate::telemetry::{Metric, Range};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 text_enum!(
@@ -21,6 +26,7 @@ text_enum!(
 
 /// How often sites are patrolled. Stored as configuration; these are the defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// First and last day of the flood season, as (month, day).
     pub season_start: (u32, u32),
@@ -30,6 +36,9 @@ pub struct Policy {
     pub per_week_off_season: u32,
     /// Patrols per day while a rain warning stands (3 for before, during and after the rain).
     pub per_warning_day: u32,
+    /// The level of the alarm a patrol raises when it reports one precursor. Several at once
+    /// mean the slope is moving (临滑征兆) and always raise red.
+    pub precursor_level: Level,
 }
 
 impl Default for Policy {
@@ -40,6 +49,7 @@ impl Default for Policy {
             per_week_in_season: 2,
             per_week_off_season: 0,
             per_warning_day: 1,
+            precursor_level: Level::Orange,
         }
     }
 }
@@ -48,6 +58,206 @@ impl Policy {
     pub fn in_season(&self, d: NaiveDate) -> bool {
         let md = (d.month(), d.day());
         md >= self.season_start && md <= self.season_end
+    }
+
+    /// The alarm a patrol's precursors raise, if any.
+    pub fn alarm_level(&self, precursors: &[Precursor]) -> Option<Level> {
+        match precursors.len() {
+            0 => None,
+            1 => Some(self.precursor_level),
+            _ => Some(Level::Red),
+        }
+    }
+
+    /// Checks a policy as entered by the office: a real season and counts a person can make.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut errs = Invalid::default();
+        let day_ok = |(m, d): (u32, u32)| NaiveDate::from_ymd_opt(2024, m, d).is_some();
+        if !day_ok(self.season_start) {
+            errs.push("season_start", "date.form");
+        }
+        if !day_ok(self.season_end) {
+            errs.push("season_end", "date.form");
+        }
+        if errs.is_empty() && self.season_start > self.season_end {
+            errs.push("season_end", "patrol.season_order");
+        }
+        if self.per_week_in_season > 14 {
+            errs.push("per_week_in_season", "number.range");
+        }
+        if self.per_week_off_season > 14 {
+            errs.push("per_week_off_season", "number.range");
+        }
+        if self.per_warning_day > 6 {
+            errs.push("per_warning_day", "number.range");
+        }
+        errs.into_result()
+    }
+}
+
+/// The town's clock: patrol days and the times monitors type are Beijing time (UTC+8, no
+/// daylight saving).
+const BEIJING_HOURS: i64 = 8;
+
+/// The Beijing day of an instant.
+pub fn day_of(t: DateTime<Utc>) -> NaiveDate {
+    (t + Duration::hours(BEIJING_HOURS)).date_naive()
+}
+
+/// A patrol as a monitor reports it: text throughout, so that each bad field is named.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PatrolInput {
+    pub object_id: String,
+    /// When the site was walked: `2026-07-12T14:05` in Beijing time, or RFC 3339; blank is now.
+    pub patrolled_at: String,
+    /// "Nothing unusual" — a check-in. Cannot go with a precursor.
+    pub no_anomaly: bool,
+    /// Precursor codes ticked.
+    pub precursors: Vec<String>,
+    /// Crack widths measured at the site's marked points.
+    pub cracks: Vec<CrackInput>,
+    pub latitude: String,
+    pub longitude: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrackInput {
+    /// The marked point's name, as painted at the site (e.g. `L1`).
+    pub point: String,
+    /// Width in mm.
+    pub width_mm: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatrolDraft {
+    pub object_id: i64,
+    pub patrolled_at: DateTime<Utc>,
+    pub no_anomaly: bool,
+    pub precursors: Vec<Precursor>,
+    pub cracks: Vec<Crack>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Crack {
+    pub point: String,
+    pub width_mm: f64,
+}
+
+/// Most marked points a site has; more in one report is a mistake.
+pub const MAX_CRACK_POINTS: usize = 30;
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .map(|t| t.and_utc() - Duration::hours(BEIJING_HOURS))
+}
+
+impl PatrolInput {
+    /// Checks the report whole. `now` bounds the time: a patrol is not reported ahead of time
+    /// (five minutes of clock drift allowed) nor from before 2000.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<PatrolDraft, Invalid> {
+        let mut errs = Invalid::default();
+        let object_id = parse_id(&mut errs, "object_id", &self.object_id);
+        let at = self.patrolled_at.trim();
+        let patrolled_at = if at.is_empty() {
+            now
+        } else {
+            match parse_time(at) {
+                Some(t) if t > now + Duration::minutes(5) => {
+                    errs.push("patrolled_at", "time.future");
+                    now
+                }
+                Some(t) if t.timestamp() < 946_684_800 => {
+                    errs.push("patrolled_at", "time.too_early");
+                    now
+                }
+                Some(t) => t,
+                None => {
+                    errs.push("patrolled_at", "time.invalid");
+                    now
+                }
+            }
+        };
+        let mut precursors = Vec::new();
+        for code in &self.precursors {
+            match Precursor::parse(code.trim()) {
+                Some(p) if !precursors.contains(&p) => precursors.push(p),
+                Some(_) => {}
+                None => errs.push("precursors", "choice"),
+            }
+        }
+        if self.no_anomaly && !precursors.is_empty() {
+            errs.push("no_anomaly", "patrol.anomaly_contradiction");
+        }
+        let range = Range::of(Metric::CrackWidth);
+        let mut cracks: Vec<Crack> = Vec::new();
+        let given: Vec<&CrackInput> = self
+            .cracks
+            .iter()
+            .filter(|c| !(c.point.trim().is_empty() && c.width_mm.trim().is_empty()))
+            .collect();
+        if given.len() > MAX_CRACK_POINTS {
+            errs.push("cracks", "too_many");
+        }
+        for (i, c) in given.iter().enumerate().take(MAX_CRACK_POINTS) {
+            let field = format!("cracks.{}", i + 1);
+            let point = c.point.trim();
+            if point.is_empty() {
+                errs.push(format!("{field}.point"), "required");
+                continue;
+            }
+            if point.chars().count() > 20 {
+                errs.push(format!("{field}.point"), "too_long");
+                continue;
+            }
+            if cracks.iter().any(|k| k.point == point) {
+                errs.push(format!("{field}.point"), "duplicate");
+                continue;
+            }
+            if c.width_mm.trim().is_empty() {
+                errs.push(format!("{field}.width_mm"), "required");
+                continue;
+            }
+            if let Some(w) = parse_number(
+                &mut errs,
+                &format!("{field}.width_mm"),
+                &c.width_mm,
+                range.min,
+                range.max,
+            ) {
+                cracks.push(Crack {
+                    point: point.to_string(),
+                    width_mm: w,
+                });
+            }
+        }
+        let (latitude, longitude) = parse_position(&mut errs, &self.latitude, &self.longitude);
+        let note = optional_text(&mut errs, "note", Some(&self.note), 1000);
+        // A report says something: a check-in, a sign, a measurement or words.
+        if !self.no_anomaly && precursors.is_empty() && given.is_empty() && note.is_none() {
+            errs.push("no_anomaly", "patrol.empty");
+        }
+        errs.into_result()?;
+        Ok(PatrolDraft {
+            object_id,
+            patrolled_at,
+            no_anomaly: self.no_anomaly,
+            precursors,
+            cracks,
+            latitude,
+            longitude,
+            note,
+        })
     }
 }
 
@@ -126,6 +336,210 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-07-12T06:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn input() -> PatrolInput {
+        PatrolInput {
+            object_id: "7".into(),
+            ..PatrolInput::default()
+        }
+    }
+
+    fn fields(e: Invalid) -> Vec<(String, String)> {
+        e.errors.into_iter().map(|e| (e.field, e.code)).collect()
+    }
+
+    #[test]
+    fn a_check_in_is_a_patrol_at_now() {
+        let d = PatrolInput {
+            no_anomaly: true,
+            ..input()
+        }
+        .validate(now())
+        .unwrap();
+        assert_eq!(d.object_id, 7);
+        assert_eq!(d.patrolled_at, now());
+        assert!(d.precursors.is_empty());
+        assert_eq!(Policy::default().alarm_level(&d.precursors), None);
+    }
+
+    #[test]
+    fn a_typed_time_is_beijing_time() {
+        let d = PatrolInput {
+            no_anomaly: true,
+            patrolled_at: "2026-07-12T08:30".into(),
+            ..input()
+        }
+        .validate(now())
+        .unwrap();
+        assert_eq!(d.patrolled_at.to_rfc3339(), "2026-07-12T00:30:00+00:00");
+        assert_eq!(day_of(d.patrolled_at).to_string(), "2026-07-12");
+        // 07:30 Beijing on the 12th is still the 11th in UTC.
+        let t = DateTime::parse_from_rfc3339("2026-07-11T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(day_of(t).to_string(), "2026-07-12");
+    }
+
+    #[test]
+    fn an_empty_report_and_a_contradiction_are_refused() {
+        assert_eq!(
+            fields(input().validate(now()).unwrap_err()),
+            vec![("no_anomaly".into(), "patrol.empty".into())]
+        );
+        let e = PatrolInput {
+            no_anomaly: true,
+            precursors: vec!["bulging".into()],
+            ..input()
+        }
+        .validate(now())
+        .unwrap_err();
+        assert_eq!(
+            fields(e),
+            vec![("no_anomaly".into(), "patrol.anomaly_contradiction".into())]
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let e = PatrolInput {
+            object_id: "x".into(),
+            patrolled_at: "2026-07-12T14:10".into(), // 06:10 UTC: ten minutes ahead
+            precursors: vec!["earthquake".into()],
+            cracks: vec![
+                CrackInput {
+                    point: "L1".into(),
+                    width_mm: "NaN".into(),
+                },
+                CrackInput {
+                    point: "".into(),
+                    width_mm: "3".into(),
+                },
+                CrackInput {
+                    point: "L3".into(),
+                    width_mm: "-1".into(),
+                },
+                CrackInput {
+                    point: "L3".into(),
+                    width_mm: "2".into(),
+                },
+                CrackInput {
+                    point: "L5".into(),
+                    width_mm: "".into(),
+                },
+            ],
+            latitude: "26.1".into(),
+            ..input()
+        }
+        .validate(now())
+        .unwrap_err();
+        assert_eq!(
+            fields(e),
+            vec![
+                ("object_id".into(), "not_a_reference".into()),
+                ("patrolled_at".into(), "time.future".into()),
+                ("precursors".into(), "choice".into()),
+                ("cracks.1.width_mm".into(), "not_a_number".into()),
+                ("cracks.2.point".into(), "required".into()),
+                ("cracks.3.width_mm".into(), "number.range".into()),
+                ("cracks.5.width_mm".into(), "required".into()),
+                ("longitude".into(), "required".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_point_is_refused_once_measured() {
+        let e = PatrolInput {
+            cracks: vec![
+                CrackInput {
+                    point: "L1".into(),
+                    width_mm: "2.5".into(),
+                },
+                CrackInput {
+                    point: "L1".into(),
+                    width_mm: "2.6".into(),
+                },
+            ],
+            ..input()
+        }
+        .validate(now())
+        .unwrap_err();
+        assert_eq!(
+            fields(e),
+            vec![("cracks.2.point".into(), "duplicate".into())]
+        );
+    }
+
+    #[test]
+    fn times_before_2000_and_garbage_are_refused() {
+        for (t, code) in [
+            ("1999-12-31T23:00", "time.too_early"),
+            ("yesterday", "time.invalid"),
+        ] {
+            let e = PatrolInput {
+                no_anomaly: true,
+                patrolled_at: t.into(),
+                ..input()
+            }
+            .validate(now())
+            .unwrap_err();
+            assert_eq!(fields(e), vec![("patrolled_at".into(), code.into())]);
+        }
+    }
+
+    #[test]
+    fn precursors_raise_the_policy_level_and_several_raise_red() {
+        let d = PatrolInput {
+            precursors: vec!["new_cracks".into(), "new_cracks".into()],
+            cracks: vec![CrackInput {
+                point: "L1".into(),
+                width_mm: "12.5".into(),
+            }],
+            ..input()
+        }
+        .validate(now())
+        .unwrap();
+        assert_eq!(d.precursors, vec![Precursor::NewCracks]);
+        assert_eq!(d.cracks[0].width_mm, 12.5);
+        let p = Policy::default();
+        assert_eq!(p.alarm_level(&d.precursors), Some(Level::Orange));
+        assert_eq!(
+            p.alarm_level(&[Precursor::Bulging, Precursor::Sounds]),
+            Some(Level::Red)
+        );
+    }
+
+    #[test]
+    fn a_policy_needs_a_real_season() {
+        assert!(Policy::default().validate().is_ok());
+        let bad = Policy {
+            season_start: (2, 30),
+            per_warning_day: 9,
+            ..Policy::default()
+        };
+        assert_eq!(
+            fields(bad.validate().unwrap_err()),
+            vec![
+                ("season_start".into(), "date.form".into()),
+                ("per_warning_day".into(), "number.range".into())
+            ]
+        );
+        let reversed = Policy {
+            season_start: (10, 1),
+            season_end: (5, 1),
+            ..Policy::default()
+        };
+        assert_eq!(
+            fields(reversed.validate().unwrap_err()),
+            vec![("season_end".into(), "patrol.season_order".into())]
+        );
     }
 
     #[test]

@@ -5,8 +5,10 @@
 
 use crate::ingest::{Ingest, RawReading};
 use crate::{Result, Service, system};
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use safegrid_domain::alarm::{Condition, Level, RainWindow, default_rain_windows};
 use safegrid_domain::monitoring::{ObjectInput, SensorInput};
+use safegrid_domain::patrol::{CrackInput, PatrolInput, day_of};
 use safegrid_domain::registry::PersonInput;
 use safegrid_domain::telemetry::Metric;
 use safegrid_store::people::PersonRow;
@@ -352,6 +354,9 @@ impl Service {
         )
         .await?;
 
+        self.demo_patrols(ids["石坝村3号滑坡"], ids["石坝村1号滑坡"])
+            .await?;
+
         // A quiet day: readings every 10 minutes for the last 24 hours, through the ingestion.
         let ingest = Ingest::start(self.clone()).await?;
         let now = chrono::Utc::now().timestamp_millis();
@@ -371,5 +376,100 @@ impl Service {
         let n = items.len();
         ingest.submit("demo", None, items).await?;
         Ok(n)
+    }
+
+    /// The last flood season's patrols of Shiba's two landslides by the village monitor: no. 3
+    /// walked every Tuesday and Friday with its cracks measured, no. 1 with two weeks of July
+    /// missed and one report of new cracks in August; and this week's check-ins.
+    async fn demo_patrols(&self, sb3: i64, sb1: i64) -> Result<()> {
+        let Some(row) = safegrid_store::users::by_username(&self.store, "monitor").await? else {
+            return Ok(());
+        };
+        let monitor = self.principal_of(&row).await?;
+        let office = match safegrid_store::users::by_username(&self.store, "office").await? {
+            Some(u) => self.principal_of(&u).await?,
+            None => return Ok(()),
+        };
+        let today = day_of(Utc::now());
+        let year = if today.month() >= 10 {
+            today.year()
+        } else {
+            today.year() - 1
+        };
+        let at = |d: NaiveDate, h: u32| format!("{}T{h:02}:00", d.format("%Y-%m-%d"));
+        let mut d = NaiveDate::from_ymd_opt(year, 6, 1).unwrap_or(today);
+        let end = NaiveDate::from_ymd_opt(year, 9, 30).unwrap_or(today);
+        let mut n = 0.0;
+        while d <= end {
+            if matches!(d.weekday(), Weekday::Tue | Weekday::Fri) {
+                n += 1.0;
+                let cracks = vec![
+                    CrackInput {
+                        point: "L1".into(),
+                        width_mm: format!("{:.1}", 3.0 + n * 0.02),
+                    },
+                    CrackInput {
+                        point: "L2".into(),
+                        width_mm: format!("{:.1}", 1.5 + n * 0.01),
+                    },
+                ];
+                let input = PatrolInput {
+                    object_id: sb3.to_string(),
+                    patrolled_at: at(d, 9),
+                    no_anomaly: true,
+                    cracks,
+                    ..PatrolInput::default()
+                };
+                self.record_patrol(&monitor, &input, &[]).await?;
+                let july_gap = d.month() == 7 && (13..=26).contains(&d.day());
+                if !july_gap {
+                    let signs = d.month() == 8
+                        && (15..=21).contains(&d.day())
+                        && d.weekday() == Weekday::Tue;
+                    let input = PatrolInput {
+                        object_id: sb1.to_string(),
+                        patrolled_at: at(d, 10),
+                        no_anomaly: !signs,
+                        precursors: if signs {
+                            vec!["new_cracks".into()]
+                        } else {
+                            vec![]
+                        },
+                        note: if signs {
+                            "后缘新增拉张裂缝约3米，已通知受威胁户夜间转移".into()
+                        } else {
+                            String::new()
+                        },
+                        ..PatrolInput::default()
+                    };
+                    let receipt = self.record_patrol(&monitor, &input, &[]).await?;
+                    if let Some(n) = receipt.notice {
+                        // The office looked and closed it after the geologist's visit.
+                        self.resolve_alarm(
+                            &office,
+                            n.alarm_id,
+                            "驻守地质队员现场核查，裂缝未继续扩展，解除报警",
+                        )
+                        .await?;
+                    }
+                }
+            }
+            d += Duration::days(1);
+        }
+        let yesterday = today - Duration::days(1);
+        if yesterday > end {
+            let input = PatrolInput {
+                object_id: sb3.to_string(),
+                patrolled_at: at(yesterday, 9),
+                no_anomaly: true,
+                cracks: vec![CrackInput {
+                    point: "L1".into(),
+                    width_mm: format!("{:.1}", 3.0 + n * 0.02),
+                }],
+                ..PatrolInput::default()
+            };
+            self.record_patrol(&monitor, &input, &[]).await?;
+        }
+        Ok(())
     }
 }

@@ -63,6 +63,7 @@ impl Service {
         let a = files::get(&self.store, id).await?.ok_or(Error::NotFound)?;
         let visible = match a.entity_type.as_str() {
             "hazard" => self.hazard(who, a.entity_id).await.is_ok(),
+            "patrol" => self.patrol(who, a.entity_id).await.is_ok(),
             _ => false,
         };
         if !visible {

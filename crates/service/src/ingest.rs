@@ -199,6 +199,12 @@ impl Ingest {
         self.notices.subscribe()
     }
 
+    /// Passes on an alarm change committed outside the writer (a patrol's), for live pages.
+    pub fn publish(&self, notice: AlarmNotice) {
+        // No live page listening is not an error.
+        let _ = self.notices.send(notice);
+    }
+
     async fn reload_catalogue(&self) -> Result<()> {
         let rows = mstore::all_sensor_metrics(&self.svc.store).await?;
         let mut by_code: HashMap<String, SensorInfo> = HashMap::new();

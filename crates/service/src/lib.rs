@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod inspections;
 pub mod locale;
 pub mod monitoring;
+pub mod patrols;
 pub mod posts;
 pub mod registry;
 pub mod risks;

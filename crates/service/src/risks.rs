@@ -23,7 +23,7 @@ impl Service {
 
     /// Sets the bands; existing gradings stay until [`Service::regrade_risks`] is run.
     pub async fn set_risk_bands(&self, who: &Principal, bands: &RiskBands) -> Result<()> {
-        ensure(matches!(who.role, Role::Admin | Role::EmergencyOffice))?;
+        ensure(who.can_configure())?;
         bands.validate()?;
         let before = self.risk_bands().await?;
         let json = serde_json::to_string(bands).map_err(|e| Error::Internal(e.to_string()))?;

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod monitoring;
 pub mod organisations;
+pub mod patrols;
 pub mod people;
 pub mod posts;
 pub mod readings;

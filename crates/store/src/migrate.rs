@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_monitoring.sql"),
         postgres: include_str!("../migrations/postgres/0010_monitoring.sql"),
     },
+    Migration {
+        version: 11,
+        name: "patrols",
+        sqlite: include_str!("../migrations/sqlite/0011_patrols.sql"),
+        postgres: include_str!("../migrations/postgres/0011_patrols.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

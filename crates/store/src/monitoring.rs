@@ -79,7 +79,7 @@ pub async fn object(src: impl Into<Src<'_>>, id: i64) -> Result<Option<ObjectRow
     )
 }
 
-fn scope_filter(scope: &Scope, col: &str) -> Filter {
+pub(crate) fn scope_filter(scope: &Scope, col: &str) -> Filter {
     let mut w = Filter::default();
     if scope.region_path != "/" {
         w.push2(
@@ -407,8 +407,20 @@ pub async fn set_alarm_status(
     Ok(n > 0)
 }
 
+/// The unresolved alarm of an object from a source without rules (a patrol), if any.
+pub async fn open_alarm_of_source(
+    src: impl Into<Src<'_>>,
+    object_id: i64,
+    source: &str,
+) -> Result<Option<(i64, String)>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, level FROM alarms WHERE object_id = $1 AND source = $2 AND rule_id IS NULL AND status <> 'resolved'
+         ORDER BY id DESC LIMIT 1").bind(object_id).bind(source.to_string()).fetch_optional(c).await?))
+}
+
+/// Records something that happened to an alarm (opened, raised, reported again…).
 #[allow(clippy::too_many_arguments)]
-async fn alarm_event(
+pub async fn alarm_event(
     tx: &mut Tx,
     alarm_id: i64,
     at: DateTime<Utc>,

@@ -34,3 +34,13 @@ document.addEventListener('click', function (ev) {
       .then(function (html) { if (html !== null) { board.innerHTML = html; board.setAttribute('data-updated', Date.now()); } });
   });
 })();
+
+// The patrol form's "use my position" button fills latitude and longitude from the phone.
+document.addEventListener('click', function (ev) {
+  var b = ev.target.closest('[data-locate]');
+  if (!b || !navigator.geolocation) { return; }
+  navigator.geolocation.getCurrentPosition(function (pos) {
+    document.getElementById('f-latitude').value = pos.coords.latitude.toFixed(6);
+    document.getElementById('f-longitude').value = pos.coords.longitude.toFixed(6);
+  });
+});

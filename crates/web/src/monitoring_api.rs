@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use safegrid_domain::alarm::Condition;
 use safegrid_domain::monitoring::{ObjectInput, SensorInput};
+use safegrid_domain::patrol::{PatrolInput, Policy};
 use safegrid_domain::telemetry::Metric;
 use safegrid_service::ingest::{self, Batch};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,124 @@ pub fn routes() -> Router<AppState> {
         .route("/alarms/{id}", get(alarm))
         .route("/alarms/{id}/acknowledge", post(acknowledge))
         .route("/alarms/{id}/resolve", post(resolve))
+        .route("/patrols", get(patrols).post(create_patrol))
+        .route("/patrols/missed", get(missed_patrols))
+        .route("/patrols/{id}", get(patrol))
+        .route("/patrol-policy", get(patrol_policy).put(set_patrol_policy))
+}
+
+#[derive(Deserialize)]
+struct PatrolQuery {
+    #[serde(default)]
+    object_id: Option<i64>,
+}
+
+async fn patrols(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<PatrolQuery>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .patrols(&a.who, q.object_id, 500)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+/// A patrol as JSON (photos go up through the patrol page's form).
+async fn create_patrol(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<PatrolInput>,
+) -> Result<Response, ApiError> {
+    let receipt = s
+        .svc
+        .record_patrol(&a.who, &i, &[])
+        .await
+        .map_err(err(a.lang))?;
+    if let Some(n) = &receipt.notice {
+        s.ingest.publish(n.clone());
+    }
+    Ok(created(receipt))
+}
+
+async fn patrol(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.patrol(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+/// `from`/`to` as dates, by default the four whole weeks before this one.
+pub(crate) fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), (&'static str, &'static str)> {
+    use chrono::{Datelike, Duration};
+    let today = safegrid_domain::patrol::day_of(chrono::Utc::now());
+    let last_sunday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 1);
+    let parse = |field: &'static str, v: Option<&str>, default: chrono::NaiveDate| match v
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(default),
+        Some(v) => {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| (field, "date.form"))
+        }
+    };
+    let to = parse("to", to, last_sunday)?;
+    let from = parse("from", from, to - Duration::days(27))?;
+    Ok((from, to))
+}
+
+async fn missed_patrols(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let (from, to) = period(q.from.as_deref(), q.to.as_deref()).map_err(|(field, code)| {
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            field,
+            code,
+            a.lang,
+        )
+    })?;
+    Ok(Json(
+        s.svc
+            .missed_patrols(&a.who, from, to)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn patrol_policy(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.patrol_policy().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_patrol_policy(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(p): JsonBody<Policy>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_patrol_policy(&a.who, &p)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(p).into_response())
 }
 
 #[derive(Serialize)]

@@ -276,6 +276,48 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         Some("ResolveInput"),
         "The alarm",
     ),
+    (
+        "get",
+        "/patrols",
+        "Patrols in the caller's scope, newest first (?object_id=)",
+        None,
+        "Patrols",
+    ),
+    (
+        "post",
+        "/patrols",
+        "Report a patrol of a site; a precursor raises an alarm",
+        Some("PatrolInput"),
+        "The patrol, the alarm it raised and how each crack changed",
+    ),
+    (
+        "get",
+        "/patrols/missed",
+        "Patrols due and not made, per site, monitor and village (?from=&to=)",
+        None,
+        "The missed-patrol report",
+    ),
+    (
+        "get",
+        "/patrols/{id}",
+        "A patrol with its crack measurements and photos",
+        None,
+        "The patrol",
+    ),
+    (
+        "get",
+        "/patrol-policy",
+        "The patrol frequency policy in force",
+        None,
+        "The policy",
+    ),
+    (
+        "put",
+        "/patrol-policy",
+        "Set the patrol frequency policy",
+        Some("PatrolPolicy"),
+        "The policy",
+    ),
 ];
 
 fn text_object(fields: &[&str], required: &[&str]) -> Value {
@@ -438,6 +480,26 @@ pub fn document() -> Value {
     schemas.insert("SensorInput".into(), sensor);
     schemas.insert("GatewayInput".into(), text_object(&["name"], &["name"]));
     schemas.insert("ResolveInput".into(), text_object(&["note"], &["note"]));
+    let mut patrol = text_object(
+        &["object_id", "patrolled_at", "latitude", "longitude", "note"],
+        &["object_id"],
+    );
+    patrol["properties"]["no_anomaly"] = json!({ "type": "boolean" });
+    patrol["properties"]["precursors"] = json!({ "type": "array", "items": { "type": "string", "enum":
+        ["new_cracks", "bulging", "springs_or_turbid_water", "sounds", "tilted_trees", "house_deformation"] } });
+    patrol["properties"]["cracks"] = json!({ "type": "array", "items": text_object(&["point", "width_mm"], &["point", "width_mm"]) });
+    patrol["description"] =
+        json!("patrolled_at: 2026-07-12T14:05 (Beijing time) or RFC 3339; blank is now");
+    schemas.insert("PatrolInput".into(), patrol);
+    schemas.insert(
+        "PatrolPolicy".into(),
+        json!({ "type": "object", "properties": {
+            "season_start": { "type": "array", "items": { "type": "integer" }, "description": "[month, day]" },
+            "season_end": { "type": "array", "items": { "type": "integer" }, "description": "[month, day]" },
+            "per_week_in_season": { "type": "integer" }, "per_week_off_season": { "type": "integer" },
+            "per_warning_day": { "type": "integer" },
+            "precursor_level": { "type": "string", "enum": ["blue", "yellow", "orange", "red"] } } }),
+    );
     schemas.insert(
         "DutyInput".into(),
         json!({ "type": "object", "additionalProperties": false, "required": ["people"],

@@ -7,6 +7,7 @@ mod browser;
 mod monitoring;
 mod mqtt;
 mod pages;
+mod patrols;
 
 use safegrid_service::Service;
 use safegrid_store::testing::{self, TestDb};

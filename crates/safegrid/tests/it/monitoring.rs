@@ -5,7 +5,7 @@
 use super::{client, servers};
 use serde_json::{Value, json};
 
-async fn token(s: &super::Server, user: &str) -> String {
+pub async fn token(s: &super::Server, user: &str) -> String {
     s.svc
         .issue_token(&safegrid_service::system(), user, "test")
         .await
@@ -13,7 +13,7 @@ async fn token(s: &super::Server, user: &str) -> String {
 }
 
 /// Posts JSON with a bearer token; returns status and body.
-async fn post(url: &str, token: &str, body: Value) -> (u16, Value) {
+pub async fn post(url: &str, token: &str, body: Value) -> (u16, Value) {
     let r = client()
         .post(url)
         .bearer_auth(token)
@@ -91,7 +91,7 @@ pub async fn site(s: &super::Server, office: &str) -> (i64, String, i64, i64) {
 }
 
 /// Gets JSON with a bearer token.
-async fn get_json(url: impl reqwest::IntoUrl, token: &str) -> Value {
+pub async fn get_json(url: impl reqwest::IntoUrl, token: &str) -> Value {
     client()
         .get(url)
         .bearer_auth(token)

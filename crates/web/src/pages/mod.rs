@@ -6,6 +6,7 @@ mod hazards;
 mod inbox;
 mod inspections;
 mod monitoring;
+mod patrols;
 mod posts;
 mod registry;
 mod risks;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(posts::routes())
         .merge(inbox::routes())
         .merge(monitoring::routes())
+        .merge(patrols::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 

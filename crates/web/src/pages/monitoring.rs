@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use safegrid_domain::telemetry::Metric;
 use safegrid_service::monitoring::{BoardTile, ObjectDetail, RANGES};
 use safegrid_store::monitoring::AlarmRow;
+use safegrid_store::patrols::{CrackRow, PatrolRow};
 use serde::Deserialize;
 use std::convert::Infallible;
 
@@ -114,6 +115,10 @@ struct ObjectPage {
     ranges: Vec<&'static str>,
     can_ack: bool,
     can_resolve: bool,
+    patrols: Vec<PatrolRow>,
+    /// Each marked point's measurements in time order.
+    cracks: Vec<(String, Vec<CrackRow>)>,
+    can_patrol: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,6 +148,16 @@ async fn object(
         .latest_of_object(&p.who, id)
         .await
         .map_err(fail(p.lang))?;
+    let patrols = s
+        .svc
+        .patrols(&p.who, Some(id), 10)
+        .await
+        .map_err(fail(p.lang))?;
+    let cracks = s
+        .svc
+        .crack_history(&p.who, id)
+        .await
+        .map_err(fail(p.lang))?;
     let charts = d
         .sensors
         .iter()
@@ -155,6 +170,13 @@ async fn object(
     Ok(render(&ObjectPage {
         can_ack: p.who.can_acknowledge_alarm(&d.object.region_path),
         can_resolve: p.who.can_resolve_alarm(&d.object.region_path),
+        can_patrol: p.who.can_record_patrol(&d.object.region_path)
+            && matches!(
+                d.object.kind.as_str(),
+                "hazard_site" | "reservoir" | "river_section" | "flood_area"
+            ),
+        patrols,
+        cracks,
         d,
         alarms,
         latest,

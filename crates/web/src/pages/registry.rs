@@ -64,6 +64,8 @@ struct HomePage {
     /// (count, label key, link, warn)
     hazard_cards: Vec<(i64, &'static str, &'static str, bool)>,
     coverage: Option<Coverage>,
+    /// (count, label key, link, warn) of monitoring: open alarms and missed patrols.
+    monitoring_cards: Vec<(i64, &'static str, &'static str, bool)>,
     enterprises: i64,
     high_risk: i64,
     people: i64,
@@ -130,9 +132,28 @@ async fn home(State(s): State<AppState>, p: Page) -> PageResult {
         "/inspections#missed",
         missed > 0,
     ));
+    let mut monitoring_cards = Vec::new();
+    if p.who.can_read_monitoring(&p.who.region_path) {
+        let open = s.svc.alarms(&p.who, None, true).await.map_err(&f)?.len() as i64;
+        monitoring_cards.push((open, "monitoring.open_alarms", "/monitoring", open > 0));
+        let (from, to) = crate::monitoring_api::period(None, None).unwrap_or_default();
+        let missed = s
+            .svc
+            .missed_patrols(&p.who, from, to)
+            .await
+            .map_err(&f)?
+            .missing_total() as i64;
+        monitoring_cards.push((
+            missed,
+            "home.missed_patrols",
+            "/monitoring/patrols#missed",
+            missed > 0,
+        ));
+    }
     Ok(render(&HomePage {
         ui: Ui::new(&p, "home"),
         hazard_cards,
+        monitoring_cards,
         coverage,
         enterprises,
         high_risk,
