@@ -22,6 +22,7 @@ pub mod registry;
 pub mod risk;
 pub mod telemetry;
 pub mod uscc;
+pub mod warning;
 
 pub use error::{FieldError, Invalid};
 pub use mobile::Mobile;
