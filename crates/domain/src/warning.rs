@@ -138,7 +138,7 @@ pub fn required_actions(kind: WarningKind, level: Level, r: Reached) -> Vec<Requ
         WarningKind::Rainstorm | WarningKind::GeoHazard | WarningKind::Flood | WarningKind::Typhoon
     );
     let high = level >= Level::Orange;
-    let v = match r {
+    match r {
         Reached::Duty(DutyRole::Monitor | DutyRole::PatrolResponsible)
         | Reached::Person(PersonRole::Monitor) => vec![A::Patrol],
         Reached::Duty(DutyRole::TownOfficial | DutyRole::AdminResponsible)
@@ -160,8 +160,7 @@ pub fn required_actions(kind: WarningKind, level: Level, r: Reached) -> Vec<Requ
         Reached::KeyUnit(KeyUnitKind::ScenicSpot) if high => vec![A::CloseSite],
         Reached::Enterprise { high_risk: true } if high => vec![A::StopWork],
         _ => vec![A::StandBy],
-    };
-    v
+    }
 }
 
 /// What one level needs: who may approve it and how long a recipient has to answer.
@@ -497,6 +496,27 @@ impl Default for Issuer {
 }
 
 impl Issuer {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut errs = Invalid::default();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(&self.area_code, 6) {
+            errs.push("area_code", "warning.area_code");
+        }
+        if !digits(&self.org_code, 3) {
+            errs.push("org_code", "warning.org_code");
+        }
+        // CAP 1.2: the sender holds no spaces, commas or restricted characters.
+        if self.sender.is_empty()
+            || self
+                .sender
+                .chars()
+                .any(|c| c.is_whitespace() || ",<&".contains(c))
+        {
+            errs.push("sender", "warning.sender");
+        }
+        errs.into_result()
+    }
+
     /// The identifier of a CAP message sent at `at`, `seq` (0-9) telling apart messages of the
     /// same second: `ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N`, 31 characters, Beijing time.
     pub fn identifier(&self, at: DateTime<Utc>, seq: u8) -> String {
@@ -562,11 +582,11 @@ pub fn to_cap(
     } else {
         src.area_names.join("、")
     };
-    let mut info = |lang: &str,
-                    event: String,
-                    headline: &str,
-                    desc: &Option<String>,
-                    instr: &Option<String>| {
+    let info = |lang: &str,
+                event: String,
+                headline: &str,
+                desc: &Option<String>,
+                instr: &Option<String>| {
         let mut i = cap::Info::new(
             d.kind.cap_category(),
             &event,
@@ -880,6 +900,14 @@ mod tests {
 
     #[test]
     fn the_identifier_follows_gb_t_35965() {
+        assert!(Issuer::default().validate().is_ok());
+        let bad = Issuer {
+            area_code: "5002".into(),
+            org_code: "0a0".into(),
+            sender: "马武镇 应急办".into(),
+            ..Issuer::default()
+        };
+        assert_eq!(bad.validate().unwrap_err().errors.len(), 3);
         let id = Issuer::default().identifier(at("2026-07-12T16:45:09Z"), 0);
         assert_eq!(id, "50024000000000_20260713004509_0");
         assert_eq!(id.len(), 31);

@@ -126,15 +126,16 @@ async fn deliver(tx: &mut Tx, job_id: i64, h: &HazardRow, p: &Payload) -> Result
 }
 
 impl Service {
-    /// Runs the jobs due at `now`; returns how many were done. Called by the worker loop.
+    /// Ends the warnings whose time is up and runs the jobs due at `now`; returns how many of
+    /// both were done. Called by the worker loop.
     pub async fn run_due_jobs(
         &self,
         worker: &str,
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<usize> {
+        let mut done = self.expire_warnings(now).await?;
         let claimed = jobs::claim(&self.store, worker, now, Duration::minutes(5), limit).await?;
-        let mut done = 0;
         for job in claimed {
             match self.run_job(worker, &job).await {
                 Ok(true) => done += 1,

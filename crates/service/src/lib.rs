@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clocks;
+mod config;
 pub mod coverage;
 pub mod demo;
 pub mod demo_monitoring;
@@ -19,6 +20,7 @@ pub mod patrols;
 pub mod posts;
 pub mod registry;
 pub mod risks;
+pub mod warnings;
 pub mod xlsx;
 
 use safegrid_domain::Invalid;

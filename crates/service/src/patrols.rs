@@ -15,7 +15,6 @@ use safegrid_domain::region::is_within;
 use safegrid_store::files::{self, AttachmentRow};
 use safegrid_store::monitoring::{self as mstore, NewAlarm};
 use safegrid_store::patrols::{self as pstore, CrackRow, PatrolRow};
-use safegrid_store::risks::{put_setting, setting};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -105,32 +104,13 @@ fn patrolled(kind: &str) -> bool {
 impl Service {
     /// The patrol policy in force (the defaults until the office sets one).
     pub async fn patrol_policy(&self) -> Result<Policy> {
-        Ok(match setting(&self.store, POLICY_KEY).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| Error::Internal(format!("stored patrol policy: {e}")))?,
-            None => Policy::default(),
-        })
+        self.config(POLICY_KEY).await
     }
 
     pub async fn set_patrol_policy(&self, who: &Principal, policy: &Policy) -> Result<()> {
         ensure(who.can_configure())?;
         policy.validate()?;
-        let before = self.patrol_policy().await?;
-        let json = serde_json::to_string(policy).map_err(|e| Error::Internal(e.to_string()))?;
-        let mut tx = self.store.begin().await?;
-        put_setting(&mut tx, POLICY_KEY, &json).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "set_patrol_policy",
-            "setting",
-            0,
-            Some(&before),
-            Some(policy),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.put_config(who, POLICY_KEY, policy).await
     }
 
     /// Stores a patrol report whole — record, measurements, photos, the alarm its precursors

@@ -14,33 +14,14 @@ const BANDS_KEY: &str = "risk_bands";
 impl Service {
     /// The bands in force (the defaults of rules.md until someone sets others).
     pub async fn risk_bands(&self) -> Result<RiskBands> {
-        Ok(match risks::setting(&self.store, BANDS_KEY).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| Error::Internal(format!("stored risk bands: {e}")))?,
-            None => RiskBands::default(),
-        })
+        self.config(BANDS_KEY).await
     }
 
     /// Sets the bands; existing gradings stay until [`Service::regrade_risks`] is run.
     pub async fn set_risk_bands(&self, who: &Principal, bands: &RiskBands) -> Result<()> {
         ensure(who.can_configure())?;
         bands.validate()?;
-        let before = self.risk_bands().await?;
-        let json = serde_json::to_string(bands).map_err(|e| Error::Internal(e.to_string()))?;
-        let mut tx = self.store.begin().await?;
-        risks::put_setting(&mut tx, BANDS_KEY, &json).await?;
-        audit::record(
-            &mut tx,
-            who,
-            "set_risk_bands",
-            "setting",
-            0,
-            Some(&before),
-            Some(bands),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.put_config(who, BANDS_KEY, bands).await
     }
 
     /// Grades every risk point in the caller's scope again with the bands in force; returns how

@@ -27,6 +27,7 @@ pub mod regions;
 pub mod risks;
 pub mod testing;
 pub mod users;
+pub mod warnings;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_patrols.sql"),
         postgres: include_str!("../migrations/postgres/0011_patrols.sql"),
     },
+    Migration {
+        version: 12,
+        name: "warnings",
+        sqlite: include_str!("../migrations/sqlite/0012_warnings.sql"),
+        postgres: include_str!("../migrations/postgres/0012_warnings.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

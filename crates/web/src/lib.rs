@@ -11,6 +11,7 @@ mod openapi;
 mod pages;
 mod svg;
 mod view;
+mod warnings_api;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,8 +41,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1",
             api::routes()
                 .merge(monitoring_api::routes())
+                .merge(warnings_api::routes())
                 .layer(DefaultBodyLimit::max(JSON_LIMIT)),
         )
+        .merge(warnings_api::public_routes())
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
         .with_state(state)

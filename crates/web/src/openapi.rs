@@ -318,6 +318,97 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         Some("PatrolPolicy"),
         "The policy",
     ),
+    (
+        "get",
+        "/warnings",
+        "Warnings over the caller's area, newest first (?live=true: issued and not ended)",
+        None,
+        "Warnings",
+    ),
+    (
+        "post",
+        "/warnings",
+        "Draft a warning",
+        Some("WarningInput"),
+        "The draft",
+    ),
+    (
+        "get",
+        "/warnings/{id}",
+        "A warning with its areas, CAP messages, recipients and answers",
+        None,
+        "The warning",
+    ),
+    (
+        "put",
+        "/warnings/{id}",
+        "Rewrite a draft (an approved one goes back to draft)",
+        Some("WarningInput"),
+        "The draft",
+    ),
+    (
+        "post",
+        "/warnings/{id}/approve",
+        "Approve a draft (the level decides who may)",
+        None,
+        "The warning",
+    ),
+    (
+        "post",
+        "/warnings/{id}/issue",
+        "Issue an approved warning: its CAP Alert and its recipients",
+        None,
+        "The warning",
+    ),
+    (
+        "post",
+        "/warnings/{id}/update",
+        "Change an issued warning: a CAP Update referring back",
+        Some("WarningInput"),
+        "The warning",
+    ),
+    (
+        "post",
+        "/warnings/{id}/cancel",
+        "Cancel a warning (a CAP Cancel when it was issued)",
+        None,
+        "The warning",
+    ),
+    (
+        "get",
+        "/alarms/{id}/warning-draft",
+        "A warning prefilled from an alarm, to draft",
+        None,
+        "A WarningInput",
+    ),
+    (
+        "get",
+        "/warning-policy",
+        "Who approves each level and the answer windows",
+        None,
+        "The policy",
+    ),
+    (
+        "put",
+        "/warning-policy",
+        "Set the warning policy",
+        Some("WarningPolicy"),
+        "The policy",
+    ),
+    (
+        "get",
+        "/cap-issuer",
+        "The CAP sender and the GB/T 35965.1 codes",
+        None,
+        "The issuer",
+    ),
+    (
+        "put",
+        "/cap-issuer",
+        "Set the CAP sender and codes",
+        Some("CapIssuer"),
+        "The issuer",
+    ),
 ];
 
 fn text_object(fields: &[&str], required: &[&str]) -> Value {
@@ -491,6 +582,41 @@ pub fn document() -> Value {
     patrol["description"] =
         json!("patrolled_at: 2026-07-12T14:05 (Beijing time) or RFC 3339; blank is now");
     schemas.insert("PatrolInput".into(), patrol);
+    let mut w = text_object(
+        &[
+            "kind",
+            "level",
+            "headline",
+            "description",
+            "instruction",
+            "headline_en",
+            "description_en",
+            "instruction_en",
+            "onset",
+            "expires",
+            "polygon",
+            "alarm_id",
+        ],
+        &["kind", "level", "headline", "expires"],
+    );
+    w["properties"]["region_ids"] = json!({ "type": "array", "items": { "type": "string" } });
+    w["properties"]["object_ids"] = json!({ "type": "array", "items": { "type": "string" } });
+    w["description"] = json!(
+        "kind: rainstorm, geo_hazard, flood, forest_fire, typhoon, gale, high_temperature, other; level: blue, yellow, orange, red; times 2026-07-12T22:00 (Beijing) or RFC 3339; polygon: lat,lon pairs, closed"
+    );
+    schemas.insert("WarningInput".into(), w);
+    schemas.insert(
+        "WarningPolicy".into(),
+        json!({ "type": "object", "properties": {
+            "levels": { "type": "array", "items": { "type": "object", "required": ["level", "approvers", "answer_minutes"], "properties": {
+                "level": { "type": "string" }, "approvers": { "type": "array", "items": { "type": "string" } },
+                "answer_minutes": { "type": "integer" } } } },
+            "four_eyes_from": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "CapIssuer".into(),
+        text_object(&["area_code", "org_code", "sender", "sender_name"], &[]),
+    );
     schemas.insert(
         "PatrolPolicy".into(),
         json!({ "type": "object", "properties": {

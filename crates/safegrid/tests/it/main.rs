@@ -8,6 +8,7 @@ mod monitoring;
 mod mqtt;
 mod pages;
 mod patrols;
+mod warnings;
 
 use safegrid_service::Service;
 use safegrid_store::testing::{self, TestDb};

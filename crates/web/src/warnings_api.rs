@@ -1,0 +1,227 @@
+//! `/api/v1` for warnings, and the public CAP messages and Atom feed another town reads.
+
+use crate::AppState;
+use crate::api::{JsonBody, created, err};
+use crate::ctx::Api;
+use crate::error::ApiError;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use safegrid_domain::warning::{Issuer, Policy, WarningInput};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/warnings", get(list).post(create))
+        .route("/warnings/{id}", get(detail).put(edit))
+        .route("/warnings/{id}/approve", post(approve))
+        .route("/warnings/{id}/issue", post(issue))
+        .route("/warnings/{id}/update", post(update))
+        .route("/warnings/{id}/cancel", post(cancel))
+        .route("/alarms/{id}/warning-draft", get(from_alarm))
+        .route("/warning-policy", get(policy).put(set_policy))
+        .route("/cap-issuer", get(issuer).put(set_issuer))
+}
+
+/// Public: no login, as the district's and the neighbours' systems read them.
+pub fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/cap/feed.atom", get(feed))
+        .route("/cap/{file}", get(message))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    live: Option<bool>,
+}
+
+async fn list(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let rows = s
+        .svc
+        .warnings(&a.who, q.live.unwrap_or(false))
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(rows).into_response())
+}
+
+async fn create(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<WarningInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc
+            .create_warning(&a.who, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn detail(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.warning(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn edit(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<WarningInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .edit_warning(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn approve(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .approve_warning(&a.who, id)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn issue(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.issue_warning(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn update(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<WarningInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .update_warning(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn cancel(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .cancel_warning(&a.who, id)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn from_alarm(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .warning_from_alarm(&a.who, id)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn policy(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.warning_policy().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_policy(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(p): JsonBody<Policy>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_warning_policy(&a.who, &p)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(p).into_response())
+}
+
+async fn issuer(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.cap_issuer().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_issuer(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<Issuer>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_cap_issuer(&a.who, &i)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(i).into_response())
+}
+
+/// The base URL the request came to, for the feed's links.
+fn base_of(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let lang = safegrid_service::Lang::default();
+    let xml = s
+        .svc
+        .cap_feed(&base_of(&headers))
+        .await
+        .map_err(err(lang))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+/// `/cap/{id}.xml`: one of the town's CAP messages.
+async fn message(
+    State(s): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = safegrid_service::Lang::default();
+    let id = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| err(lang)(safegrid_service::Error::NotFound))?;
+    let m = s.svc.cap_message(id).await.map_err(err(lang))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")],
+        m.xml,
+    )
+        .into_response())
+}
