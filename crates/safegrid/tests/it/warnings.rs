@@ -283,3 +283,100 @@ async fn a_warning_over_a_village_reaches_its_people_units_and_enterprises() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_office_makes_a_warning_from_an_alarm_on_the_pages() {
+    use super::{body_of, csrf_in, login};
+    for s in servers().await {
+        let alarm = red_alarm_at_site_1(&s).await;
+        let office = client();
+        login(&office, &s.base, "office").await;
+        let form = body_of(&office, format!("{}/warnings/new?alarm_id={alarm}", s.base)).await;
+        assert!(form.contains("石坝村1号滑坡地质灾害红色预警"), "prefilled");
+        let csrf = csrf_in(&form);
+        let site = s
+            .svc
+            .alarm(&system(), alarm)
+            .await
+            .unwrap()
+            .0
+            .object_id
+            .to_string();
+        let draft = s.svc.warning_from_alarm(&system(), alarm).await.unwrap();
+        let mut fields = vec![
+            ("csrf", csrf.clone()),
+            ("kind", draft.kind.clone()),
+            ("level", draft.level.clone()),
+            ("headline", draft.headline.clone()),
+            ("onset", draft.onset.clone()),
+            ("expires", String::new()),
+            ("instruction", draft.instruction.clone()),
+            ("object_ids", site.clone()),
+            ("alarm_id", alarm.to_string()),
+        ];
+        // Without an expiry the form comes back naming it, the choices kept.
+        let r = office
+            .post(format!("{}/warnings", s.base))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("解除时间：必填") || html.contains("必填"),
+            "{html}"
+        );
+        assert!(html.contains(&format!("value=\"{site}\" checked")));
+        fields[5].1 = draft.expires.clone();
+        let r = office
+            .post(format!("{}/warnings", s.base))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let url = format!("{}{}", s.base, r.headers()["location"].to_str().unwrap());
+        // The office may not approve red; the leader does, the office issues.
+        let page = body_of(&office, &url).await;
+        assert!(page.contains("id=\"do-approve\""));
+        let r = office
+            .post(format!("{url}/approve"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let leader = client();
+        login(&leader, &s.base, "leader").await;
+        let lp = body_of(&leader, &url).await;
+        let r = leader
+            .post(format!("{url}/approve"))
+            .form(&[("csrf", csrf_in(&lp).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = office
+            .post(format!("{url}/issue"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let page = body_of(&office, &url).await;
+        assert!(page.contains("id=\"recipients\"") && page.contains("加密巡查"));
+        assert!(page.contains("/cap/") && page.contains("Alert"));
+        // Issuing twice is refused in words.
+        let r = office
+            .post(format!("{url}/issue"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("预警当前状态不允许此操作"));
+        let list = body_of(&office, format!("{}/warnings", s.base)).await;
+        assert!(list.contains("石坝村1号滑坡地质灾害红色预警"));
+    }
+}

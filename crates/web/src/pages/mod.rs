@@ -10,6 +10,7 @@ mod patrols;
 mod posts;
 mod registry;
 mod risks;
+mod warnings;
 
 use crate::AppState;
 use crate::ctx::{LANG_COOKIE, lang_of};
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         .merge(monitoring::routes())
         .merge(patrols::routes())
+        .merge(warnings::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 
