@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod hazard;
 pub mod industry;
 pub mod inspection;
+pub mod local_time;
 pub mod mobile;
 pub mod monitoring;
 pub mod patrol;

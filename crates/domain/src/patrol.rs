@@ -7,9 +7,10 @@ use crate::Invalid;
 use crate::alarm::Level;
 use crate::enterprise::{parse_id, text_enum};
 use crate::error::optional_text;
+use crate::local_time;
 use crate::monitoring::{parse_number, parse_position};
 use crate::telemetry::{Metric, Range};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 text_enum!(
@@ -95,15 +96,6 @@ impl Policy {
     }
 }
 
-/// The town's clock: patrol days and the times monitors type are Beijing time (UTC+8, no
-/// daylight saving).
-const BEIJING_HOURS: i64 = 8;
-
-/// The Beijing day of an instant.
-pub fn day_of(t: DateTime<Utc>) -> NaiveDate {
-    (t + Duration::hours(BEIJING_HOURS)).date_naive()
-}
-
 /// A patrol as a monitor reports it: text throughout, so that each bad field is named.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -152,16 +144,6 @@ pub struct Crack {
 /// Most marked points a site has; more in one report is a mistake.
 pub const MAX_CRACK_POINTS: usize = 30;
 
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .map(|t| t.and_utc() - Duration::hours(BEIJING_HOURS))
-}
-
 impl PatrolInput {
     /// Checks the report whole. `now` bounds the time: a patrol is not reported ahead of time
     /// (five minutes of clock drift allowed) nor from before 2000.
@@ -172,7 +154,7 @@ impl PatrolInput {
         let patrolled_at = if at.is_empty() {
             now
         } else {
-            match parse_time(at) {
+            match local_time::parse(at) {
                 Some(t) if t > now + Duration::minutes(5) => {
                     errs.push("patrolled_at", "time.future");
                     now
@@ -379,12 +361,12 @@ mod tests {
         .validate(now())
         .unwrap();
         assert_eq!(d.patrolled_at.to_rfc3339(), "2026-07-12T00:30:00+00:00");
-        assert_eq!(day_of(d.patrolled_at).to_string(), "2026-07-12");
+        assert_eq!(local_time::day_of(d.patrolled_at).to_string(), "2026-07-12");
         // 07:30 Beijing on the 12th is still the 11th in UTC.
         let t = DateTime::parse_from_rfc3339("2026-07-11T23:30:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert_eq!(day_of(t).to_string(), "2026-07-12");
+        assert_eq!(local_time::day_of(t).to_string(), "2026-07-12");
     }
 
     #[test]

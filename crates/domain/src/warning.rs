@@ -7,9 +7,10 @@ use crate::access::Role;
 use crate::alarm::Level;
 use crate::enterprise::{parse_enum, text_enum};
 use crate::error::{optional_text, required_text};
+use crate::local_time;
 use crate::monitoring::DutyRole;
 use crate::registry::{KeyUnitKind, PersonRole};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use safegrid_cap as cap;
 use serde::{Deserialize, Serialize};
 
@@ -305,26 +306,6 @@ pub struct WarningDraft {
 /// Longest a warning may stand before it is renewed by an update.
 pub const MAX_HOURS: i64 = 7 * 24;
 
-const BEIJING_HOURS: i64 = 8;
-
-/// A time as typed (Beijing time) or RFC 3339.
-pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .map(|t| t.and_utc() - Duration::hours(BEIJING_HOURS))
-}
-
-/// A time in Beijing time as CAP writes it: `2026-07-12T22:00:00+08:00`.
-pub fn cap_time(t: DateTime<Utc>) -> String {
-    (t + Duration::hours(BEIJING_HOURS))
-        .format("%Y-%m-%dT%H:%M:%S+08:00")
-        .to_string()
-}
-
 fn parse_ids(errs: &mut Invalid, field: &str, values: &[String]) -> Vec<i64> {
     let mut out = Vec::new();
     for v in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
@@ -410,7 +391,7 @@ impl WarningInput {
                 }
                 return blank;
             }
-            let t = parse_time(v);
+            let t = local_time::parse(v);
             if t.is_none() {
                 errs.push(field, "time.invalid");
             }
@@ -524,7 +505,7 @@ impl Issuer {
             "{:0>6.6}{:0>3.3}00000_{}_{}",
             self.area_code,
             self.org_code,
-            (at + Duration::hours(BEIJING_HOURS)).format("%Y%m%d%H%M%S"),
+            local_time::compact(at),
             seq.min(9)
         )
     }
@@ -555,7 +536,7 @@ pub fn to_cap(
     let mut alert = cap::Alert::new(
         identifier,
         &issuer.sender,
-        &cap_time(sent),
+        &local_time::cap(sent),
         if src.exercise {
             cap::Status::Exercise
         } else {
@@ -600,8 +581,8 @@ pub fn to_cap(
         } else {
             "Prepare".into()
         }];
-        i.onset = Some(cap_time(d.onset));
-        i.expires = Some(cap_time(d.expires));
+        i.onset = Some(local_time::cap(d.onset));
+        i.expires = Some(local_time::cap(d.expires));
         i.sender_name = Some(issuer.sender_name.clone());
         i.headline = Some(headline.to_string());
         i.description = desc.clone();

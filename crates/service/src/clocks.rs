@@ -4,7 +4,7 @@
 //! takes effect once: its messages and its `done` mark commit together.
 
 use crate::{Error, Result, Service};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use safegrid_store::Tx;
 use safegrid_store::hazards::{self, HazardRow};
 use safegrid_store::jobs::{self, InboxRow};
@@ -20,10 +20,9 @@ struct Payload {
     stage: String,
 }
 
-/// 09:00 Beijing time on a day, in UTC.
+/// 09:00 Beijing time on a day, when reminders go out.
 fn nine_am(day: NaiveDate) -> DateTime<Utc> {
-    let t = NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_default();
-    day.and_time(t).and_utc()
+    safegrid_domain::local_time::at(day, 9, 0)
 }
 
 /// Schedules the clocks of a hazard's deadline (once per deadline; a new deadline gets its own).

@@ -5,10 +5,11 @@
 
 use crate::ingest::{Ingest, RawReading};
 use crate::{Result, Service, system};
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use safegrid_domain::alarm::{Condition, Level, RainWindow, default_rain_windows};
+use safegrid_domain::local_time;
 use safegrid_domain::monitoring::{ObjectInput, SensorInput};
-use safegrid_domain::patrol::{CrackInput, PatrolInput, day_of};
+use safegrid_domain::patrol::{CrackInput, PatrolInput};
 use safegrid_domain::registry::PersonInput;
 use safegrid_domain::telemetry::Metric;
 use safegrid_store::people::PersonRow;
@@ -390,13 +391,13 @@ impl Service {
             Some(u) => self.principal_of(&u).await?,
             None => return Ok(()),
         };
-        let today = day_of(Utc::now());
+        let today = crate::hazards::today();
         let year = if today.month() >= 10 {
             today.year()
         } else {
             today.year() - 1
         };
-        let at = |d: NaiveDate, h: u32| format!("{}T{h:02}:00", d.format("%Y-%m-%d"));
+        let at = |d: NaiveDate, h: u32| local_time::form_value(local_time::at(d, h, 0));
         let mut d = NaiveDate::from_ymd_opt(year, 6, 1).unwrap_or(today);
         let end = NaiveDate::from_ymd_opt(year, 9, 30).unwrap_or(today);
         let mut n = 0.0;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 /// Today in Beijing time, the day deadlines are counted in.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    safegrid_domain::local_time::day_of(chrono::Utc::now())
 }
 
 /// A hazard as reported by a form or the API.

@@ -4,13 +4,14 @@
 
 use crate::ingest::AlarmNotice;
 use crate::{Error, Result, Service, audit, ensure};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::alarm::Level;
 use safegrid_domain::evidence::{check, clean_name};
+use safegrid_domain::local_time::{day_of, midnight};
 use safegrid_domain::monitoring::ObjectKind;
-use safegrid_domain::patrol::{self, Missed, PatrolInput, Policy, day_of};
+use safegrid_domain::patrol::{self, Missed, PatrolInput, Policy};
 use safegrid_domain::region::is_within;
 use safegrid_store::files::{self, AttachmentRow};
 use safegrid_store::monitoring::{self as mstore, NewAlarm};
@@ -327,10 +328,10 @@ impl Service {
         for (object, _, name) in pstore::monitors(&self.store, &scope).await? {
             monitors.entry(object).or_default().push(name);
         }
-        let start = beijing_midnight(from);
-        let end = beijing_midnight(to) + Duration::days(1);
+        let start = midnight(from);
+        let end = midnight(to) + Duration::days(1);
         let spans = pstore::rain_alarm_spans(&self.store, start, end).await?;
-        let today = day_of(Utc::now());
+        let today = crate::hazards::today();
 
         let mut out = Vec::new();
         for site in sites {
@@ -407,9 +408,4 @@ impl Service {
             by_village,
         })
     }
-}
-
-/// 00:00 Beijing time of a day, in UTC.
-fn beijing_midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::hours(8)
 }

@@ -11,6 +11,7 @@ use safegrid_cap as cap;
 use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::alarm::Level;
+use safegrid_domain::local_time;
 use safegrid_domain::monitoring::DutyRole;
 use safegrid_domain::region::is_within;
 use safegrid_domain::registry::{KeyUnitKind, PersonRole};
@@ -207,11 +208,7 @@ impl Service {
             (WarningKind::Flood, true) => "立即转移低洼地带群众，巡查堤坝，做好抢险准备。",
             _ => "加强巡查和值守，做好转移准备，发现险情立即报告。",
         };
-        let fmt = |t: DateTime<Utc>| {
-            (t + Duration::hours(8))
-                .format("%Y-%m-%dT%H:%M")
-                .to_string()
-        };
+        let fmt = local_time::form_value;
         Ok(WarningInput {
             kind: kind.as_str().into(),
             level: level.as_str().into(),
@@ -630,7 +627,7 @@ impl Service {
         let updated = alerts
             .first()
             .map(|(a, _, _)| a.sent.clone())
-            .unwrap_or_else(|| warning::cap_time(Utc::now()));
+            .unwrap_or_else(|| local_time::cap(Utc::now()));
         Ok(cap::feed::write_atom(
             &format!("urn:safegrid:{}:warnings", issuer.sender),
             &format!("{} 预警信息", issuer.sender_name),

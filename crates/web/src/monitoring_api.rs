@@ -104,7 +104,7 @@ pub(crate) fn period(
     to: Option<&str>,
 ) -> Result<(chrono::NaiveDate, chrono::NaiveDate), (&'static str, &'static str)> {
     use chrono::{Datelike, Duration};
-    let today = safegrid_domain::patrol::day_of(chrono::Utc::now());
+    let today = safegrid_domain::local_time::day_of(chrono::Utc::now());
     let last_sunday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 1);
     let parse = |field: &'static str, v: Option<&str>, default: chrono::NaiveDate| match v
         .map(str::trim)

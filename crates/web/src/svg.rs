@@ -260,7 +260,7 @@ pub fn series_chart(
     }
     for t in [series.from, (series.from + series.to) / 2, series.to] {
         let label = chrono::DateTime::from_timestamp_millis(t)
-            .map(|d| crate::view::beijing(&d))
+            .map(safegrid_domain::local_time::display)
             .unwrap_or_default();
         let _ = write!(
             s,

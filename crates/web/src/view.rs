@@ -231,13 +231,13 @@ impl Ui {
 
     /// A time as people read it here: Beijing time, minutes.
     pub fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        beijing(t)
+        safegrid_domain::local_time::display(*t)
     }
 
     /// A reading's time (ms since the epoch) in Beijing time.
     pub fn ms_time(&self, ms: &i64) -> String {
         chrono::DateTime::from_timestamp_millis(*ms)
-            .map(|t| beijing(&t))
+            .map(safegrid_domain::local_time::display)
             .unwrap_or_default()
     }
 
@@ -250,13 +250,6 @@ impl Ui {
     pub fn today(&self) -> String {
         self.time(&chrono::Utc::now())[..10].to_string()
     }
-}
-
-/// A time in Beijing time (UTC+8), to the minute, as the town writes it.
-pub fn beijing(t: &chrono::DateTime<chrono::Utc>) -> String {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .map(|tz| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
 }
 
 /// `url` with query parameter `key` set to `value` (added or replaced).

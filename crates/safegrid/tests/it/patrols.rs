@@ -29,7 +29,7 @@ async fn patrol_count(s: &super::Server, object: i64) -> usize {
 
 /// The flood season the demo's patrols fall in (the last one that has ended).
 fn demo_year() -> i32 {
-    let today = safegrid_domain::patrol::day_of(Utc::now());
+    let today = safegrid_domain::local_time::day_of(Utc::now());
     if today.month() >= 10 {
         today.year()
     } else {
@@ -369,7 +369,7 @@ async fn a_rain_alarm_makes_today_a_day_of_rounds() {
     for s in servers().await {
         let api = format!("{}/api/v1", s.base);
         let office = token(&s, "office").await;
-        let today = safegrid_domain::patrol::day_of(Utc::now());
+        let today = safegrid_domain::local_time::day_of(Utc::now());
         let url = format!("{api}/patrols/missed?from={today}&to={today}");
         let r = get_json(&url, &office).await;
         assert_eq!(missed_of(&r, "石坝村3号滑坡"), vec![]);

@@ -205,10 +205,12 @@ async fn a_warning_over_a_village_reaches_its_people_units_and_enterprises() {
             .into_iter()
             .find(|v| v.name == "石坝村")
             .unwrap();
-        let now = chrono::Utc::now() + chrono::Duration::hours(8);
+        let expires = safegrid_domain::local_time::form_value(
+            chrono::Utc::now() + chrono::Duration::hours(6),
+        );
         let input = json!({
             "kind": "rainstorm", "level": "orange", "headline": "石坝村暴雨橙色预警",
-            "expires": (now + chrono::Duration::hours(6)).format("%Y-%m-%dT%H:%M").to_string(),
+            "expires": expires,
             "region_ids": [shiba.id.to_string()]
         });
         let (st, w) = post(&format!("{api}/warnings"), &office, input).await;
