@@ -147,6 +147,19 @@ impl Principal {
         matches!(self.role, Role::Admin | Role::EmergencyOffice)
     }
 
+    /// Seeing a warning whose area lies at `path`: the warning's area is inside the caller's
+    /// region, or covers it (a town-wide warning reaches every village).
+    pub fn can_read_warning(&self, path: &str) -> bool {
+        self.can_read_monitoring(path)
+            || (self.can_read_monitoring(&self.region_path) && is_within(&self.region_path, path))
+    }
+
+    /// Drafting, approving (as the level allows), issuing, updating and cancelling warnings: the
+    /// office, leaders and admins.
+    pub fn can_write_warnings(&self) -> bool {
+        self.can_manage_structure(&self.region_path)
+    }
+
     /// Resolving an alarm closes it for good: the office, leaders and admins.
     pub fn can_resolve_alarm(&self, path: &str) -> bool {
         self.can_manage_structure(path)
@@ -362,5 +375,25 @@ mod tests {
             "region_id"
         );
         assert!(check_binding(Role::Monitor, Some(3), None, None).is_ok());
+    }
+
+    #[test]
+    fn warnings_are_seen_by_their_area_and_written_by_the_office() {
+        let town = "/1/";
+        let shiba = "/1/12/";
+        let other = "/1/13/";
+        // A village sees the town's warnings and its own, not another village's.
+        let v = p(Role::Village, shiba);
+        assert!(v.can_read_warning(town) && v.can_read_warning(shiba));
+        assert!(!v.can_read_warning(other));
+        assert!(!v.can_write_warnings());
+        let e = p(Role::Enterprise, shiba);
+        assert!(!e.can_read_warning(town) && !e.can_read_warning(shiba));
+        let d = p(Role::Department, town);
+        assert!(d.can_read_warning(shiba) && !d.can_write_warnings());
+        assert!(!p(Role::Monitor, shiba).can_write_warnings());
+        for r in [Role::Admin, Role::Leader, Role::EmergencyOffice] {
+            assert!(p(r, town).can_write_warnings(), "{r:?}");
+        }
     }
 }

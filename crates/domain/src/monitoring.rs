@@ -59,6 +59,23 @@ text_enum!(
 );
 
 impl ObjectKind {
+    /// Objects someone walks: slopes, dams, banks and low ground. Gauges and stations are not
+    /// patrolled.
+    pub fn is_patrolled(self) -> bool {
+        matches!(
+            self,
+            ObjectKind::HazardSite
+                | ObjectKind::Reservoir
+                | ObjectKind::RiverSection
+                | ObjectKind::FloodArea
+        )
+    }
+
+    /// Whether a stored kind code is a patrolled kind.
+    pub fn code_is_patrolled(code: &str) -> bool {
+        ObjectKind::parse(code).is_some_and(ObjectKind::is_patrolled)
+    }
+
     /// The duties that must each have a named person; a gap shows on the coverage report.
     pub fn required_roles(self) -> &'static [DutyRole] {
         match self {

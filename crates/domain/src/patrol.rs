@@ -7,6 +7,7 @@ use crate::Invalid;
 use crate::alarm::Level;
 use crate::enterprise::{parse_id, text_enum};
 use crate::error::optional_text;
+use crate::hazard::parse_date;
 use crate::local_time;
 use crate::monitoring::{parse_number, parse_position};
 use crate::telemetry::{Metric, Range};
@@ -241,6 +242,46 @@ impl PatrolInput {
             note,
         })
     }
+}
+
+/// The four whole weeks (Monday to Sunday) before the week `today` is in: what the missed-patrol
+/// report shows unless asked for another period.
+pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let last_sunday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 1);
+    (last_sunday - Duration::days(27), last_sunday)
+}
+
+/// Longest period one missed-patrol report covers.
+pub const MAX_PERIOD_DAYS: i64 = 366;
+
+/// A report period: not backwards, at most [`MAX_PERIOD_DAYS`].
+pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), Invalid> {
+    if to < from || (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(Invalid::one("to", "patrol.period"));
+    }
+    Ok(())
+}
+
+/// A report period as typed (`2026-07-01`; blank for the default's end, and for a start four
+/// weeks before the end), checked.
+pub fn report_period(
+    from: &str,
+    to: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), Invalid> {
+    let mut errs = Invalid::default();
+    let mut date = |field: &str, v: &str, default: NaiveDate| match v.trim() {
+        "" => default,
+        v => parse_date(v).unwrap_or_else(|| {
+            errs.push(field, "date.form");
+            default
+        }),
+    };
+    let to = date("to", to, default_period(today).1);
+    let from = date("from", from, to - Duration::days(27));
+    errs.into_result()?;
+    check_period(from, to)?;
+    Ok((from, to))
 }
 
 /// A stretch that needed patrols and did not get them all.
@@ -522,6 +563,31 @@ mod tests {
             fields(reversed.validate().unwrap_err()),
             vec![("season_end".into(), "patrol.season_order".into())]
         );
+    }
+
+    #[test]
+    fn the_report_period_defaults_to_the_last_four_whole_weeks() {
+        // Sunday 29 November 2026: the week running is 23-29, so the default ends on the 22nd.
+        let today = d(11, 29);
+        assert_eq!(default_period(today), (d(10, 26), d(11, 22)));
+        assert_eq!(default_period(d(11, 30)), (d(11, 2), d(11, 29)));
+        assert_eq!(
+            report_period("", "", today).unwrap(),
+            (d(10, 26), d(11, 22))
+        );
+        assert_eq!(
+            report_period("", "2026-07-31", today).unwrap(),
+            (d(7, 4), d(7, 31))
+        );
+        let e = report_period("July", "2026-07-31", today).unwrap_err();
+        assert_eq!(
+            (e.errors[0].field.as_str(), e.errors[0].code.as_str()),
+            ("from", "date.form")
+        );
+        let e = report_period("2026-08-01", "2026-07-31", today).unwrap_err();
+        assert_eq!(e.errors[0].code, "patrol.period");
+        assert!(check_period(d(1, 1), d(12, 31)).is_ok());
+        assert!(check_period(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), d(12, 31)).is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::alarm::Level;
 use crate::enterprise::{parse_enum, text_enum};
 use crate::error::{optional_text, required_text};
 use crate::local_time;
-use crate::monitoring::DutyRole;
+use crate::monitoring::{DutyRole, ObjectKind};
 use crate::registry::{KeyUnitKind, PersonRole};
 use chrono::{DateTime, Duration, Utc};
 use safegrid_cap as cap;
@@ -161,6 +161,79 @@ pub fn required_actions(kind: WarningKind, level: Level, r: Reached) -> Vec<Requ
         Reached::KeyUnit(KeyUnitKind::ScenicSpot) if high => vec![A::CloseSite],
         Reached::Enterprise { high_risk: true } if high => vec![A::StopWork],
         _ => vec![A::StandBy],
+    }
+}
+
+impl Reached {
+    /// The role, kind or class by which someone was reached, as stored in their reasons.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reached::Duty(r) => r.as_str(),
+            Reached::Person(r) => r.as_str(),
+            Reached::KeyUnit(k) => k.as_str(),
+            Reached::Enterprise { high_risk: true } => "high_risk",
+            Reached::Enterprise { high_risk: false } => "other",
+        }
+    }
+}
+
+/// Adds `more` to the actions a recipient reached several ways already has: each once, and
+/// standing by only while nothing else is asked of them.
+pub fn merge_actions(into: &mut Vec<RequiredAction>, more: &[RequiredAction]) {
+    for a in more {
+        if !into.contains(a) {
+            into.push(*a);
+        }
+    }
+    if into.len() > 1 {
+        into.retain(|a| *a != RequiredAction::StandBy);
+    }
+}
+
+/// What a warning made from an alarm starts with.
+#[derive(Debug, Clone)]
+pub struct AlarmFacts<'a> {
+    pub id: i64,
+    pub object_id: i64,
+    pub object_name: &'a str,
+    pub object_kind: Option<ObjectKind>,
+    /// The alarm came from rainfall.
+    pub rainfall: bool,
+    pub level: Level,
+}
+
+/// How long a warning made from an alarm stands unless the office changes it.
+pub const FROM_ALARM_HOURS: i64 = 12;
+
+/// A warning prefilled from an alarm: its object, its level, the kind its object or metric
+/// suggests, a standard instruction, standing [`FROM_ALARM_HOURS`] from `now`.
+pub fn input_from_alarm(a: &AlarmFacts<'_>, now: DateTime<Utc>) -> WarningInput {
+    let kind = match a.object_kind {
+        Some(ObjectKind::HazardSite) => WarningKind::GeoHazard,
+        Some(ObjectKind::Reservoir | ObjectKind::RiverSection | ObjectKind::FloodArea) => {
+            WarningKind::Flood
+        }
+        Some(ObjectKind::ForestArea) => WarningKind::ForestFire,
+        _ if a.rainfall => WarningKind::Rainstorm,
+        _ => WarningKind::Other,
+    };
+    let instruction = match (kind, a.level >= Level::Orange) {
+        (WarningKind::GeoHazard, true) => {
+            "立即组织受威胁群众按撤离路线转移至避险点，严禁返回；监测员加密巡查。"
+        }
+        (WarningKind::Flood, true) => "立即转移低洼地带群众，巡查堤坝，做好抢险准备。",
+        _ => "加强巡查和值守，做好转移准备，发现险情立即报告。",
+    };
+    WarningInput {
+        kind: kind.as_str().into(),
+        level: a.level.as_str().into(),
+        headline: format!("{}{}", a.object_name, zh_event(kind, a.level)),
+        instruction: instruction.into(),
+        onset: local_time::form_value(now),
+        expires: local_time::form_value(now + Duration::hours(FROM_ALARM_HOURS)),
+        object_ids: vec![a.object_id.to_string()],
+        alarm_id: a.id.to_string(),
+        ..WarningInput::default()
     }
 }
 
@@ -877,6 +950,57 @@ mod tests {
             r(geo, Level::Red, Reached::Enterprise { high_risk: false }),
             vec![A::StandBy]
         );
+    }
+
+    #[test]
+    fn actions_merge_and_standing_by_gives_way() {
+        use RequiredAction as A;
+        let mut v = vec![A::StandBy];
+        merge_actions(&mut v, &[A::StandBy]);
+        assert_eq!(v, vec![A::StandBy]);
+        merge_actions(&mut v, &[A::Patrol]);
+        assert_eq!(v, vec![A::Patrol]);
+        merge_actions(&mut v, &[A::Evacuate, A::Patrol]);
+        assert_eq!(v, vec![A::Patrol, A::Evacuate]);
+        merge_actions(&mut v, &[A::StandBy]);
+        assert_eq!(v, vec![A::Patrol, A::Evacuate]);
+    }
+
+    #[test]
+    fn a_warning_from_an_alarm_takes_its_object_and_level() {
+        let now = at("2026-07-12T16:40:00Z");
+        let facts = AlarmFacts {
+            id: 9,
+            object_id: 3,
+            object_name: "石坝村1号滑坡",
+            object_kind: Some(ObjectKind::HazardSite),
+            rainfall: true,
+            level: Level::Red,
+        };
+        let i = input_from_alarm(&facts, now);
+        assert_eq!((i.kind.as_str(), i.level.as_str()), ("geo_hazard", "red"));
+        assert_eq!(i.headline, "石坝村1号滑坡地质灾害红色预警");
+        assert_eq!(
+            (i.onset.as_str(), i.expires.as_str()),
+            ("2026-07-13T00:40", "2026-07-13T12:40")
+        );
+        assert!(i.instruction.contains("撤离"));
+        // What it gives is a valid warning as it stands.
+        let d = i.validate(now).unwrap();
+        assert_eq!((d.object_ids, d.alarm_id), (vec![3], Some(9)));
+        let gauge = AlarmFacts {
+            object_kind: Some(ObjectKind::RainGauge),
+            level: Level::Blue,
+            ..facts.clone()
+        };
+        let i = input_from_alarm(&gauge, now);
+        assert_eq!(i.kind, "rainstorm");
+        assert!(!i.instruction.contains("撤离"));
+        let reservoir = AlarmFacts {
+            object_kind: Some(ObjectKind::Reservoir),
+            ..facts
+        };
+        assert_eq!(input_from_alarm(&reservoir, now).kind, "flood");
     }
 
     #[test]

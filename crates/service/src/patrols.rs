@@ -89,19 +89,6 @@ impl MissedReport {
     }
 }
 
-/// Kinds of object someone walks: slopes, dams, banks and low ground. Gauges are not patrolled.
-fn patrolled(kind: &str) -> bool {
-    matches!(
-        ObjectKind::parse(kind),
-        Some(
-            ObjectKind::HazardSite
-                | ObjectKind::Reservoir
-                | ObjectKind::RiverSection
-                | ObjectKind::FloodArea
-        )
-    )
-}
-
 impl Service {
     /// The patrol policy in force (the defaults until the office sets one).
     pub async fn patrol_policy(&self) -> Result<Policy> {
@@ -131,7 +118,7 @@ impl Service {
             return Err(Error::NotFound);
         }
         ensure(who.can_record_patrol(&object.region_path))?;
-        if !patrolled(&object.kind) {
+        if !ObjectKind::code_is_patrolled(&object.kind) {
             return Err(Invalid::one("object_id", "patrol.not_patrolled").into());
         }
         let mut errs = Invalid::default();
@@ -313,9 +300,7 @@ impl Service {
         to: NaiveDate,
     ) -> Result<MissedReport> {
         ensure(who.can_read_monitoring(&who.region_path))?;
-        if to < from || (to - from).num_days() > 366 {
-            return Err(Invalid::one("to", "patrol.period").into());
-        }
+        patrol::check_period(from, to)?;
         let policy = self.patrol_policy().await?;
         let scope = who.scope();
         let sites =

@@ -4,7 +4,7 @@
 //! its messages for other towns to read.
 
 use crate::{Error, Result, Service, audit, ensure};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use rand::rngs::OsRng;
 use safegrid_cap as cap;
@@ -12,9 +12,10 @@ use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::alarm::Level;
 use safegrid_domain::local_time;
-use safegrid_domain::monitoring::DutyRole;
+use safegrid_domain::monitoring::{DutyRole, ObjectKind};
 use safegrid_domain::region::is_within;
 use safegrid_domain::registry::{KeyUnitKind, PersonRole};
+use safegrid_domain::telemetry::Metric;
 use safegrid_domain::warning::{
     self, Action, CapSource, Issuer, Policy, Reached, RequiredAction, Status, WarningDraft,
     WarningInput, WarningKind,
@@ -170,7 +171,7 @@ impl Service {
         who: &Principal,
         input: &WarningInput,
     ) -> Result<WarningRow> {
-        ensure(who.can_manage_structure(&who.region_path))?;
+        ensure(who.can_write_warnings())?;
         let d = input.validate(Utc::now())?;
         let mut tx = self.store.begin().await?;
         let path = self.area_path(&mut tx, who, &d).await?;
@@ -192,34 +193,17 @@ impl Service {
     /// A warning prefilled from an alarm: its object, level and kind, standing twelve hours.
     pub async fn warning_from_alarm(&self, who: &Principal, alarm_id: i64) -> Result<WarningInput> {
         let (a, _) = self.alarm(who, alarm_id).await?;
-        let level = Level::parse(&a.level).unwrap_or(Level::Yellow);
-        let kind = match a.object_kind.as_str() {
-            "hazard_site" => WarningKind::GeoHazard,
-            "reservoir" | "river_section" | "flood_area" => WarningKind::Flood,
-            "forest_area" => WarningKind::ForestFire,
-            _ if a.metric.as_deref() == Some("rainfall") => WarningKind::Rainstorm,
-            _ => WarningKind::Other,
-        };
-        let now = Utc::now();
-        let instruction = match (kind, level >= Level::Orange) {
-            (WarningKind::GeoHazard, true) => {
-                "立即组织受威胁群众按撤离路线转移至避险点，严禁返回；监测员加密巡查。"
-            }
-            (WarningKind::Flood, true) => "立即转移低洼地带群众，巡查堤坝，做好抢险准备。",
-            _ => "加强巡查和值守，做好转移准备，发现险情立即报告。",
-        };
-        let fmt = local_time::form_value;
-        Ok(WarningInput {
-            kind: kind.as_str().into(),
-            level: level.as_str().into(),
-            headline: format!("{}{}", a.object_name, warning::zh_event(kind, level)),
-            instruction: instruction.into(),
-            onset: fmt(now),
-            expires: fmt(now + Duration::hours(12)),
-            object_ids: vec![a.object_id.to_string()],
-            alarm_id: a.id.to_string(),
-            ..WarningInput::default()
-        })
+        Ok(warning::input_from_alarm(
+            &warning::AlarmFacts {
+                id: a.id,
+                object_id: a.object_id,
+                object_name: &a.object_name,
+                object_kind: ObjectKind::parse(&a.object_kind),
+                rainfall: a.metric.as_deref() == Some(Metric::Rainfall.as_str()),
+                level: Level::parse(&a.level).unwrap_or(Level::Yellow),
+            },
+            Utc::now(),
+        ))
     }
 
     pub async fn warnings(&self, who: &Principal, live: bool) -> Result<Vec<WarningRow>> {
@@ -227,16 +211,9 @@ impl Service {
         Ok(wstore::list(&self.store, &who.region_path, live).await?)
     }
 
-    /// Whether the caller sees a warning: its area holds their region or lies inside it.
-    fn sees(who: &Principal, w: &WarningRow) -> bool {
-        who.can_read_monitoring(&w.region_path)
-            || (who.can_read_monitoring(&who.region_path)
-                && is_within(&who.region_path, &w.region_path))
-    }
-
     pub async fn warning(&self, who: &Principal, id: i64) -> Result<WarningDetail> {
         let w = wstore::get(&self.store, id).await?.ok_or(Error::NotFound)?;
-        if !Self::sees(who, &w) {
+        if !who.can_read_warning(&w.region_path) {
             return Err(Error::NotFound);
         }
         let recipients = wstore::recipients(&self.store, id).await?;
@@ -258,10 +235,10 @@ impl Service {
         action: Action,
     ) -> Result<(WarningRow, Status)> {
         let w = wstore::get(&mut *tx, id).await?.ok_or(Error::NotFound)?;
-        if !Self::sees(who, &w) {
+        if !who.can_read_warning(&w.region_path) {
             return Err(Error::NotFound);
         }
-        ensure(who.can_manage_structure(&who.region_path))?;
+        ensure(who.can_write_warnings())?;
         let from = Status::parse(&w.status).ok_or_else(|| Error::Internal(w.status.clone()))?;
         let to = warning::next(from, action)
             .ok_or_else(|| Invalid::one("status", "warning.wrong_state"))?;
@@ -540,7 +517,8 @@ impl Service {
             }
         }
         // One line per mobile number, with every reason and every action it carries.
-        let mut by_mobile: BTreeMap<String, NewRecipient> = BTreeMap::new();
+        let mut by_mobile: BTreeMap<String, (NewRecipient, Vec<String>, Vec<RequiredAction>)> =
+            BTreeMap::new();
         for r in reach {
             let Some(mobile) = r.mobile.clone().filter(|m| !m.trim().is_empty()) else {
                 continue;
@@ -548,16 +526,9 @@ impl Service {
             let Some(reached) = reached_of(&r) else {
                 continue;
             };
-            let actions = warning::required_actions(d.kind, d.level, reached);
-            let reason = format!(
-                "{}:{}@{}",
-                r.source,
-                r.role.split(',').next().unwrap_or(""),
-                r.via
-            );
-            let e = by_mobile
-                .entry(mobile.clone())
-                .or_insert_with(|| NewRecipient {
+            let reason = format!("{}:{}@{}", r.source, reached.code(), r.via);
+            let (_, reasons, actions) = by_mobile.entry(mobile.clone()).or_insert_with(|| {
+                let first = NewRecipient {
                     person_id: r.person_id,
                     key_unit_id: r.key_unit_id,
                     enterprise_id: r.enterprise_id,
@@ -569,30 +540,29 @@ impl Service {
                     reply_code: reply_code(),
                     due_at: now + policy.answer_window(d.level),
                     escalated_from: None,
-                });
-            if !e.reasons.split(',').any(|x| x == reason) {
-                if !e.reasons.is_empty() {
-                    e.reasons.push(',');
-                }
-                e.reasons.push_str(&reason);
+                };
+                (first, Vec::new(), Vec::new())
+            });
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
             }
-            for a in actions {
-                let code = a.as_str();
-                if a == RequiredAction::StandBy && !e.actions.is_empty() {
-                    continue;
-                }
-                if !e.actions.split(',').any(|x| x == code) {
-                    // Standing by gives way to any real action.
-                    let kept: Vec<&str> = e
-                        .actions
-                        .split(',')
-                        .filter(|x| !x.is_empty() && *x != "stand_by")
-                        .collect();
-                    e.actions = kept.into_iter().chain([code]).collect::<Vec<_>>().join(",");
-                }
-            }
+            warning::merge_actions(
+                actions,
+                &warning::required_actions(d.kind, d.level, reached),
+            );
         }
-        let list: Vec<NewRecipient> = by_mobile.into_values().collect();
+        let list: Vec<NewRecipient> = by_mobile
+            .into_values()
+            .map(|(mut r, reasons, actions)| {
+                r.reasons = reasons.join(",");
+                r.actions = actions
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                r
+            })
+            .collect();
         Ok(wstore::insert_recipients(tx, w.id, &list).await?.len())
     }
 

@@ -2,6 +2,7 @@
 
 use crate::{Result, Src, Store, Tx, on_read, on_src, on_tx};
 use chrono::{DateTime, Utc};
+use safegrid_domain::monitoring::ObjectKind;
 use safegrid_domain::warning::WarningDraft;
 use serde::Serialize;
 
@@ -396,6 +397,13 @@ pub async fn reachable(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
+    // Inside a region, the duties of the objects people walk (gauges have none that act).
+    let walked = ObjectKind::ALL
+        .iter()
+        .filter(|k| k.is_patrolled())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let (lo, hi) = match path {
         Some(p) => (p.to_string(), crate::path_upper(p)),
         // No region: nothing matches the path range.
@@ -406,7 +414,7 @@ pub async fn reachable(
             p.mobile, o.region_path, o.name AS via
          FROM object_duties d JOIN people p ON p.id = d.person_id JOIN monitored_objects o ON o.id = d.object_id
          WHERE o.id IN ({}) OR (o.region_path >= $1 AND o.region_path < $2
-               AND o.kind IN ('hazard_site', 'reservoir', 'river_section', 'flood_area'))
+               AND o.kind IN ({walked}))
          ORDER BY o.region_path, o.id, d.role",
         if ids.is_empty() { "NULL".to_string() } else { ids }
     ));

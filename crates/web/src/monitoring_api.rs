@@ -98,42 +98,17 @@ struct PeriodQuery {
     to: Option<String>,
 }
 
-/// `from`/`to` as dates, by default the four whole weeks before this one.
-pub(crate) fn period(
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(chrono::NaiveDate, chrono::NaiveDate), (&'static str, &'static str)> {
-    use chrono::{Datelike, Duration};
-    let today = safegrid_domain::local_time::day_of(chrono::Utc::now());
-    let last_sunday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 1);
-    let parse = |field: &'static str, v: Option<&str>, default: chrono::NaiveDate| match v
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => Ok(default),
-        Some(v) => {
-            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| (field, "date.form"))
-        }
-    };
-    let to = parse("to", to, last_sunday)?;
-    let from = parse("from", from, to - Duration::days(27))?;
-    Ok((from, to))
-}
-
 async fn missed_patrols(
     State(s): State<AppState>,
     a: Api,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, ApiError> {
-    let (from, to) = period(q.from.as_deref(), q.to.as_deref()).map_err(|(field, code)| {
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            field,
-            code,
-            a.lang,
-        )
-    })?;
+    let (from, to) = safegrid_domain::patrol::report_period(
+        q.from.as_deref().unwrap_or(""),
+        q.to.as_deref().unwrap_or(""),
+        safegrid_domain::local_time::day_of(chrono::Utc::now()),
+    )
+    .map_err(|inv| err(a.lang)(inv.into()))?;
     Ok(Json(
         s.svc
             .missed_patrols(&a.who, from, to)

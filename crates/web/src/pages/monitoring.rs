@@ -15,6 +15,7 @@ use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use safegrid_domain::monitoring::ObjectKind;
 use safegrid_domain::telemetry::Metric;
 use safegrid_service::monitoring::{BoardTile, ObjectDetail, RANGES};
 use safegrid_store::monitoring::AlarmRow;
@@ -171,10 +172,7 @@ async fn object(
         can_ack: p.who.can_acknowledge_alarm(&d.object.region_path),
         can_resolve: p.who.can_resolve_alarm(&d.object.region_path),
         can_patrol: p.who.can_record_patrol(&d.object.region_path)
-            && matches!(
-                d.object.kind.as_str(),
-                "hazard_site" | "reservoir" | "river_section" | "flood_area"
-            ),
+            && ObjectKind::code_is_patrolled(&d.object.kind),
         patrols,
         cracks,
         d,

@@ -5,7 +5,6 @@ use super::csrf_of;
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
-use crate::monitoring_api::period;
 use crate::view::{FormState, Ui, fail, render, render_status, xlsx};
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -14,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use safegrid_domain::Invalid;
 use safegrid_domain::alarm::Level;
-use safegrid_domain::patrol::{CrackInput, PatrolInput, Policy, Precursor};
+use safegrid_domain::monitoring::ObjectKind;
+use safegrid_domain::patrol::{self, CrackInput, PatrolInput, Policy, Precursor};
 use safegrid_service::Error;
 use safegrid_service::patrols::{MissedReport, PatrolDetail, Widening};
 use safegrid_service::xlsx::Table;
@@ -76,31 +76,30 @@ async fn load_report(
     p: &Page,
     q: &PeriodQuery,
 ) -> Result<(MissedReport, Option<String>), PageError> {
-    let f = fail(p.lang);
-    let (range, error) = match period(q.from.as_deref(), q.to.as_deref()) {
+    let today = safegrid_domain::local_time::day_of(chrono::Utc::now());
+    // A period that is no period is named, and the default shown instead.
+    let (range, error) = match patrol::report_period(
+        q.from.as_deref().unwrap_or(""),
+        q.to.as_deref().unwrap_or(""),
+        today,
+    ) {
         Ok(r) => (r, None),
-        Err((field, code)) => (
-            period(None, None).unwrap_or_default(),
-            Some(p.lang.field_error(field, code)),
-        ),
-    };
-    match s.svc.missed_patrols(&p.who, range.0, range.1).await {
-        Ok(r) => Ok((r, error)),
-        Err(Error::Invalid(inv)) => {
+        Err(inv) => {
             let msg = inv
                 .errors
                 .iter()
                 .map(|e| p.lang.field_error(&e.field, &e.code))
                 .collect::<Vec<_>>()
                 .join("; ");
-            let (a, b) = period(None, None).unwrap_or_default();
-            Ok((
-                s.svc.missed_patrols(&p.who, a, b).await.map_err(&f)?,
-                Some(msg),
-            ))
+            (patrol::default_period(today), Some(msg))
         }
-        Err(e) => Err(f(e)),
-    }
+    };
+    let r = s
+        .svc
+        .missed_patrols(&p.who, range.0, range.1)
+        .await
+        .map_err(fail(p.lang))?;
+    Ok((r, error))
 }
 
 async fn report(State(s): State<AppState>, p: Page, Query(q): Query<PeriodQuery>) -> PageResult {
@@ -242,12 +241,7 @@ async fn form_page(
     };
     let choices = if object.is_none() {
         let mut v = s.svc.objects(&p.who, None).await.map_err(&fl)?;
-        v.retain(|o| {
-            matches!(
-                o.kind.as_str(),
-                "hazard_site" | "reservoir" | "river_section" | "flood_area"
-            )
-        });
+        v.retain(|o| ObjectKind::code_is_patrolled(&o.kind));
         v.sort_by_key(|o| o.kind != "hazard_site");
         v
     } else {

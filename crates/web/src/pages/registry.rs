@@ -136,7 +136,9 @@ async fn home(State(s): State<AppState>, p: Page) -> PageResult {
     if p.who.can_read_monitoring(&p.who.region_path) {
         let open = s.svc.alarms(&p.who, None, true).await.map_err(&f)?.len() as i64;
         monitoring_cards.push((open, "monitoring.open_alarms", "/monitoring", open > 0));
-        let (from, to) = crate::monitoring_api::period(None, None).unwrap_or_default();
+        let (from, to) = safegrid_domain::patrol::default_period(
+            safegrid_domain::local_time::day_of(chrono::Utc::now()),
+        );
         let missed = s
             .svc
             .missed_patrols(&p.who, from, to)

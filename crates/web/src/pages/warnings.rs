@@ -40,7 +40,7 @@ struct ListPage {
 async fn list(State(s): State<AppState>, p: Page) -> PageResult {
     let rows = s.svc.warnings(&p.who, false).await.map_err(fail(p.lang))?;
     Ok(render(&ListPage {
-        can_write: p.who.can_manage_structure(&p.who.region_path),
+        can_write: p.who.can_write_warnings(),
         rows,
         ui: Ui::new(&p, "monitoring"),
     }))
@@ -166,13 +166,11 @@ async fn detail_page(
 ) -> PageResult {
     let d = s.svc.warning(&p.who, id).await.map_err(fail(p.lang))?;
     let actions = match Status::parse(&d.warning.status) {
-        Some(st) if p.who.can_manage_structure(&p.who.region_path) => {
-            [Action::Approve, Action::Issue, Action::Cancel]
-                .into_iter()
-                .filter(|a| warning::next(st, *a).is_some())
-                .map(|a| a.as_str())
-                .collect()
-        }
+        Some(st) if p.who.can_write_warnings() => [Action::Approve, Action::Issue, Action::Cancel]
+            .into_iter()
+            .filter(|a| warning::next(st, *a).is_some())
+            .map(|a| a.as_str())
+            .collect(),
         _ => Vec::new(),
     };
     Ok(render_status(
