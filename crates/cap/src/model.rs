@@ -124,8 +124,13 @@ impl Alert {
 
     /// This alert as one entry of another alert's `<references>`.
     pub fn reference(&self) -> String {
-        format!("{},{},{}", self.sender, self.identifier, self.sent)
+        reference(&self.sender, &self.identifier, &self.sent)
     }
+}
+
+/// One entry of `<references>`: `sender,identifier,sent`.
+pub fn reference(sender: &str, identifier: &str, sent: &str) -> String {
+    format!("{sender},{identifier},{sent}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use crate::ingest::AlarmNotice;
 use crate::{Error, Result, Service, audit, ensure};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::alarm::Level;
@@ -13,6 +13,7 @@ use safegrid_domain::local_time::{day_of, midnight};
 use safegrid_domain::monitoring::ObjectKind;
 use safegrid_domain::patrol::{self, Missed, PatrolInput, Policy};
 use safegrid_domain::region::is_within;
+use safegrid_store::Src;
 use safegrid_store::files::{self, AttachmentRow};
 use safegrid_store::monitoring::{self as mstore, NewAlarm};
 use safegrid_store::patrols::{self as pstore, CrackRow, PatrolRow};
@@ -41,11 +42,12 @@ pub struct Widening {
     pub now_mm: f64,
 }
 
-/// A patrol with its measurements and photos.
+/// A patrol with its measurements (and how each changed) and photos.
 #[derive(Debug, Clone, Serialize)]
 pub struct PatrolDetail {
     pub patrol: PatrolRow,
     pub cracks: Vec<CrackRow>,
+    pub widening: Vec<Widening>,
     pub photos: Vec<AttachmentRow>,
 }
 
@@ -87,6 +89,27 @@ impl MissedReport {
     pub fn missing_total(&self) -> u32 {
         self.sites.iter().map(|s| s.missed.len() as u32).sum()
     }
+}
+
+/// How each point measured at `at` changed since its measurement before.
+async fn widening(
+    src: impl Into<Src<'_>>,
+    object_id: i64,
+    at: DateTime<Utc>,
+    measured: &[(&str, f64)],
+) -> Result<Vec<Widening>> {
+    Ok(pstore::last_widths(src, object_id, at)
+        .await?
+        .into_iter()
+        .filter_map(|(point, before_mm)| {
+            let now_mm = measured.iter().find(|m| m.0 == point)?.1;
+            Some(Widening {
+                point,
+                before_mm,
+                now_mm,
+            })
+        })
+        .collect())
 }
 
 impl Service {
@@ -142,18 +165,12 @@ impl Service {
         let detail = detail.join(",");
 
         let mut tx = self.store.begin().await?;
-        let widening = pstore::last_widths(&mut tx, object.id, draft.patrolled_at)
-            .await?
-            .into_iter()
-            .filter_map(|(point, before_mm)| {
-                let now_mm = draft.cracks.iter().find(|c| c.point == point)?.width_mm;
-                Some(Widening {
-                    point,
-                    before_mm,
-                    now_mm,
-                })
-            })
+        let measured: Vec<(&str, f64)> = draft
+            .cracks
+            .iter()
+            .map(|c| (c.point.as_str(), c.width_mm))
             .collect();
+        let widening = widening(&mut tx, object.id, draft.patrolled_at, &measured).await?;
         let mut notice = None;
         let mut alarm_id = None;
         if let Some(level) = level {
@@ -269,9 +286,21 @@ impl Service {
         if !who.can_read_monitoring(&patrol.region_path) {
             return Err(Error::NotFound);
         }
+        let cracks = pstore::cracks_of_patrol(&self.store, id).await?;
+        let measured: Vec<(&str, f64)> = cracks
+            .iter()
+            .map(|c| (c.point.as_str(), c.width_mm))
+            .collect();
         Ok(PatrolDetail {
-            cracks: pstore::cracks_of_patrol(&self.store, id).await?,
+            widening: widening(
+                &self.store,
+                patrol.object_id,
+                patrol.patrolled_at,
+                &measured,
+            )
+            .await?,
             photos: files::of(&self.store, "patrol", id).await?,
+            cracks,
             patrol,
         })
     }

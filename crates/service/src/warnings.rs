@@ -452,20 +452,21 @@ impl Service {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let issuer = self.cap_issuer().await?;
-        let mut identifier = issuer.identifier(now, 0);
+        // The identifier's last digit tells apart messages sent in the same second.
+        let mut free = None;
         for seq in 0..10u8 {
-            identifier = issuer.identifier(now, seq);
-            if !wstore::identifier_taken(&mut *tx, &issuer.sender, &identifier).await? {
+            let id = issuer.identifier(now, seq);
+            if !wstore::identifier_taken(&mut *tx, &issuer.sender, &id).await? {
+                free = Some(id);
                 break;
             }
-            if seq == 9 {
-                return Err(Error::Internal("ten CAP messages in one second".into()));
-            }
         }
+        let identifier =
+            free.ok_or_else(|| Error::Internal("ten CAP messages in one second".into()))?;
         let earlier = wstore::messages_of(&mut *tx, w.id).await?;
         let references: Vec<String> = earlier
             .iter()
-            .map(|m| format!("{},{},{}", m.sender, m.identifier, m.sent))
+            .map(|m| cap::reference(&m.sender, &m.identifier, &m.sent))
             .collect();
         let area_names = wstore::areas(&mut *tx, w.id)
             .await?

@@ -49,6 +49,8 @@ pub struct PatrolRow {
     pub longitude: Option<f64>,
     pub note: Option<String>,
     pub alarm_id: Option<i64>,
+    /// The level of the alarm the patrol raised, as it stands now.
+    pub alarm_level: Option<String>,
     pub cracks: i64,
 }
 
@@ -63,9 +65,9 @@ impl PatrolRow {
 
 const SELECT: &str = "SELECT p.id, p.object_id, o.name AS object_name, r.name AS region_name, p.region_path,
     p.patrolled_at, u.username AS reported_by, p.no_anomaly, p.precursors, p.latitude, p.longitude, p.note, p.alarm_id,
-    (SELECT COUNT(*) FROM patrol_cracks k WHERE k.patrol_id = p.id) AS cracks
+    a.level AS alarm_level, (SELECT COUNT(*) FROM patrol_cracks k WHERE k.patrol_id = p.id) AS cracks
     FROM patrols p JOIN monitored_objects o ON o.id = p.object_id JOIN regions r ON r.id = o.region_id
-    JOIN users u ON u.id = p.reported_by";
+    JOIN users u ON u.id = p.reported_by LEFT JOIN alarms a ON a.id = p.alarm_id";
 
 /// Patrols in scope, newest first: all of one object, or the latest of every object.
 pub async fn patrols(

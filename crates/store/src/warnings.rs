@@ -96,8 +96,7 @@ async fn set_areas(tx: &mut Tx, id: i64, regions: &[i64], objects: &[i64]) -> Re
 }
 
 /// Moves a warning from one of `from` to `to`, stamping who and when for approval, issue and the
-/// end; false when it was not in `from` (someone else moved it first). `from` and `to` are
-/// status codes of the domain, never user text.
+/// end; false when it was not in `from` (someone else moved it first).
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
@@ -112,16 +111,20 @@ pub async fn set_status(
         "cancelled" | "expired" => ", ended_at = $2",
         _ => "",
     };
-    let list = from
-        .iter()
-        .map(|s| format!("'{}'", s.replace('\'', "")))
+    let placeholders = (0..from.len())
+        .map(|i| format!("${}", i + 5))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = sqlx::AssertSqlSafe(format!(
-        "UPDATE warnings SET status = $1, updated_at = $2{stamp} WHERE id = $4 AND status IN ({list})"
+        "UPDATE warnings SET status = $1, updated_at = $2{stamp} WHERE id = $4 AND status IN ({placeholders})"
     ));
-    let n = on_tx!(tx, c => sqlx::query(sql).bind(to.to_string()).bind(at).bind(by).bind(id)
-        .execute(c).await?.rows_affected());
+    let n = on_tx!(tx, c => {
+        let mut q = sqlx::query(sql).bind(to.to_string()).bind(at).bind(by).bind(id);
+        for f in from {
+            q = q.bind(f.to_string());
+        }
+        q.execute(c).await?.rows_affected()
+    });
     Ok(n > 0)
 }
 
@@ -272,8 +275,8 @@ pub struct NewRecipient {
     pub escalated_from: Option<i64>,
 }
 
-/// Stores the recipients of a warning; one with a number already reached is skipped. Returns
-/// the ids of those stored.
+/// Stores the recipients of a warning; one with a number already reached is skipped (the unique
+/// key on warning and mobile decides). Returns the ids of those stored.
 pub async fn insert_recipients(
     tx: &mut Tx,
     warning_id: i64,
@@ -282,21 +285,16 @@ pub async fn insert_recipients(
     let now = Utc::now();
     let mut ids = Vec::new();
     for r in rs {
-        let taken: i64 = on_tx!(tx, c => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM warning_recipients WHERE warning_id = $1 AND mobile = $2")
-            .bind(warning_id).bind(r.mobile.clone()).fetch_one(c).await?);
-        if taken > 0 {
-            continue;
-        }
-        let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        let id: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
             "INSERT INTO warning_recipients (warning_id, person_id, key_unit_id, enterprise_id, name, mobile, reasons,
                 region_path, actions, reply_code, due_at, escalated_from, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (warning_id, mobile) DO NOTHING RETURNING id")
             .bind(warning_id).bind(r.person_id).bind(r.key_unit_id).bind(r.enterprise_id).bind(r.name.clone())
             .bind(r.mobile.clone()).bind(r.reasons.clone()).bind(r.region_path.clone()).bind(r.actions.clone())
             .bind(r.reply_code.clone()).bind(r.due_at).bind(r.escalated_from).bind(now)
-            .fetch_one(c).await?);
-        ids.push(id);
+            .fetch_optional(c).await?);
+        ids.extend(id);
     }
     Ok(ids)
 }

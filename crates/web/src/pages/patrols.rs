@@ -16,7 +16,7 @@ use safegrid_domain::alarm::Level;
 use safegrid_domain::monitoring::ObjectKind;
 use safegrid_domain::patrol::{self, CrackInput, PatrolInput, Policy, Precursor};
 use safegrid_service::Error;
-use safegrid_service::patrols::{MissedReport, PatrolDetail, Widening};
+use safegrid_service::patrols::{MissedReport, PatrolDetail};
 use safegrid_service::xlsx::Table;
 use safegrid_store::monitoring::ObjectRow;
 use safegrid_store::patrols::PatrolRow;
@@ -402,8 +402,6 @@ struct DetailPage {
     ui: Ui,
     d: PatrolDetail,
     saved: bool,
-    widening: Vec<Widening>,
-    level: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -420,36 +418,10 @@ async fn detail(
 ) -> PageResult {
     let f = fail(p.lang);
     let d = s.svc.patrol(&p.who, id).await.map_err(&f)?;
-    // Each measured point against the measurement before this patrol.
-    let history = s
-        .svc
-        .crack_history(&p.who, d.patrol.object_id)
-        .await
-        .map_err(&f)?;
-    let widening = d
-        .cracks
-        .iter()
-        .filter_map(|c| {
-            let (_, rows) = history.iter().find(|(pt, _)| *pt == c.point)?;
-            let i = rows.iter().position(|r| r.patrol_id == d.patrol.id)?;
-            let before = rows.get(i.checked_sub(1)?)?;
-            Some(Widening {
-                point: c.point.clone(),
-                before_mm: before.width_mm,
-                now_mm: c.width_mm,
-            })
-        })
-        .collect();
-    let level = match d.patrol.alarm_id {
-        Some(a) => s.svc.alarm(&p.who, a).await.ok().map(|(a, _)| a.level),
-        None => None,
-    };
     Ok(render(&DetailPage {
         ui: Ui::new(&p, "monitoring"),
         saved: q.saved.is_some(),
         d,
-        widening,
-        level,
     }))
 }
 
