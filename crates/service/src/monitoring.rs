@@ -136,11 +136,17 @@ impl Service {
     }
 
     /// One object with everything about it, for a caller who may see it.
-    pub async fn object_detail(&self, who: &Principal, id: i64) -> Result<ObjectDetail> {
+    /// An object the caller may see (readings, alarms, patrols and the like hang off it).
+    pub(crate) async fn readable_object(&self, who: &Principal, id: i64) -> Result<ObjectRow> {
         let object = store::object(&self.store, id)
             .await?
             .ok_or(Error::NotFound)?;
         ensure(who.can_read_monitoring(&object.region_path))?;
+        Ok(object)
+    }
+
+    pub async fn object_detail(&self, who: &Principal, id: i64) -> Result<ObjectDetail> {
+        let object = self.readable_object(who, id).await?;
         let duties = store::duties(&self.store, id).await?;
         let missing_roles = ObjectKind::parse(&object.kind)
             .map(|k| k.required_roles())
@@ -432,10 +438,7 @@ impl Service {
         let Some(&(_, len, span)) = RANGES.iter().find(|r| r.0 == range) else {
             return Err(Invalid::one("range", "choice").into());
         };
-        let object = store::object(&self.store, object_id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        ensure(who.can_read_monitoring(&object.region_path))?;
+        self.readable_object(who, object_id).await?;
         let sensors = store::object_sensors(&self.store, object_id).await?;
         if !sensors
             .iter()
@@ -517,10 +520,7 @@ impl Service {
         who: &Principal,
         object_id: i64,
     ) -> Result<Vec<(String, Metric, f64, i64)>> {
-        let object = store::object(&self.store, object_id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        ensure(who.can_read_monitoring(&object.region_path))?;
+        self.readable_object(who, object_id).await?;
         let sensors = store::object_sensors(&self.store, object_id).await?;
         let latest = rstore::latest_of_object(&self.store, object_id).await?;
         Ok(latest_values(&sensors, &latest)

@@ -274,7 +274,7 @@ impl Service {
     ) -> Result<Vec<PatrolRow>> {
         ensure(who.can_read_monitoring(&who.region_path))?;
         if let Some(id) = object_id {
-            self.object_detail(who, id).await?;
+            self.readable_object(who, id).await?;
         }
         Ok(pstore::patrols(&self.store, &who.scope(), object_id, limit).await?)
     }
@@ -311,7 +311,7 @@ impl Service {
         who: &Principal,
         object_id: i64,
     ) -> Result<Vec<(String, Vec<CrackRow>)>> {
-        self.object_detail(who, object_id).await?;
+        self.readable_object(who, object_id).await?;
         let mut by_point: BTreeMap<String, Vec<CrackRow>> = BTreeMap::new();
         for r in pstore::cracks_of_object(&self.store, object_id).await? {
             by_point.entry(r.point.clone()).or_default().push(r);
