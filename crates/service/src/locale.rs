@@ -173,7 +173,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.title", "职务", "Title"),
     ("field.roles", "职责", "Roles"),
     ("field.kind", "类别", "Kind"),
-    ("field.level", "层级", "Level"),
+    ("field.level", "级别", "Level"),
     ("field.code", "区划代码", "Division code"),
     ("field.parent_id", "上级区划", "Parent region"),
     ("field.duties", "职责", "Duties"),
