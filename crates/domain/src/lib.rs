@@ -8,6 +8,7 @@ pub mod access;
 pub mod alarm;
 pub mod audit;
 pub mod cards;
+pub mod delivery;
 pub mod enterprise;
 pub mod error;
 pub mod evidence;

@@ -139,6 +139,8 @@ impl DepartmentInput {
 pub struct PersonInput {
     pub name: String,
     pub mobile: String,
+    /// Optional; warnings also go by e-mail where the town has an SMTP server.
+    pub email: String,
     pub region_id: String,
     pub organisation: String,
     pub title: String,
@@ -149,6 +151,7 @@ pub struct PersonInput {
 pub struct PersonDraft {
     pub name: String,
     pub mobile: Mobile,
+    pub email: Option<String>,
     pub region_id: i64,
     pub organisation: Option<String>,
     pub title: Option<String>,
@@ -165,6 +168,14 @@ impl PersonInput {
         } else {
             parse_mobile(&mut errs, "mobile", &self.mobile)
         };
+        let email = match self.email.trim() {
+            "" => None,
+            e if crate::delivery::is_email(e) => Some(e.to_string()),
+            _ => {
+                errs.push("email", "email.invalid");
+                None
+            }
+        };
         let region_id = parse_id(&mut errs, "region_id", &self.region_id);
         let organisation = optional_text(&mut errs, "organisation", Some(&self.organisation), 100);
         let title = optional_text(&mut errs, "title", Some(&self.title), 60);
@@ -174,6 +185,7 @@ impl PersonInput {
         Ok(PersonDraft {
             name,
             mobile,
+            email,
             region_id,
             organisation,
             title,

@@ -494,9 +494,16 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
     );
     let ingest = safegrid_service::ingest::Ingest::start(svc.clone()).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker_id = safegrid_worker::worker_id();
+    let sender = tokio::spawn(safegrid_worker::deliver::run(
+        svc.clone(),
+        worker_id.clone(),
+        cfg.worker_interval,
+        stop.subscribe(),
+    ));
     let worker = tokio::spawn(safegrid_worker::run(
         svc.clone(),
-        safegrid_worker::worker_id(),
+        worker_id,
         cfg.worker_interval,
         stopped,
     ));
@@ -522,6 +529,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
     safegrid_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop.send(true);
     let _ = worker.await;
+    let _ = sender.await;
     if let Some(m) = mqtt {
         let _ = m.await;
     }

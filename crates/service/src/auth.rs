@@ -347,6 +347,39 @@ impl Service {
         Ok(())
     }
 
+    /// Links an account to the person of the registry it belongs to, so that the warnings that
+    /// reach the person also reach the account's inbox (or unlinks it with `None`).
+    pub async fn link_person(
+        &self,
+        who: &Principal,
+        username: &str,
+        person_id: Option<i64>,
+    ) -> Result<()> {
+        ensure(who.can_manage_users())?;
+        let u = users::by_username(&self.store, username)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let mut tx = self.store.begin().await?;
+        if let Some(p) = person_id
+            && safegrid_store::people::get(&mut tx, p).await?.is_none()
+        {
+            return Err(safegrid_domain::Invalid::one("person_id", "not_a_reference").into());
+        }
+        users::link_person(&mut tx, u.id, person_id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "link_person",
+            "user",
+            u.id,
+            None::<&()>,
+            Some(&person_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn list_users(&self, who: &Principal) -> Result<Vec<UserRow>> {
         ensure(who.can_manage_users())?;
         Ok(users::list(&self.store).await?)

@@ -134,7 +134,15 @@ impl Service {
         limit: i64,
     ) -> Result<usize> {
         let mut done = self.expire_warnings(now).await?;
-        let claimed = jobs::claim(&self.store, worker, now, Duration::minutes(5), limit).await?;
+        let claimed = jobs::claim(
+            &self.store,
+            worker,
+            now,
+            Duration::minutes(5),
+            limit,
+            jobs::Lane::Others,
+        )
+        .await?;
         for job in claimed {
             match self.run_job(worker, &job).await {
                 Ok(true) => done += 1,
@@ -146,20 +154,42 @@ impl Service {
                 }
             }
         }
+        if done > 0 {
+            // An escalation queues messages: the sender need not wait for its poll.
+            self.wake.deliveries.notify_one();
+        }
         Ok(done)
+    }
+
+    /// When the next job other than a delivery is due (for the worker to sleep until).
+    pub async fn next_job_due(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(jobs::next_due(&self.store, jobs::Lane::Others).await?)
     }
 
     async fn run_job(&self, worker: &str, job: &jobs::JobRow) -> Result<bool> {
         let mut tx = self.store.begin().await?;
-        if job.kind == KIND {
-            let p: Payload =
-                serde_json::from_str(&job.payload).map_err(|e| Error::Internal(e.to_string()))?;
-            if let Some(h) = hazards::get(&mut tx, p.hazard_id).await? {
-                // A hazard closed since, or given another deadline, has nothing to say about this one.
-                if h.status != "closed" && h.status != "rectified" && h.deadline == Some(p.deadline)
-                {
-                    deliver(&mut tx, job.id, &h, &p).await?;
+        match job.kind.as_str() {
+            KIND => {
+                let p: Payload = serde_json::from_str(&job.payload)
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                if let Some(h) = hazards::get(&mut tx, p.hazard_id).await? {
+                    // A hazard closed since, or given another deadline, has nothing to say about this one.
+                    if h.status != "closed"
+                        && h.status != "rectified"
+                        && h.deadline == Some(p.deadline)
+                    {
+                        deliver(&mut tx, job.id, &h, &p).await?;
+                    }
                 }
+            }
+            crate::deliveries::ESCALATE => self.escalate(&mut tx, job).await?,
+            other => {
+                // A kind this version does not know (written by a newer one): finished, and said.
+                tracing::warn!(
+                    job = job.id,
+                    kind = other,
+                    "job of an unknown kind finished unrun"
+                );
             }
         }
         if !jobs::finish(&mut tx, job.id, worker).await? {

@@ -261,6 +261,7 @@ impl Service {
             |g: &mut Gen, region_id: i64, org: &str, title: &str, roles: &[&str]| PersonInput {
                 name: g.name(),
                 mobile: g.mobile(),
+                email: String::new(),
                 region_id: region_id.to_string(),
                 organisation: org.into(),
                 title: title.into(),

@@ -78,6 +78,7 @@ impl Service {
                 &PersonInput {
                     name: g.name(),
                     mobile: g.mobile(),
+                    email: String::new(),
                     region_id: town_id.to_string(),
                     organisation: "马武镇人民政府".into(),
                     title: title.into(),

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clocks;
 mod config;
 pub mod coverage;
+pub mod deliveries;
 pub mod demo;
 pub mod demo_monitoring;
 pub mod evidence;
@@ -97,6 +98,25 @@ impl Default for Settings {
 pub struct Service {
     pub store: Store,
     pub settings: Settings,
+    /// Rung when work was queued, so this process's worker starts on it at once instead of at
+    /// its next poll.
+    pub wake: std::sync::Arc<Wake>,
+}
+
+/// What a use case rings when it queues work for the worker.
+#[derive(Debug, Default)]
+pub struct Wake {
+    /// Messages to send.
+    pub deliveries: tokio::sync::Notify,
+    /// Other jobs (escalations, reminders) whose times may have changed.
+    pub jobs: tokio::sync::Notify,
+}
+
+impl Wake {
+    pub(crate) fn both(&self) {
+        self.deliveries.notify_one();
+        self.jobs.notify_one();
+    }
 }
 
 impl Service {
@@ -104,16 +124,14 @@ impl Service {
     pub async fn open(url: &str) -> Result<Service> {
         let store = Store::open(url).await?;
         store.migrate().await?;
-        Ok(Service {
-            store,
-            settings: Settings::default(),
-        })
+        Ok(Service::new(store))
     }
 
     pub fn new(store: Store) -> Service {
         Service {
             store,
             settings: Settings::default(),
+            wake: Default::default(),
         }
     }
 }

@@ -55,7 +55,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn of(rs: &[RecipientRow], now: DateTime<Utc>) -> Tally {
+    pub(crate) fn of(rs: &[RecipientRow], now: DateTime<Utc>) -> Tally {
         Tally {
             recipients: rs.len(),
             answered: rs.iter().filter(|r| r.answered_at.is_some()).count(),
@@ -107,7 +107,7 @@ fn common_path(paths: &[String]) -> String {
     best
 }
 
-fn reply_code() -> String {
+pub(crate) fn reply_code() -> String {
     let mut b = [0u8; 4];
     OsRng.fill_bytes(&mut b);
     format!("{:06}", u32::from_le_bytes(b) % 1_000_000)
@@ -337,6 +337,7 @@ impl Service {
     /// actions and the time by which they must answer.
     pub async fn issue_warning(&self, who: &Principal, id: i64) -> Result<WarningDetail> {
         let policy = self.warning_policy().await?;
+        self.answer_secret().await?;
         let mut tx = self.store.begin().await?;
         let (w, to) = self.acting(&mut tx, who, id, Action::Issue).await?;
         let now = Utc::now();
@@ -344,7 +345,13 @@ impl Service {
         self.write_cap(&mut tx, &w, &d, cap::MsgType::Alert, now)
             .await?;
         self.add_recipients(&mut tx, &w, &d, &policy, now).await?;
+        let issued = WarningRow {
+            status: to.as_str().into(),
+            ..w.clone()
+        };
+        self.queue_notices(&mut tx, &issued).await?;
         self.moved(tx, who, &w, to, Action::Issue, now).await?;
+        self.wake.both();
         self.warning(who, id).await
     }
 
@@ -358,6 +365,7 @@ impl Service {
     ) -> Result<WarningDetail> {
         let policy = self.warning_policy().await?;
         let d = input.validate(Utc::now())?;
+        self.answer_secret().await?;
         let mut tx = self.store.begin().await?;
         let (w, to) = self.acting(&mut tx, who, id, Action::Update).await?;
         // Raising a warning needs whom the new level needs.
@@ -371,7 +379,9 @@ impl Service {
         self.write_cap(&mut tx, &w2, &d, cap::MsgType::Update, now)
             .await?;
         self.add_recipients(&mut tx, &w2, &d, &policy, now).await?;
+        self.queue_notices(&mut tx, &w2).await?;
         self.moved(tx, who, &w, to, Action::Update, now).await?;
+        self.wake.both();
         self.warning(who, id).await
     }
 
@@ -506,7 +516,8 @@ impl Service {
         d: &WarningDraft,
         policy: &Policy,
         now: DateTime<Utc>,
-    ) -> Result<usize> {
+    ) -> Result<u64> {
+        let hash = self.token_hasher().await?;
         let mut reach = Vec::new();
         // Objects named, and for each region named everything inside it.
         reach.extend(wstore::reachable(&self.store, None, &d.object_ids, REACHED_ROLES).await?);
@@ -539,6 +550,7 @@ impl Service {
                     region_path: r.region_path.clone(),
                     actions: String::new(),
                     reply_code: reply_code(),
+                    token_hash: String::new(),
                     due_at: now + policy.answer_window(d.level),
                     escalated_from: None,
                 };
@@ -555,16 +567,19 @@ impl Service {
         let list: Vec<NewRecipient> = by_mobile
             .into_values()
             .map(|(mut r, reasons, actions)| {
+                r.token_hash = hash(w.id, &r.mobile)?;
                 r.reasons = reasons.join(",");
                 r.actions = actions
                     .iter()
                     .map(|a| a.as_str())
                     .collect::<Vec<_>>()
                     .join(",");
-                r
+                Ok(r)
             })
-            .collect();
-        Ok(wstore::insert_recipients(tx, w.id, &list).await?.len())
+            .collect::<Result<_>>()?;
+        let n = wstore::insert_recipients(tx, w.id, &list).await?;
+        self.schedule_escalations(tx, w.id).await?;
+        Ok(n)
     }
 
     /// The town's own CAP messages as an Atom feed, newest first.

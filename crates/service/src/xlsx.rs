@@ -676,6 +676,7 @@ fn parse_people(
         let input = PersonInput {
             name: get("name"),
             mobile: get("mobile"),
+            email: String::new(),
             region_id,
             organisation: get("organisation"),
             title: get("title"),

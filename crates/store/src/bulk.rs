@@ -1,5 +1,6 @@
-//! Bulk loading for benchmark data sets: many rows per statement, no audit entries. Only the
-//! generators of `safegrid bench` use it; people's changes always go through the use cases.
+//! Many rows per statement: for the benchmark data sets (no audit entries; people's changes
+//! always go through the use cases) and for the fan-out of a warning to its recipients, their
+//! deliveries and their jobs, where one statement per row would be too slow.
 
 use crate::{Backend, Param, Result, Store, Tx, bind_params, on_tx};
 
@@ -13,20 +14,33 @@ pub async fn insert(
     columns: &[&str],
     rows: Vec<Vec<Param>>,
 ) -> Result<()> {
+    insert_then(tx, table, columns, rows, "").await.map(|_| ())
+}
+
+/// Like [`insert`], with `tail` after each statement's values (`ON CONFLICT … DO NOTHING`);
+/// returns the number of rows inserted.
+pub async fn insert_then(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Param>>,
+    tail: &str,
+) -> Result<u64> {
+    let mut inserted = 0;
     let per = (MAX_PARAMS / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Param>> = rows.by_ref().take(per).collect();
         let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {}",
+            "INSERT INTO {table} ({}) VALUES {} {tail}",
             columns.join(", "),
             crate::values_list(tx.numbered(), chunk.len(), columns.len())
         );
         let params: Vec<Param> = chunk.into_iter().flatten().collect();
         let sql = sqlx::AssertSqlSafe(sql);
-        on_tx!(tx, c => bind_params!(sqlx::query(sql), &params).execute(c).await?.rows_affected());
+        inserted += on_tx!(tx, c => bind_params!(sqlx::query(sql), &params).execute(c).await?.rows_affected());
     }
-    Ok(())
+    Ok(inserted)
 }
 
 /// After rows were inserted with explicit ids, moves PostgreSQL's id sequences past them.

@@ -38,19 +38,93 @@ pub async fn schedule(
     Ok(true)
 }
 
-/// Claims up to `limit` jobs due at `now` for `worker`, with a lease of `lease`. Jobs whose
-/// lease ran out (their worker died) are due again. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets
-/// concurrent workers claim disjoint jobs; SQLite has one writer.
+/// Schedules many jobs of one kind in a few statements: `(key, payload, run_at)`, each skipped
+/// when a job with its key exists. Returns how many were added.
+pub async fn schedule_many(
+    tx: &mut Tx,
+    kind: &str,
+    items: &[(String, String, DateTime<Utc>)],
+) -> Result<u64> {
+    use crate::Param::{Int, Text, Time};
+    let now = Utc::now();
+    let rows = items
+        .iter()
+        .map(|(key, payload, at)| {
+            vec![
+                Text(kind.to_string()),
+                Text(key.clone()),
+                Text(payload.clone()),
+                Time(*at),
+                Text("pending".into()),
+                Int(0),
+                Time(now),
+            ]
+        })
+        .collect();
+    crate::bulk::insert_then(
+        tx,
+        "jobs",
+        &[
+            "kind",
+            "key",
+            "payload",
+            "run_at",
+            "status",
+            "attempts",
+            "created_at",
+        ],
+        rows,
+        "ON CONFLICT (key) DO NOTHING",
+    )
+    .await
+}
+
+/// The kind of the jobs that send a message; they have a lane of their own (see [`Lane`]).
+pub const DELIVER: &str = "warning.deliver";
+
+/// Which jobs a claim takes: the deliveries of messages, which the worker sends many at a time
+/// over the network, or every other job, which the service runs one by one in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Deliveries,
+    Others,
+}
+
+/// The earliest time a pending job of the lane is due, if any (for the worker to sleep until).
+pub async fn next_due(store: &Store, lane: Lane) -> Result<Option<DateTime<Utc>>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT MIN(run_at) FROM jobs WHERE status = 'pending' AND {}",
+        lane_clause(lane)
+    ));
+    Ok(
+        on_read!(store, c => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(sql).fetch_one(c).await?),
+    )
+}
+
+fn lane_clause(lane: Lane) -> String {
+    match lane {
+        Lane::Deliveries => format!("kind = '{DELIVER}'"),
+        Lane::Others => format!("kind <> '{DELIVER}'"),
+    }
+}
+
+/// Claims up to `limit` jobs of a lane due at `now` for `worker`, with a lease of `lease`. Jobs
+/// whose lease ran out (their worker died) are due again. On PostgreSQL `FOR UPDATE SKIP LOCKED`
+/// lets concurrent workers claim disjoint jobs; SQLite has one writer.
 pub async fn claim(
     store: &Store,
     worker: &str,
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
+    lane: Lane,
 ) -> Result<Vec<JobRow>> {
     let until = now + lease;
-    let pick = "SELECT id FROM jobs WHERE (status = 'pending' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)
-                ORDER BY run_at LIMIT $4";
+    let pick = format!(
+        "SELECT id FROM jobs WHERE ((status = 'pending' AND run_at <= $3) OR (status = 'running' AND locked_until < $3))
+                AND {} ORDER BY run_at LIMIT $4",
+        lane_clause(lane)
+    );
     let lock = match store.backend {
         Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite { .. } => "",
@@ -74,6 +148,22 @@ pub async fn finish(tx: &mut Tx, id: i64, worker: &str) -> Result<bool> {
         "UPDATE jobs SET status = 'done', done_at = $1, locked_by = NULL, locked_until = NULL
          WHERE id = $2 AND status = 'running' AND locked_by = $3")
         .bind(Utc::now()).bind(id).bind(worker.to_string()).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// Gives a claimed job back to be run again at `retry_at`, inside the transaction that recorded
+/// the failed try; false when the job was no longer this worker's.
+pub async fn release(
+    tx: &mut Tx,
+    id: i64,
+    worker: &str,
+    retry_at: DateTime<Utc>,
+    error: &str,
+) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET status = 'pending', run_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL
+         WHERE id = $3 AND status = 'running' AND locked_by = $4")
+        .bind(retry_at).bind(error.to_string()).bind(id).bind(worker.to_string()).execute(c).await?.rows_affected());
     Ok(n == 1)
 }
 

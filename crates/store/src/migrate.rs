@@ -84,6 +84,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_warnings.sql"),
         postgres: include_str!("../migrations/postgres/0012_warnings.sql"),
     },
+    Migration {
+        version: 13,
+        name: "deliveries",
+        sqlite: include_str!("../migrations/sqlite/0013_deliveries.sql"),
+        postgres: include_str!("../migrations/postgres/0013_deliveries.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

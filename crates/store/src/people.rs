@@ -13,6 +13,7 @@ pub struct PersonRow {
     pub id: i64,
     pub name: String,
     pub mobile: String,
+    pub email: Option<String>,
     pub region_id: i64,
     pub region_name: String,
     pub region_path: String,
@@ -23,7 +24,7 @@ pub struct PersonRow {
 }
 
 const SELECT: &str =
-    "SELECT p.id, p.name, p.mobile, p.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, r.path AS region_path,
+    "SELECT p.id, p.name, p.mobile, p.email, p.region_id, CASE WHEN r.level = 'group' THEN pr.name || ' ' || r.name ELSE r.name END AS region_name, r.path AS region_path,
     p.organisation, p.title, p.roles FROM people p JOIN regions r ON r.id = p.region_id
     LEFT JOIN regions pr ON pr.id = r.parent_id";
 
@@ -131,19 +132,19 @@ fn roles_text(d: &PersonDraft) -> String {
 pub async fn insert(tx: &mut Tx, d: &PersonDraft) -> Result<i64> {
     let now = Utc::now();
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO people (name, mobile, region_id, organisation, title, roles, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
+        "INSERT INTO people (name, mobile, region_id, organisation, title, roles, created_at, updated_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id")
         .bind(d.name.clone()).bind(d.mobile.to_string()).bind(d.region_id).bind(d.organisation.clone())
-        .bind(d.title.clone()).bind(roles_text(d)).bind(now).fetch_one(c).await?);
+        .bind(d.title.clone()).bind(roles_text(d)).bind(now).bind(d.email.clone()).fetch_one(c).await?);
     Ok(id)
 }
 
 pub async fn update(tx: &mut Tx, id: i64, d: &PersonDraft) -> Result<()> {
     let r = on_tx!(tx, c => sqlx::query(
         "UPDATE people SET name = $1, mobile = $2, region_id = $3, organisation = $4, title = $5, roles = $6,
-         updated_at = $7 WHERE id = $8")
+         updated_at = $7, email = $9 WHERE id = $8")
         .bind(d.name.clone()).bind(d.mobile.to_string()).bind(d.region_id).bind(d.organisation.clone())
-        .bind(d.title.clone()).bind(roles_text(d)).bind(Utc::now()).bind(id).execute(c).await?.rows_affected());
+        .bind(d.title.clone()).bind(roles_text(d)).bind(Utc::now()).bind(id).bind(d.email.clone()).execute(c).await?.rows_affected());
     if r == 0 {
         return Err(StoreError::NotFound);
     }

@@ -14,6 +14,18 @@ pub async fn setting(src: impl Into<Src<'_>>, key: &str) -> Result<Option<String
     )
 }
 
+/// The setting under `key`, storing `value` first if there is none: of several processes
+/// starting at once, the first to store wins and all read its value.
+pub async fn setting_once(store: &crate::Store, key: &str, value: &str) -> Result<String> {
+    let mut tx = store.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
+        .bind(key.to_string()).bind(value.to_string()).bind(Utc::now()).execute(c).await?.rows_affected());
+    tx.commit().await?;
+    setting(store, key)
+        .await?
+        .ok_or(crate::StoreError::NotFound)
+}
+
 pub async fn put_setting(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM settings WHERE key = $1").bind(key.to_string()).execute(&mut *c).await?.rows_affected());
     on_tx!(tx, c => sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)")

@@ -160,3 +160,11 @@ pub async fn clear_login_failures(tx: &mut Tx, username: &str) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username.to_string()).execute(c).await?.rows_affected());
     Ok(())
 }
+
+/// Links an account to the person of the registry it belongs to (whose warnings then reach its
+/// inbox), or unlinks it.
+pub async fn link_person(tx: &mut Tx, user_id: i64, person_id: Option<i64>) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET person_id = $1 WHERE id = $2")
+        .bind(person_id).bind(user_id).execute(c).await?.rows_affected());
+    Ok(())
+}

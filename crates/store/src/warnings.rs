@@ -271,32 +271,61 @@ pub struct NewRecipient {
     pub region_path: String,
     pub actions: String,
     pub reply_code: String,
+    /// SHA-256 of the answer link's token (the token is only ever sent).
+    pub token_hash: String,
     pub due_at: DateTime<Utc>,
     pub escalated_from: Option<i64>,
 }
 
-/// Stores the recipients of a warning; one with a number already reached is skipped (the unique
-/// key on warning and mobile decides). Returns the ids of those stored.
-pub async fn insert_recipients(
-    tx: &mut Tx,
-    warning_id: i64,
-    rs: &[NewRecipient],
-) -> Result<Vec<i64>> {
+/// Stores the recipients of a warning, many per statement; one with a number already reached is
+/// skipped (the unique key on warning and mobile decides). Returns how many were stored.
+pub async fn insert_recipients(tx: &mut Tx, warning_id: i64, rs: &[NewRecipient]) -> Result<u64> {
+    use crate::Param::{Int, OptInt, Text, Time};
     let now = Utc::now();
-    let mut ids = Vec::new();
-    for r in rs {
-        let id: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
-            "INSERT INTO warning_recipients (warning_id, person_id, key_unit_id, enterprise_id, name, mobile, reasons,
-                region_path, actions, reply_code, due_at, escalated_from, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-             ON CONFLICT (warning_id, mobile) DO NOTHING RETURNING id")
-            .bind(warning_id).bind(r.person_id).bind(r.key_unit_id).bind(r.enterprise_id).bind(r.name.clone())
-            .bind(r.mobile.clone()).bind(r.reasons.clone()).bind(r.region_path.clone()).bind(r.actions.clone())
-            .bind(r.reply_code.clone()).bind(r.due_at).bind(r.escalated_from).bind(now)
-            .fetch_optional(c).await?);
-        ids.extend(id);
-    }
-    Ok(ids)
+    let rows = rs
+        .iter()
+        .map(|r| {
+            vec![
+                Int(warning_id),
+                OptInt(r.person_id),
+                OptInt(r.key_unit_id),
+                OptInt(r.enterprise_id),
+                Text(r.name.clone()),
+                Text(r.mobile.clone()),
+                Text(r.reasons.clone()),
+                Text(r.region_path.clone()),
+                Text(r.actions.clone()),
+                Text(r.reply_code.clone()),
+                Text(r.token_hash.clone()),
+                Time(r.due_at),
+                OptInt(r.escalated_from),
+                Time(now),
+            ]
+        })
+        .collect();
+    crate::bulk::insert_then(
+        tx,
+        "warning_recipients",
+        &[
+            "warning_id",
+            "person_id",
+            "key_unit_id",
+            "enterprise_id",
+            "name",
+            "mobile",
+            "reasons",
+            "region_path",
+            "actions",
+            "reply_code",
+            "token_hash",
+            "due_at",
+            "escalated_from",
+            "created_at",
+        ],
+        rows,
+        "ON CONFLICT (warning_id, mobile) DO NOTHING",
+    )
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -345,7 +374,9 @@ pub async fn recipient_by_token(
     )
 }
 
-/// Records an answer; false when the recipient had already answered (the first answer stands).
+/// Records an answer. The first answer sets the time and the channel it came by; a later one
+/// (more people moved, another action done) updates what was done and keeps the first time.
+/// Returns true for the first answer.
 pub async fn answer(
     tx: &mut Tx,
     id: i64,
@@ -353,13 +384,60 @@ pub async fn answer(
     note: Option<&str>,
     actions_done: &str,
     evacuated: Option<i64>,
+    at: DateTime<Utc>,
 ) -> Result<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
+    let first = on_tx!(tx, c => sqlx::query(
         "UPDATE warning_recipients SET answered_at = $1, answered_by = $2, answer_note = $3, actions_done = $4,
             evacuated = $5 WHERE id = $6 AND answered_at IS NULL")
-        .bind(Utc::now()).bind(by.to_string()).bind(note.map(str::to_string)).bind(actions_done.to_string())
+        .bind(at).bind(by.to_string()).bind(note.map(str::to_string)).bind(actions_done.to_string())
         .bind(evacuated).bind(id).execute(c).await?.rows_affected());
+    if first > 0 {
+        return Ok(true);
+    }
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE warning_recipients SET answer_note = COALESCE($1, answer_note), actions_done = $2,
+            evacuated = COALESCE($3, evacuated) WHERE id = $4")
+        .bind(note.map(str::to_string)).bind(actions_done.to_string()).bind(evacuated).bind(id)
+        .execute(c).await?.rows_affected());
+    Ok(false)
+}
+
+/// Whether any warning ever reached this number.
+pub async fn any_recipient_with_mobile(src: impl Into<Src<'_>>, mobile: &str) -> Result<bool> {
+    let n: i64 = on_src!(src.into(), c => sqlx::query_scalar("SELECT COUNT(*) FROM warning_recipients WHERE mobile = $1")
+        .bind(mobile.to_string()).fetch_one(c).await?);
     Ok(n > 0)
+}
+
+/// Marks a recipient escalated; false when they were already (or have answered since).
+pub async fn mark_escalated(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE warning_recipients SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL AND answered_at IS NULL")
+        .bind(at).bind(id).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+pub async fn recipient(src: impl Into<Src<'_>>, id: i64) -> Result<Option<RecipientRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT_RECIPIENT} WHERE id = $1"));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, RecipientRow>(sql).bind(id).fetch_optional(c).await?),
+    )
+}
+
+/// The recipients of live warnings with this mobile number, newest warning first (to match an
+/// SMS reply).
+pub async fn live_recipients_by_mobile(
+    src: impl Into<Src<'_>>,
+    mobile: &str,
+) -> Result<Vec<RecipientRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT_RECIPIENT} WHERE mobile = $1
+           AND warning_id IN (SELECT id FROM warnings WHERE status IN ('issued', 'updated'))
+         ORDER BY warning_id DESC, id"
+    ));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, RecipientRow>(sql).bind(mobile.to_string()).fetch_all(c).await?),
+    )
 }
 
 /// Someone a warning over an area reaches, as the registry knows them.
@@ -443,4 +521,37 @@ pub async fn reachable(
          FROM enterprises e WHERE e.region_path >= $1 AND e.region_path < $2 ORDER BY e.region_path, e.id")
         .bind(lo).bind(hi).fetch_all(c).await?));
     Ok(out)
+}
+
+/// Whom to tell when someone in an area does not answer: the village heads of the area (or of a
+/// region above it) and the backups at the objects inside it.
+pub async fn escalation_targets(src: impl Into<Src<'_>>, path: &str) -> Result<Vec<Reachable>> {
+    let (lo, hi) = (path.to_string(), crate::path_upper(path));
+    let src = src.into();
+    let sql = "SELECT 'person' AS source, p.roles AS role, p.id AS person_id, CAST(NULL AS BIGINT) AS key_unit_id,
+            CAST(NULL AS BIGINT) AS enterprise_id, p.name, p.mobile, r.path AS region_path, r.name AS via
+         FROM people p JOIN regions r ON r.id = p.region_id
+         WHERE (r.path = substr($1, 1, length(r.path)) OR (r.path >= $1 AND r.path < $2))
+           AND (',' || p.roles || ',') LIKE '%,village_head,%'
+         UNION ALL
+         SELECT 'duty' AS source, d.role, p.id AS person_id, CAST(NULL AS BIGINT) AS key_unit_id, CAST(NULL AS BIGINT) AS enterprise_id,
+            p.name, p.mobile, o.region_path, o.name AS via
+         FROM object_duties d JOIN people p ON p.id = d.person_id JOIN monitored_objects o ON o.id = d.object_id
+         WHERE d.role = 'backup' AND o.region_path >= $1 AND o.region_path < $2
+         ORDER BY 8, 3";
+    Ok(
+        on_src!(src, c => sqlx::query_as::<_, Reachable>(sql).bind(lo.clone()).bind(hi.clone()).fetch_all(c).await?),
+    )
+}
+
+/// The people living under threat in a warning's area, by the region of each monitored object:
+/// the objects named in it and those inside its regions. `(region path, residents)`.
+pub async fn threatened(src: impl Into<Src<'_>>, warning_id: i64) -> Result<Vec<(String, i64)>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as(
+        "SELECT o.region_path, CAST(SUM(o.residents) AS BIGINT) FROM monitored_objects o
+         WHERE o.id IN (SELECT object_id FROM warning_areas WHERE warning_id = $1 AND object_id IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM warning_areas a JOIN regions r ON r.id = a.region_id
+                       WHERE a.warning_id = $1 AND substr(o.region_path, 1, length(r.path)) = r.path)
+         GROUP BY o.region_path ORDER BY o.region_path")
+        .bind(warning_id).fetch_all(c).await?))
 }

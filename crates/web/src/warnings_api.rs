@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use safegrid_domain::delivery::Channels;
 use safegrid_domain::warning::{Issuer, Policy, WarningInput};
 use serde::Deserialize;
 
@@ -24,6 +25,9 @@ pub fn routes() -> Router<AppState> {
         .route("/alarms/{id}/warning-draft", get(from_alarm))
         .route("/warning-policy", get(policy).put(set_policy))
         .route("/cap-issuer", get(issuer).put(set_issuer))
+        .route("/channels", get(channels).put(set_channels))
+        .route("/warnings/{id}/board", get(board))
+        .route("/sms-replies/unmatched", get(unmatched))
 }
 
 /// Public: no login, as the district's and the neighbours' systems read them.
@@ -31,6 +35,8 @@ pub fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/cap/feed.atom", get(feed))
         .route("/cap/{file}", get(message))
+        .route("/api/v1/sms/inbound", post(sms_inbound))
+        .route("/api/v1/sms/receipt", post(sms_receipt))
 }
 
 #[derive(Deserialize, Default)]
@@ -224,4 +230,102 @@ async fn message(
         m.xml,
     )
         .into_response())
+}
+
+async fn channels(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    if !a.who.can_configure() {
+        return Err(err(a.lang)(safegrid_service::Error::Forbidden));
+    }
+    Ok(Json(s.svc.channels().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_channels(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(c): JsonBody<Channels>,
+) -> Result<Response, ApiError> {
+    s.svc.set_channels(&a.who, &c).await.map_err(err(a.lang))?;
+    Ok(Json(c).into_response())
+}
+
+async fn board(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.warning_board(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn unmatched(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.unmatched_replies(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+/// The gateway's secret, sent with every reply and receipt.
+fn gateway_secret(headers: &HeaderMap) -> &str {
+    headers
+        .get("x-safegrid-secret")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InboundSms {
+    from: String,
+    text: String,
+}
+
+/// An SMS a person sent back, passed on by the gateway. Answered 200 with what became of it
+/// (also when it matched no one: the gateway has done its part, the office sees the reply).
+async fn sms_inbound(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(m): JsonBody<InboundSms>,
+) -> Result<Response, ApiError> {
+    let lang = safegrid_service::Lang::default();
+    let outcome = s
+        .svc
+        .sms_reply(gateway_secret(&headers), &m.from, &m.text)
+        .await
+        .map_err(err(lang))?;
+    Ok(Json(serde_json::json!({ "outcome": outcome })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Receipt {
+    /// The delivery's id, as sent in the request's `msgid`.
+    id: String,
+    /// `delivered` or `failed`.
+    status: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+async fn sms_receipt(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(r): JsonBody<Receipt>,
+) -> Result<Response, ApiError> {
+    let lang = safegrid_service::Lang::default();
+    let bad = |f: &str| {
+        err(lang)(safegrid_service::Error::Invalid(
+            safegrid_domain::Invalid::one(f, "choice"),
+        ))
+    };
+    let id: i64 = r.id.trim().parse().map_err(|_| bad("id"))?;
+    let delivered = match r.status.as_str() {
+        "delivered" => true,
+        "failed" => false,
+        _ => return Err(bad("status")),
+    };
+    let found = s
+        .svc
+        .sms_receipt(gateway_secret(&headers), id, delivered, r.error.as_deref())
+        .await
+        .map_err(err(lang))?;
+    if !found {
+        return Err(err(lang)(safegrid_service::Error::NotFound));
+    }
+    Ok(Json(serde_json::json!({ "ok": true })).into_response())
 }

@@ -2,6 +2,7 @@
 //! leases, so processes share the table and a job of a dead process is taken up again) and has
 //! the service run them.
 
+pub mod deliver;
 pub mod mqtt;
 
 use rand::Rng;
@@ -18,7 +19,8 @@ pub fn worker_id() -> String {
     )
 }
 
-/// Runs due jobs every `interval` until `stop` turns true.
+/// Runs due jobs until `stop` turns true: when the next is due, when the service rings after
+/// queueing one, and at least every `interval` (jobs another process queued).
 pub async fn run(svc: Service, id: String, interval: Duration, mut stop: watch::Receiver<bool>) {
     loop {
         match svc.run_due_jobs(&id, chrono::Utc::now(), 100).await {
@@ -26,12 +28,38 @@ pub async fn run(svc: Service, id: String, interval: Duration, mut stop: watch::
             Ok(n) => tracing::info!(worker = %id, "ran {n} jobs"),
             Err(e) => tracing::warn!(worker = %id, "job loop: {e}"),
         }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = stop.changed() => return,
-        }
-        if *stop.borrow() {
+        if !idle(
+            svc.next_job_due().await.ok().flatten(),
+            interval,
+            &svc.wake.jobs,
+            &mut stop,
+        )
+        .await
+        {
             return;
         }
     }
+}
+
+/// Sleeps until `next` (when the next job is due), at most `interval`, or until `wake` rings;
+/// false when `stop` turned true.
+pub(crate) async fn idle(
+    next: Option<chrono::DateTime<chrono::Utc>>,
+    interval: Duration,
+    wake: &tokio::sync::Notify,
+    stop: &mut watch::Receiver<bool>,
+) -> bool {
+    let wait = match next {
+        Some(at) => (at - chrono::Utc::now())
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(interval),
+        None => interval,
+    };
+    tokio::select! {
+        _ = tokio::time::sleep(wait.max(Duration::from_millis(20))) => {}
+        _ = wake.notified() => {}
+        _ = stop.changed() => return false,
+    }
+    !*stop.borrow()
 }

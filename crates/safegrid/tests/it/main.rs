@@ -4,10 +4,12 @@
 
 mod api;
 mod browser;
+mod deliveries;
 mod monitoring;
 mod mqtt;
 mod pages;
 mod patrols;
+mod sinks;
 mod warnings;
 
 use safegrid_service::Service;

@@ -8,7 +8,7 @@ use safegrid_cap as cap;
 use safegrid_service::system;
 use serde_json::{Value, json};
 
-async fn red_alarm_at_site_1(s: &super::Server) -> i64 {
+pub(super) async fn red_alarm_at_site_1(s: &super::Server) -> i64 {
     let gw = s.svc.create_gateway(&system(), "预警测试").await.unwrap();
     let (st, _) = post(
         &format!("{}/api/v1/readings", s.base),

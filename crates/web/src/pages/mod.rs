@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every page works without JavaScript; forms carry a CSRF token and are
 //! re-shown with their values and field errors when the service refuses them.
 
+mod answer;
 mod auth;
 mod hazards;
 mod inbox;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(monitoring::routes())
         .merge(patrols::routes())
         .merge(warnings::routes())
+        .merge(answer::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 

@@ -1,0 +1,413 @@
+//! A red warning on its way to people: configured channels (SMS gateway, SMTP, group robots, the
+//! inbox) against real peers on loopback, every delivery recorded, answers by link and by SMS
+//! reply, and escalation of the silent at their deadline.
+
+use super::monitoring::{get_json, post, token};
+use super::sinks::{HttpSink, SmtpSink};
+use super::warnings::red_alarm_at_site_1;
+use super::{client, servers};
+use safegrid_domain::registry::PersonInput;
+use safegrid_service::system;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const SECRET: &str = "gateway-secret-0123456789";
+
+/// Sends every queued message that is due, as the worker does; returns how many were recorded.
+pub(super) async fn send_all(s: &super::Server) -> usize {
+    let ch = Arc::new(safegrid_worker::deliver::Channels::new(s.svc.clone()));
+    let mut total = 0;
+    loop {
+        let n = safegrid_worker::deliver::run_once(&ch, "test-worker")
+            .await
+            .unwrap();
+        if n == 0 {
+            return total;
+        }
+        total += n;
+    }
+}
+
+pub(super) fn channels(s: &super::Server, http: &HttpSink, smtp: &SmtpSink) -> Value {
+    json!({
+        "base_url": s.base,
+        "first": ["inbox", "sms", "webhook", "email"],
+        "sms": {"url": format!("{}/sms", http.base), "content_type": "application/json",
+                "body_template": r#"{"mobile":"{mobile}","content":"{text}","msgid":"{id}"}"#,
+                "per_second": 500, "inbound_secret": SECRET},
+        "smtp": {"host": "127.0.0.1", "port": smtp.port, "from": "yjb@mawu.gov.cn", "per_second": 100},
+        "webhooks": [
+            {"name": "镇应急群", "format": "wecom", "url": format!("{}/robot", http.base), "region_path": "/", "per_minute": 600},
+            {"name": "坏掉的接口", "format": "json", "url": format!("{}/fail", http.base), "region_path": "/", "per_minute": 600}
+        ]
+    })
+}
+
+fn row_of<'a>(board: &'a Value, key: &str, value: &Value) -> &'a Value {
+    board["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| &x["recipient"][key] == value)
+        .unwrap_or_else(|| panic!("no row with {key} = {value}"))
+}
+
+async fn inbox_of(s: &super::Server, user: &str) -> Vec<safegrid_store::jobs::InboxRow> {
+    let u = safegrid_store::users::by_username(&s.svc.store, user)
+        .await
+        .unwrap()
+        .unwrap();
+    s.svc
+        .inbox(&s.svc.principal_of(&u).await.unwrap())
+        .await
+        .unwrap()
+}
+
+async fn inbound(base: &str, secret: &str, from: &str, text: &str) -> (u16, Value) {
+    let r = client()
+        .post(format!("{base}/api/v1/sms/inbound"))
+        .header("x-safegrid-secret", secret)
+        .json(&json!({"from": from, "text": text}))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_red_warning_reaches_its_people_and_their_answers_and_silence_are_seen() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let leader = token(&s, "leader").await;
+        let http = HttpSink::start().await;
+        let smtp = SmtpSink::start().await;
+
+        // Channels: a template without the number is refused by name; a village may not set them.
+        let mut bad = channels(&s, &http, &smtp);
+        bad["sms"]["body_template"] = json!(r#"{"content":"{text}"}"#);
+        let r = client()
+            .put(format!("{api}/channels"))
+            .bearer_auth(&office)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        let b: Value = r.json().await.unwrap();
+        assert_eq!(b["fields"][0]["field"], "sms.body_template", "{b}");
+        let village = token(&s, "shiba").await;
+        let r = client()
+            .put(format!("{api}/channels"))
+            .bearer_auth(&village)
+            .json(&channels(&s, &http, &smtp))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let r = client()
+            .put(format!("{api}/channels"))
+            .bearer_auth(&office)
+            .json(&channels(&s, &http, &smtp))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+
+        // The monitor of site 1 has an account and an e-mail address.
+        let alarm = red_alarm_at_site_1(&s).await;
+        let draft = get_json(format!("{api}/alarms/{alarm}/warning-draft"), &office).await;
+        let site: i64 = draft["object_ids"][0].as_str().unwrap().parse().unwrap();
+        let duties = s.svc.object_detail(&system(), site).await.unwrap().duties;
+        let monitor = duties.iter().find(|d| d.role == "monitor").unwrap().clone();
+        let p = s.svc.person(&system(), monitor.person_id).await.unwrap();
+        s.svc
+            .update_person(
+                &system(),
+                p.id,
+                &PersonInput {
+                    name: p.name.clone(),
+                    mobile: p.mobile.clone(),
+                    email: "monitor@mawu.gov.cn".into(),
+                    region_id: p.region_id.to_string(),
+                    organisation: p.organisation.clone().unwrap_or_default(),
+                    title: p.title.clone().unwrap_or_default(),
+                    roles: p
+                        .roles
+                        .split(',')
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                },
+            )
+            .await
+            .unwrap();
+        s.svc
+            .link_person(&system(), "monitor", Some(p.id))
+            .await
+            .unwrap();
+
+        // Issued: every recipient's messages are queued with the warning.
+        let (st, w) = post(&format!("{api}/warnings"), &office, draft).await;
+        assert_eq!(st, 201, "{w}");
+        let id = w["id"].as_i64().unwrap();
+        post(&format!("{api}/warnings/{id}/approve"), &leader, json!({})).await;
+        let (st, d) = post(&format!("{api}/warnings/{id}/issue"), &office, json!({})).await;
+        assert_eq!(st, 200, "{d}");
+        let recipients = d["recipients"].as_array().unwrap().clone();
+        let board = get_json(format!("{api}/warnings/{id}/board"), &office).await;
+        let queued: i64 = board["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c[1] == "queued")
+            .map(|c| c[2].as_i64().unwrap())
+            .sum();
+        // An SMS each, the monitor's inbox and e-mail, two robots.
+        assert_eq!(
+            queued as usize,
+            recipients.len() + 2 + 2,
+            "{}",
+            board["deliveries"]
+        );
+
+        // Sent: one SMS per person with their code and link, the robot with the numbers, the
+        // broken endpoint tried and kept for another try, the monitor's inbox and e-mail.
+        let sent = send_all(&s).await;
+        assert_eq!(sent, recipients.len() + 4);
+        let mails = smtp.mails.lock().unwrap().clone();
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        assert!(mails[0].contains("monitor@mawu.gov.cn"), "{}", mails[0]);
+        assert!(mails[0].contains("Message-ID: <delivery-"), "{}", mails[0]);
+        let sms = http.hits("/sms");
+        assert_eq!(sms.len(), recipients.len());
+        let mut ids: Vec<&str> = sms.iter().map(|h| h.delivery.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), sms.len(), "a delivery id sent twice");
+        for r in &recipients {
+            let mobile = r["mobile"].as_str().unwrap();
+            let hit = sms
+                .iter()
+                .find(|h| h.body.contains(mobile))
+                .unwrap_or_else(|| panic!("{mobile} got no SMS"));
+            let body: Value = serde_json::from_str(&hit.body).unwrap();
+            let text = body["content"].as_str().unwrap();
+            assert!(text.contains(r["reply_code"].as_str().unwrap()), "{text}");
+            assert!(text.contains(&format!("{}/a/", s.base)), "{text}");
+            assert_eq!(body["msgid"], hit.delivery.as_str());
+        }
+        let robot = http.hits("/robot");
+        assert_eq!(robot.len(), 1);
+        let rb: Value = serde_json::from_str(&robot[0].body).unwrap();
+        assert_eq!(rb["msgtype"], "text");
+        assert_eq!(
+            rb["text"]["mentioned_mobile_list"]
+                .as_array()
+                .unwrap()
+                .len(),
+            recipients.len()
+        );
+        assert_eq!(http.hits("/fail").len(), 1);
+        let board = get_json(format!("{api}/warnings/{id}/board"), &office).await;
+        let count = |ch: &str, st: &str| {
+            board["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c[0] == ch && c[1] == st)
+                .map_or(0, |c| c[2].as_i64().unwrap())
+        };
+        assert_eq!(
+            count("sms", "sent") as usize,
+            recipients.len(),
+            "{}",
+            board["deliveries"]
+        );
+        assert_eq!(count("inbox", "delivered"), 1);
+        assert_eq!(count("email", "sent"), 1);
+        assert_eq!(count("webhook", "sent"), 1);
+        assert_eq!(
+            count("webhook", "queued"),
+            1,
+            "the failed robot waits for its retry"
+        );
+        let monitor_row = row_of(&board, "mobile", &json!(monitor.mobile)).clone();
+        assert!(
+            monitor_row["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d[0] == "inbox" && d[1] == "delivered"),
+            "{monitor_row}"
+        );
+        let inbox = inbox_of(&s, "monitor").await;
+        assert!(
+            inbox.iter().any(|m| m.title.contains("地质灾害红色预警")),
+            "{inbox:?}"
+        );
+
+        // The monitor answers by the link of their SMS: patrolling.
+        let hit = sms
+            .iter()
+            .find(|h| h.body.contains(&monitor.mobile))
+            .unwrap();
+        let text = serde_json::from_str::<Value>(&hit.body).unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let link = text[text.find(&format!("{}/a/", s.base)).unwrap()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string();
+        let page = client().get(&link).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("石坝村1号滑坡"), "{html}");
+        let r = client()
+            .post(&link)
+            .form(&[("actions", "patrol"), ("note", "已到现场")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(r.text().await.unwrap().contains("id=\"saved\""));
+        // An action not asked of them is refused by name; a guessed link is not found.
+        let r = client()
+            .post(&link)
+            .form(&[("actions", "stop_work")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        let guessed = format!("{}/a/{}", s.base, "0".repeat(24));
+        assert_eq!(
+            client()
+                .get(&guessed)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+            404
+        );
+
+        // An SMS reply with the code and the people moved; a wrong secret, an unknown number and
+        // a wrong code are each answered for what they are.
+        let mover = recipients
+            .iter()
+            .find(|r| r["actions"].as_str().unwrap().contains("evacuate"))
+            .expect("someone is asked to move people")
+            .clone();
+        let code = mover["reply_code"].as_str().unwrap();
+        let mobile = mover["mobile"].as_str().unwrap();
+        let (st, _) = inbound(&s.base, "wrong-secret", mobile, code).await;
+        assert_eq!(st, 401);
+        let (st, b) = inbound(&s.base, SECRET, mobile, &format!("收到 {code} 撤离12人")).await;
+        assert_eq!(st, 200);
+        assert_eq!(b["outcome"], "answered", "{b}");
+        let (_, b) = inbound(&s.base, SECRET, mobile, "收到 999999").await;
+        assert_eq!(b["outcome"], "bad_code");
+        let (_, b) = inbound(&s.base, SECRET, "13900000001", "123456").await;
+        assert_eq!(b["outcome"], "unknown_sender");
+        let unmatched = get_json(format!("{api}/sms-replies/unmatched"), &office).await;
+        assert!(
+            unmatched
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["sender"] == "13900000001")
+        );
+
+        let board = get_json(format!("{api}/warnings/{id}/board"), &office).await;
+        assert_eq!(board["tally"]["answered"], 2, "{}", board["tally"]);
+        let moved: i64 = board["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["evacuated"].as_i64().unwrap())
+            .sum();
+        assert_eq!(moved, 12);
+        let threatened: i64 = board["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["threatened"].as_i64().unwrap())
+            .sum();
+        assert!(threatened > 0, "{}", board["places"]);
+
+        // The gateway's receipt marks an SMS delivered.
+        let first_sms: i64 = sms[0].delivery.parse().unwrap();
+        let r = client()
+            .post(format!("{}/api/v1/sms/receipt", s.base))
+            .header("x-safegrid-secret", SECRET)
+            .json(&json!({"id": first_sms.to_string(), "status": "delivered"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+
+        // Past the deadline the silent are escalated: the warning again to them, and their
+        // village head and the office told.
+        let silent: Vec<&Value> = recipients
+            .iter()
+            .filter(|r| r["mobile"] != monitor.mobile.as_str() && r["mobile"] != mobile)
+            .collect();
+        assert!(!silent.is_empty());
+        let due: chrono::DateTime<chrono::Utc> =
+            recipients[0]["due_at"].as_str().unwrap().parse().unwrap();
+        s.svc
+            .run_due_jobs("test-worker", due + chrono::Duration::seconds(1), 1000)
+            .await
+            .unwrap();
+        send_all(&s).await;
+        let board = get_json(format!("{api}/warnings/{id}/board"), &office).await;
+        for r in &silent {
+            let row = row_of(&board, "id", &r["id"]);
+            assert!(!row["recipient"]["escalated_at"].is_null(), "{row}");
+        }
+        // The answered were not escalated.
+        for m in [monitor.mobile.as_str(), mobile] {
+            let row = row_of(&board, "mobile", &json!(m));
+            assert!(row["recipient"]["escalated_at"].is_null(), "{row}");
+        }
+        assert!(!board["escalations"].as_array().unwrap().is_empty());
+        let office_inbox = inbox_of(&s, "office").await;
+        assert!(
+            office_inbox
+                .iter()
+                .any(|m| m.title.starts_with("【叫应超时】")),
+            "{office_inbox:?}"
+        );
+        let repeats = http
+            .hits("/sms")
+            .iter()
+            .filter(|h| h.body.contains("未回应，再次通知"))
+            .count();
+        assert!(
+            repeats >= silent.len(),
+            "{repeats} repeats for {} silent",
+            silent.len()
+        );
+
+        // Cancelled: the link says the warning has ended and takes no answer.
+        post(&format!("{api}/warnings/{id}/cancel"), &office, json!({})).await;
+        let html = client()
+            .get(&link)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("id=\"ended\""), "{html}");
+        let r = client()
+            .post(&link)
+            .form(&[("note", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+    }
+}
