@@ -98,12 +98,15 @@ pub struct Channels {
     pub sms: Option<SmsGateway>,
     pub smtp: Option<Smtp>,
     pub webhooks: Vec<Webhook>,
+    /// Longest wait, in seconds, for a gateway, server or robot to answer one message.
+    pub timeout_secs: u32,
 }
 
 impl Default for Channels {
     fn default() -> Self {
         Channels {
             base_url: "http://127.0.0.1:8080".into(),
+            timeout_secs: 10,
             first: DEFAULT_FIRST.to_vec(),
             sms: None,
             smtp: None,
@@ -200,11 +203,20 @@ fn check_url(errs: &mut Invalid, field: &str, url: &str) {
 }
 
 impl Channels {
+    /// How long a claimed message stays a worker's: long enough for any try to end (a try is cut
+    /// off at three timeouts), short enough that a dead worker's messages are soon taken up.
+    pub fn lease(&self) -> Duration {
+        Duration::seconds(i64::from(self.timeout_secs) * 3 + 10)
+    }
+
     pub fn validate(&self) -> Result<(), Invalid> {
         let mut errs = Invalid::default();
         check_url(&mut errs, "base_url", &self.base_url);
         if self.first.is_empty() {
             errs.push("first", "required");
+        }
+        if !(1..=60).contains(&self.timeout_secs) {
+            errs.push("timeout_secs", "number.range");
         }
         if let Some(s) = &self.sms {
             check_url(&mut errs, "sms.url", &s.url);
@@ -217,7 +229,7 @@ impl Channels {
             ) {
                 errs.push("sms.content_type", "choice");
             }
-            if !(1..=1000).contains(&s.per_second) {
+            if !(1..=10_000).contains(&s.per_second) {
                 errs.push("sms.per_second", "number.range");
             }
             if s.inbound_secret.len() < 16 {
@@ -624,6 +636,7 @@ mod tests {
         let c = Channels {
             base_url: "ftp://x".into(),
             first: vec![],
+            timeout_secs: 0,
             sms: Some(SmsGateway {
                 url: "".into(),
                 body_template: "{text}".into(),
@@ -653,6 +666,7 @@ mod tests {
         for f in [
             "base_url",
             "first",
+            "timeout_secs",
             "sms.url",
             "sms.body_template",
             "sms.per_second",

@@ -48,6 +48,8 @@ pub struct Outgoing {
     pub webhook: Option<(Webhook, serde_json::Value)>,
     pub sms: Option<SmsGateway>,
     pub smtp: Option<Smtp>,
+    /// Longest wait for the channel to answer.
+    pub timeout: std::time::Duration,
 }
 
 /// What a channel made of a message.
@@ -317,23 +319,16 @@ impl Service {
         Ok(dstore::queue(tx, &out, Utc::now()).await?)
     }
 
-    /// Claims due delivery jobs for this worker.
+    /// Claims due delivery jobs for this worker, for as long as the channels' lease.
     pub async fn claim_deliveries(
         &self,
         worker: &str,
         now: DateTime<Utc>,
-        lease: Duration,
         limit: i64,
     ) -> Result<Vec<JobRow>> {
-        Ok(jobs::claim(
-            &self.store,
-            worker,
-            now,
-            lease,
-            limit,
-            jobs::Lane::Deliveries,
-        )
-        .await?)
+        let lease = self.channels().await?.lease();
+        let lane = jobs::Lane::Deliveries;
+        Ok(jobs::claim(&self.store, worker, now, lease, limit, lane).await?)
     }
 
     /// When the next delivery job is due (for the worker to sleep until).
@@ -454,6 +449,7 @@ impl Service {
             webhook: None,
             sms: None,
             smtp: None,
+            timeout: std::time::Duration::from_secs(u64::from(cfg.timeout_secs)),
         };
         match channel {
             Channel::Inbox => {

@@ -24,10 +24,6 @@ use tokio::sync::{Mutex, Semaphore, watch};
 const BATCH: i64 = 500;
 /// Messages in flight at once, over all channels.
 const IN_FLIGHT: usize = 64;
-/// How long a claimed message is this worker's: longer than any channel may take.
-const LEASE_SECS: i64 = 120;
-/// Longest wait for a channel to answer.
-const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A way of getting a message to someone.
 pub trait Carrier: Sync {
@@ -140,6 +136,7 @@ impl Carrier for Sms {
         let req = self
             .http
             .post(&g.url)
+            .timeout(o.timeout)
             .header(reqwest::header::CONTENT_TYPE, g.content_type.as_str())
             .header("X-Safegrid-Delivery", &id)
             .body(body);
@@ -188,6 +185,7 @@ impl Carrier for Hook {
         let req = self
             .http
             .post(&wh.url)
+            .timeout(o.timeout)
             .header("X-Safegrid-Delivery", o.delivery_id.to_string())
             .json(body);
         match req.send().await {
@@ -264,7 +262,7 @@ impl Carrier for Email {
         };
         let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
             .port(s.port)
-            .timeout(Some(TIMEOUT));
+            .timeout(Some(o.timeout));
         if let (Some(u), Some(p)) = (&s.username, &s.password) {
             b = b.credentials(Credentials::new(u.clone(), p.clone()));
         }
@@ -290,7 +288,6 @@ pub struct Channels {
 impl Channels {
     pub fn new(svc: Service) -> Channels {
         let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
             .connect_timeout(Duration::from_secs(3))
             .build()
             .unwrap_or_default();
@@ -340,7 +337,7 @@ impl Channels {
             }
         };
         // Nothing may hold a message past its lease.
-        match tokio::time::timeout(TIMEOUT * 3, sent).await {
+        match tokio::time::timeout(o.timeout * 3, sent).await {
             Ok(out) => out,
             Err(_) => Outcome::Failed {
                 reason: "channel did not answer".into(),
@@ -353,15 +350,7 @@ impl Channels {
 
 /// Claims and sends one batch; returns how many messages were recorded.
 pub async fn run_once(ch: &Arc<Channels>, worker: &str) -> safegrid_service::Result<usize> {
-    let claimed = ch
-        .svc
-        .claim_deliveries(
-            worker,
-            Utc::now(),
-            chrono::Duration::seconds(LEASE_SECS),
-            BATCH,
-        )
-        .await?;
+    let claimed = ch.svc.claim_deliveries(worker, Utc::now(), BATCH).await?;
     if claimed.is_empty() {
         return Ok(0);
     }

@@ -63,6 +63,22 @@ async fn inbox_of(s: &super::Server, user: &str) -> Vec<safegrid_store::jobs::In
         .unwrap()
 }
 
+/// A red warning at Shiba's landslide no. 1, approved and issued; its detail.
+pub(super) async fn issue_red_warning(s: &super::Server) -> Value {
+    let api = format!("{}/api/v1", s.base);
+    let office = token(s, "office").await;
+    let leader = token(s, "leader").await;
+    let alarm = red_alarm_at_site_1(s).await;
+    let draft = get_json(format!("{api}/alarms/{alarm}/warning-draft"), &office).await;
+    let (st, w) = post(&format!("{api}/warnings"), &office, draft).await;
+    assert_eq!(st, 201, "{w}");
+    let id = w["id"].as_i64().unwrap();
+    post(&format!("{api}/warnings/{id}/approve"), &leader, json!({})).await;
+    let (st, d) = post(&format!("{api}/warnings/{id}/issue"), &office, json!({})).await;
+    assert_eq!(st, 200, "{d}");
+    d
+}
+
 async fn inbound(base: &str, secret: &str, from: &str, text: &str) -> (u16, Value) {
     let r = client()
         .post(format!("{base}/api/v1/sms/inbound"))
@@ -409,5 +425,80 @@ async fn a_red_warning_reaches_its_people_and_their_answers_and_silence_are_seen
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 422);
+    }
+}
+
+#[tokio::test]
+async fn a_gateway_that_limits_and_robots_that_hang_or_refuse_hold_up_no_one() {
+    for s in servers().await {
+        let http = HttpSink::start().await;
+        let smtp = SmtpSink::start().await;
+        let mut c = channels(&s, &http, &smtp);
+        c["timeout_secs"] = json!(1);
+        c["sms"]["url"] = json!(format!("{}/limit", http.base));
+        c["webhooks"] = json!([
+            {"name": "卡住的群", "format": "json", "url": format!("{}/hang", http.base), "region_path": "/", "per_minute": 600},
+            {"name": "拒收的群", "format": "dingtalk", "url": format!("{}/refuse", http.base), "region_path": "/", "per_minute": 600}
+        ]);
+        let cfg: safegrid_domain::delivery::Channels = serde_json::from_value(c).unwrap();
+        s.svc.set_channels(&system(), &cfg).await.unwrap();
+        let d = issue_red_warning(&s).await;
+        let id = d["warning"]["id"].as_i64().unwrap();
+        let n = d["recipients"].as_array().unwrap().len();
+        assert!(n >= 3, "{n}");
+
+        // One round: the gateway turns the first two away (429), the rest go; one robot hangs past
+        // the timeout, the other refuses for good; none of it stops the others.
+        let started = std::time::Instant::now();
+        send_all(&s).await;
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let board = s.svc.warning_board(&system(), id).await.unwrap();
+        let of = |ch: &str, st: &str| {
+            board
+                .deliveries
+                .iter()
+                .find(|c| c.0 == ch && c.1 == st)
+                .map_or(0, |c| c.2)
+        };
+        assert_eq!(of("sms", "sent") as usize, n - 2, "{:?}", board.deliveries);
+        assert_eq!(of("sms", "queued"), 2, "{:?}", board.deliveries);
+        let all = safegrid_store::deliveries::of_warning(&s.svc.store, id)
+            .await
+            .unwrap();
+        let err_of = |pred: &dyn Fn(&safegrid_store::deliveries::DeliveryRow) -> bool| {
+            all.iter()
+                .filter(|d| pred(d))
+                .filter_map(|d| d.error.clone())
+                .collect::<Vec<_>>()
+        };
+        let limited = err_of(&|d| d.channel == "sms" && d.status == "queued");
+        assert!(
+            limited.iter().all(|e| e.contains("HTTP 429")),
+            "{limited:?}"
+        );
+        let hung = err_of(&|d| d.address == "卡住的群");
+        assert!(hung[0].contains("no answer in time"), "{hung:?}");
+        assert_eq!(
+            all.iter().find(|d| d.address == "卡住的群").unwrap().status,
+            "queued",
+            "a hanging robot is tried again"
+        );
+        let refused = all.iter().find(|d| d.address == "拒收的群").unwrap();
+        assert_eq!(refused.status, "failed");
+        assert!(
+            refused.error.as_deref().unwrap().contains("310000"),
+            "{refused:?}"
+        );
+
+        // After the gateway's Retry-After, the two go out too.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        send_all(&s).await;
+        let board = s.svc.warning_board(&system(), id).await.unwrap();
+        let sent = board
+            .deliveries
+            .iter()
+            .find(|c| c.0 == "sms" && c.1 == "sent")
+            .map_or(0, |c| c.2);
+        assert_eq!(sent as usize, n, "{:?}", board.deliveries);
     }
 }
