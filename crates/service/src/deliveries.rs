@@ -20,7 +20,8 @@ use safegrid_domain::region::is_within;
 use safegrid_domain::warning::{RequiredAction, Status, WarningKind};
 use safegrid_store::Tx;
 use safegrid_store::deliveries::{self as dstore, DeliveryRow, NewDelivery};
-use safegrid_store::jobs::{self, JobRow};
+use safegrid_store::jobs;
+pub use safegrid_store::jobs::JobRow;
 use safegrid_store::risks::{setting, setting_once};
 use safegrid_store::warnings::{self as wstore, NewRecipient, RecipientRow, WarningRow};
 use serde::Serialize;
@@ -329,6 +330,13 @@ impl Service {
         let lease = self.channels().await?.lease();
         let lane = jobs::Lane::Deliveries;
         Ok(jobs::claim(&self.store, worker, now, lease, limit, lane).await?)
+    }
+
+    /// Keeps the claimed delivery jobs this worker is still working through its own for another
+    /// lease.
+    pub async fn extend_deliveries(&self, worker: &str, ids: &[i64]) -> Result<u64> {
+        let until = Utc::now() + self.channels().await?.lease();
+        Ok(jobs::extend(&self.store, worker, ids, until).await?)
     }
 
     /// When the next delivery job is due (for the worker to sleep until).

@@ -140,6 +140,26 @@ pub async fn claim(
     Ok(rows)
 }
 
+/// Extends the lease of the jobs a worker still holds (a batch being worked through), so they
+/// stay its own while it lives; returns how many it still held.
+pub async fn extend(store: &Store, worker: &str, ids: &[i64], until: DateTime<Utc>) -> Result<u64> {
+    let mut n = 0;
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET locked_until = $1 WHERE status = 'running' AND locked_by = $2 AND id IN ({list})"
+        ));
+        let mut tx = store.begin().await?;
+        n += on_tx!(&mut tx, c => sqlx::query(sql).bind(until).bind(worker.to_string()).execute(c).await?.rows_affected());
+        tx.commit().await?;
+    }
+    Ok(n)
+}
+
 /// Marks a claimed job done inside the transaction that made its effect; false when the job was
 /// no longer this worker's (its lease ran out and another worker took it), in which case the
 /// caller must roll back.

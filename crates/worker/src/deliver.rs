@@ -2,11 +2,11 @@
 //! inbox, SMTP, a webhook, an SMS gateway) at the channel's pace, and has the service record what
 //! became of it. A channel that hangs or refuses holds up only its own messages.
 //!
-//! A message is recorded as sent in the transaction that finishes its job, after the channel
-//! accepted it. A process killed between the two leaves the job to be claimed again when its
-//! lease runs out, so that message goes out a second time: every message carries its delivery's
-//! id (`msgid` in the SMS template, `X-Safegrid-Delivery` on webhooks, the e-mail's Message-ID),
-//! by which the receiving end drops the repeat.
+//! A message is recorded as sent in the transaction that finishes its job, within a tenth of a
+//! second of the channel accepting it. A process killed in between leaves the job to be claimed
+//! again when its lease runs out, so those few messages go out a second time: every message
+//! carries its delivery's id (`msgid` in the SMS template, `X-Safegrid-Delivery` on webhooks, the
+//! e-mail's Message-ID), by which the receiving end drops the repeat. Nothing is lost.
 
 use chrono::Utc;
 use lettre::message::header::ContentType;
@@ -22,6 +22,8 @@ use tokio::sync::{Mutex, Semaphore, watch};
 
 /// Messages claimed at a time.
 const BATCH: i64 = 500;
+/// Longest a sent message waits to be recorded as sent.
+const RECORD_EVERY: Duration = Duration::from_millis(100);
 /// Messages in flight at once, over all channels.
 const IN_FLIGHT: usize = 64;
 
@@ -354,7 +356,38 @@ pub async fn run_once(ch: &Arc<Channels>, worker: &str) -> safegrid_service::Res
     if claimed.is_empty() {
         return Ok(0);
     }
-    let prepared = ch.svc.prepare_deliveries(worker, &claimed).await?;
+    // While the batch is worked through (a slow channel's pace can take longer than a lease),
+    // its leases are renewed; if this process dies they run out and another takes the rest.
+    let ids: Vec<i64> = claimed.iter().map(|j| j.id).collect();
+    let (beat_stop, mut beat_rx) = watch::channel(false);
+    let beat = {
+        let svc = ch.svc.clone();
+        let worker = worker.to_string();
+        tokio::spawn(async move {
+            let every = Duration::from_secs(3);
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = beat_rx.changed() => return,
+                }
+                if let Err(e) = svc.extend_deliveries(&worker, &ids).await {
+                    tracing::warn!(worker = %worker, "renewing leases: {e}");
+                }
+            }
+        })
+    };
+    let result = send_batch(ch, worker, &claimed).await;
+    let _ = beat_stop.send(true);
+    let _ = beat.await;
+    result
+}
+
+async fn send_batch(
+    ch: &Arc<Channels>,
+    worker: &str,
+    claimed: &[safegrid_service::deliveries::JobRow],
+) -> safegrid_service::Result<usize> {
+    let prepared = ch.svc.prepare_deliveries(worker, claimed).await?;
     let limit = Arc::new(Semaphore::new(IN_FLIGHT));
     let mut tasks = tokio::task::JoinSet::new();
     let mut settled = 0;
@@ -373,11 +406,23 @@ pub async fn run_once(ch: &Arc<Channels>, worker: &str) -> safegrid_service::Res
         }
     }
     let mut results = Vec::with_capacity(tasks.len());
-    // Recorded in slices as they finish, so a slow robot does not hold back the record of the
-    // messages that went out.
-    while let Some(r) = tasks.join_next().await {
-        if let Ok(r) = r {
-            results.push(r);
+    // Recorded as they finish, at least every tenth of a second: a message the channel took is
+    // marked sent almost at once, so a crash can repeat only those of its last moment, and a
+    // slow robot does not hold back the record of the others.
+    let mut tick = tokio::time::interval(RECORD_EVERY);
+    loop {
+        tokio::select! {
+            r = tasks.join_next() => match r {
+                Some(Ok(r)) => results.push(r),
+                Some(Err(e)) => tracing::warn!("send task: {e}"),
+                None => break,
+            },
+            _ = tick.tick() => {
+                if !results.is_empty() {
+                    settled += ch.svc.deliveries_done(worker, &results).await?;
+                    results.clear();
+                }
+            }
         }
         if results.len() >= 200 {
             settled += ch.svc.deliveries_done(worker, &results).await?;

@@ -502,3 +502,155 @@ async fn a_gateway_that_limits_and_robots_that_hang_or_refuse_hold_up_no_one() {
         assert_eq!(sent as usize, n, "{:?}", board.deliveries);
     }
 }
+
+/// A blue rainstorm warning over every village, issued by the office; its id and how many
+/// people it reaches.
+async fn issue_town_wide(s: &super::Server) -> (i64, usize) {
+    let office = s
+        .svc
+        .principal_of(
+            &safegrid_store::users::by_username(&s.svc.store, "office")
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let villages = s.svc.villages(&system()).await.unwrap();
+    let input = safegrid_domain::warning::WarningInput {
+        kind: "rainstorm".into(),
+        level: "blue".into(),
+        headline: "全镇暴雨蓝色预警".into(),
+        instruction: "注意防范".into(),
+        expires: safegrid_domain::local_time::form_value(
+            chrono::Utc::now() + chrono::Duration::hours(6),
+        ),
+        region_ids: villages.iter().map(|v| v.id.to_string()).collect(),
+        ..Default::default()
+    };
+    let w = s.svc.create_warning(&office, &input).await.unwrap();
+    s.svc.approve_warning(&office, w.id).await.unwrap();
+    let d = s.svc.issue_warning(&office, w.id).await.unwrap();
+    (w.id, d.recipients.len())
+}
+
+/// A `safegrid serve` process over the test's database, its worker polling every second.
+fn serve_process(db_url: &str, dir: &std::path::Path) -> std::process::Child {
+    let cfg = dir.join("safegrid.toml");
+    std::fs::write(&cfg, "worker_interval_secs = 1\n").unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_safegrid"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url])
+        .arg("--config")
+        .arg(&cfg)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until no SMS of the warning is queued; returns the counts by status.
+async fn until_sent(
+    s: &super::Server,
+    id: i64,
+    within: std::time::Duration,
+) -> Vec<(String, String, i64)> {
+    let start = std::time::Instant::now();
+    loop {
+        let c = safegrid_store::deliveries::counts(&s.svc.store, id)
+            .await
+            .unwrap();
+        if !c.iter().any(|x| x.1 == "queued") || start.elapsed() > within {
+            return c;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// How often each delivery id reached the SMS gateway.
+fn per_delivery(http: &HttpSink, path: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for h in http.hits(path) {
+        *m.entry(h.delivery).or_default() += 1;
+    }
+    m
+}
+
+#[tokio::test]
+async fn two_server_processes_send_each_message_once() {
+    for s in servers().await {
+        let http = HttpSink::start().await;
+        let smtp = SmtpSink::start().await;
+        let mut c = channels(&s, &http, &smtp);
+        c["timeout_secs"] = json!(1);
+        c["webhooks"] = json!([]);
+        let cfg: safegrid_domain::delivery::Channels = serde_json::from_value(c).unwrap();
+        s.svc.set_channels(&system(), &cfg).await.unwrap();
+        let (id, n) = issue_town_wide(&s).await;
+        assert!(n > 50, "only {n} people reached");
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = serve_process(&s.db.url, dir.path());
+        let mut b = serve_process(&s.db.url, dir.path());
+        let counts = until_sent(&s, id, std::time::Duration::from_secs(60)).await;
+        let _ = a.kill();
+        let _ = b.kill();
+        let _ = a.wait();
+        let _ = b.wait();
+        assert!(!counts.iter().any(|x| x.1 == "queued"), "{counts:?}");
+        let seen = per_delivery(&http, "/sms");
+        assert_eq!(seen.len(), n, "every person's SMS went out");
+        let twice: Vec<_> = seen.iter().filter(|(_, k)| **k > 1).collect();
+        assert!(twice.is_empty(), "sent more than once: {twice:?}");
+        let stored = safegrid_store::deliveries::of_warning(&s.svc.store, id)
+            .await
+            .unwrap();
+        assert!(
+            stored
+                .iter()
+                .filter(|d| d.channel == "sms")
+                .all(|d| d.status == "sent" && d.attempts == 1)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_killed_sender_is_taken_over_and_loses_nothing() {
+    for s in servers().await {
+        let http = HttpSink::start().await;
+        let smtp = SmtpSink::start().await;
+        let mut c = channels(&s, &http, &smtp);
+        c["timeout_secs"] = json!(1);
+        c["webhooks"] = json!([]);
+        // Slow enough to be killed halfway.
+        c["sms"]["per_second"] = json!(25);
+        let cfg: safegrid_domain::delivery::Channels = serde_json::from_value(c).unwrap();
+        s.svc.set_channels(&system(), &cfg).await.unwrap();
+        let (id, n) = issue_town_wide(&s).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = serve_process(&s.db.url, dir.path());
+        let start = std::time::Instant::now();
+        while http.hits("/sms").len() < n / 4
+            && start.elapsed() < std::time::Duration::from_secs(30)
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        a.kill().unwrap();
+        a.wait().unwrap();
+        let at_kill = per_delivery(&http, "/sms");
+        assert!(at_kill.len() < n, "all {n} were sent before the kill");
+        let mut b = serve_process(&s.db.url, dir.path());
+        let counts = until_sent(&s, id, std::time::Duration::from_secs(90)).await;
+        let _ = b.kill();
+        let _ = b.wait();
+        assert!(!counts.iter().any(|x| x.1 == "queued"), "{counts:?}");
+        let seen = per_delivery(&http, "/sms");
+        assert_eq!(seen.len(), n, "every person's SMS went out");
+        // Only the messages of the kill's last moment (sent, not yet recorded: at this pace a few)
+        // go twice, with the same delivery id, so the gateway can drop them.
+        let twice: Vec<_> = seen.iter().filter(|(_, k)| **k > 1).collect();
+        assert!(twice.len() <= 5, "{twice:?}");
+        assert!(
+            twice.iter().all(|(id, _)| at_kill.contains_key(*id)),
+            "{twice:?}"
+        );
+    }
+}
