@@ -20,7 +20,8 @@ document.addEventListener('click', function (ev) {
   if (p) { window.print(); }
 });
 
-// A live board: on every alarm change the server pushes, fetch the board again and swap it in.
+// A live board: on every change the server pushes (an alarm, an answer), fetch the board again
+// and swap it in.
 (function () {
   var board = document.querySelector('[data-live]');
   if (!board || !window.EventSource) { return; }
@@ -28,7 +29,7 @@ document.addEventListener('click', function (ev) {
   var live = document.getElementById('live');
   source.addEventListener('open', function () { if (live) { live.hidden = false; } });
   source.addEventListener('error', function () { if (live) { live.hidden = true; } });
-  source.addEventListener('alarm', function () {
+  source.addEventListener(board.getAttribute('data-event') || 'alarm', function () {
     fetch(board.getAttribute('data-refresh'), { credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) { if (html !== null) { board.innerHTML = html; board.setAttribute('data-updated', Date.now()); } });

@@ -654,3 +654,112 @@ async fn a_killed_sender_is_taken_over_and_loses_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_board_shows_an_answer_live_and_only_to_those_who_may_see_it() {
+    for s in servers().await {
+        let http = HttpSink::start().await;
+        let smtp = SmtpSink::start().await;
+        let cfg: safegrid_domain::delivery::Channels =
+            serde_json::from_value(channels(&s, &http, &smtp)).unwrap();
+        s.svc.set_channels(&system(), &cfg).await.unwrap();
+        let d = issue_red_warning(&s).await;
+        let id = d["warning"]["id"].as_i64().unwrap();
+        send_all(&s).await;
+        let hit = http.hits("/sms")[0].clone();
+        let text = serde_json::from_str::<Value>(&hit.body).unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let link = text[text.find(&format!("{}/a/", s.base)).unwrap()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string();
+
+        // The office's board, listening.
+        let c = client();
+        super::login(&c, &s.base, "office").await;
+        let html = super::body_of(&c, format!("{}/warnings/{id}/board", s.base)).await;
+        assert!(html.contains("id=\"board-rows\""), "{html}");
+        assert!(html.contains("t-answered\">0<"), "{html}");
+        let mut events = c
+            .get(format!("{}/warnings/{id}/board/events", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(events.status().as_u16(), 200);
+
+        // An answer arrives: the board says so within a second or so.
+        let r = client()
+            .post(&link)
+            .form(&[("note", "收到")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let got = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+            let mut buf = String::new();
+            while let Some(chunk) = events.chunk().await.unwrap() {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                if buf.contains("event: changed") {
+                    return buf;
+                }
+            }
+            buf
+        })
+        .await
+        .expect("no change pushed within 3 s");
+        assert!(got.contains("event: changed"), "{got}");
+        let html = super::body_of(&c, format!("{}/warnings/{id}/board?fragment=1", s.base)).await;
+        assert!(html.contains("t-answered\">1<"), "{html}");
+        assert!(html.contains("row-answered"), "{html}");
+        let x = c
+            .get(format!("{}/warnings/{id}/board.xlsx", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(x.status().as_u16(), 200);
+        assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+
+        // Another village's cadre sees neither the board nor its events.
+        let baozi = s
+            .svc
+            .villages(&system())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "堡子村")
+            .unwrap();
+        s.svc
+            .add_user(
+                &system(),
+                &safegrid_service::auth::UserInput {
+                    username: "baozi".into(),
+                    password: safegrid_service::demo::DEMO_PASSWORD.into(),
+                    role: "village".into(),
+                    region_id: Some(baozi.id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let other = client();
+        super::login(&other, &s.base, "baozi").await;
+        for path in ["board", "board/events", "board.xlsx"] {
+            let r = other
+                .get(format!("{}/warnings/{id}/{path}", s.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 404, "{path}");
+        }
+        let r = client()
+            .get(format!("{}/api/v1/warnings/{id}/board", s.base))
+            .bearer_auth(token(&s, "baozi").await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+    }
+}

@@ -11,6 +11,7 @@ mod patrols;
 mod posts;
 mod registry;
 mod risks;
+mod warning_board;
 mod warnings;
 
 use crate::AppState;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patrols::routes())
         .merge(warnings::routes())
         .merge(answer::routes())
+        .merge(warning_board::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 
