@@ -349,7 +349,9 @@ pub struct Notice<'a> {
     /// Whether moving people is among them (the reply then says how many).
     pub asks_evacuation: bool,
     /// For an escalation: who did not answer, and their number.
-    pub silent: Option<(&'a str, &'a str)>,
+    /// For an escalation: who has not answered (name, number), the first few of `silent_total`.
+    pub silent: &'a [(&'a str, &'a str)],
+    pub silent_total: usize,
 }
 
 impl Notice<'_> {
@@ -366,9 +368,21 @@ impl Notice<'_> {
     /// The whole message as plain text (SMS, e-mail, inbox, robots).
     pub fn text(&self) -> String {
         let mut t = format!("【安全应急】{}。", self.title());
-        if let Some((name, mobile)) = self.silent {
+        if !self.silent.is_empty() {
+            let named: Vec<String> = self
+                .silent
+                .iter()
+                .map(|(name, mobile)| format!("{name}（{mobile}）"))
+                .collect();
+            let more = self.silent_total.saturating_sub(self.silent.len());
+            let others = if more > 0 {
+                format!("等{}人", self.silent_total)
+            } else {
+                String::new()
+            };
             t.push_str(&format!(
-                "{name}（{mobile}）收到预警后未按时回应，请立即联系其本人，必要时代为落实防范措施。"
+                "{}{others}收到预警后未按时回应，请立即联系，必要时代为落实防范措施。",
+                named.join("、")
             ));
         }
         if let Some(i) = self.instruction.filter(|i| !i.trim().is_empty()) {
@@ -377,7 +391,7 @@ impl Notice<'_> {
                 t.push('。');
             }
         }
-        if !self.actions.is_empty() && self.silent.is_none() {
+        if !self.actions.is_empty() && self.silent.is_empty() {
             t.push_str(&format!("请您：{}。", self.actions.join("、")));
         }
         t.push_str(&format!("有效至{}。", self.expires));
@@ -733,7 +747,8 @@ mod tests {
             reply_code: Some("123456"),
             actions: &["转移受威胁群众"],
             asks_evacuation: true,
-            silent: None,
+            silent: &[],
+            silent_total: 0,
         };
         let t = n.text();
         assert!(t.contains("地质灾害红色预警：石坝村滑坡"), "{t}");
@@ -745,10 +760,16 @@ mod tests {
             purpose: Purpose::Escalation,
             link: None,
             reply_code: None,
-            silent: Some(("张三", "13800000000")),
+            silent: &[("张三", "13800000000"), ("李四", "13800000001")],
+            silent_total: 7,
             ..n
         };
-        assert!(e.text().contains("张三（13800000000）收到预警后未按时回应"));
+        assert!(
+            e.text()
+                .contains("张三（13800000000）、李四（13800000001）等7人收到预警后未按时回应"),
+            "{}",
+            e.text()
+        );
         assert!(e.title().starts_with("【叫应超时】"));
         let body = webhook_body(
             WebhookFormat::Dingtalk,

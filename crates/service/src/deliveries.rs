@@ -173,7 +173,8 @@ fn notice_of<'a>(w: &'a WarningRow, expires: &'a str, purpose: Purpose) -> Notic
         reply_code: None,
         actions: &[],
         asks_evacuation: false,
-        silent: None,
+        silent: &[],
+        silent_total: 0,
     }
 }
 
@@ -405,10 +406,25 @@ impl Service {
             Some(id) => wstore::recipient(&self.store, id).await?,
             None => None,
         };
-        let silent = match d.about_id {
-            Some(id) => wstore::recipient(&self.store, id).await?,
-            None => None,
+        // An escalation names those still silent near the one it was about (for the office,
+        // all of the warning's), as they stand when it goes out.
+        let (silent, silent_total) = match d.about_id {
+            Some(id) => {
+                let path = match (&recipient, wstore::recipient(&self.store, id).await?) {
+                    (Some(_), Some(about)) => about.region_path,
+                    _ => "/".to_string(),
+                };
+                wstore::silent(&self.store, w.id, &path, 5).await?
+            }
+            None => (Vec::new(), 0),
         };
+        if purpose == Purpose::Escalation && silent_total == 0 {
+            return Ok(Err("已全部回应，无需升级通知".into()));
+        }
+        let silent: Vec<(&str, &str)> = silent
+            .iter()
+            .map(|(n, m)| (n.as_str(), m.as_str()))
+            .collect();
         if purpose == Purpose::Repeat && recipient.as_ref().is_some_and(|r| r.answered_at.is_some())
         {
             return Ok(Err("已回应，无需再次通知".into()));
@@ -440,9 +456,8 @@ impl Service {
             reply_code: recipient.as_ref().map(|r| r.reply_code.as_str()),
             actions: &labels,
             asks_evacuation: actions.contains(&RequiredAction::Evacuate),
-            silent: silent
-                .as_ref()
-                .map(|s| (s.name.as_str(), s.mobile.as_str())),
+            silent: &silent,
+            silent_total,
             ..notice_of(w, &expires, purpose)
         };
         let mut o = Outgoing {
@@ -787,10 +802,11 @@ impl Service {
         }
         let cfg = self.channels().await?;
         let policy = self.warning_policy().await?;
-        let contacts = dstore::contacts(&mut *tx, w.id).await?;
         let mut out = Vec::new();
         // The silent one again, by a channel not used yet.
-        if let Some(c) = contacts.iter().find(|c| c.recipient_id == r.id) {
+        let own =
+            dstore::contacts_by_mobile(&mut *tx, w.id, std::slice::from_ref(&r.mobile)).await?;
+        if let Some(c) = own.first() {
             let used: Vec<Channel> = dstore::of_recipient(&mut *tx, r.id)
                 .await?
                 .iter()
@@ -840,7 +856,11 @@ impl Service {
             });
         }
         wstore::insert_recipients(tx, w.id, &targets).await?;
-        let contacts = dstore::contacts(&mut *tx, w.id).await?;
+        let mobiles: Vec<String> = targets.iter().map(|t| t.mobile.clone()).collect();
+        let contacts = dstore::contacts_by_mobile(&mut *tx, w.id, &mobiles).await?;
+        // One message per person told and deadline minute, naming everyone silent by then (a
+        // village head is not sent one message per silent neighbour).
+        let round = r.due_at.timestamp() / 60;
         for t in &targets {
             let Some(c) = contacts.iter().find(|c| c.mobile == t.mobile) else {
                 continue;
@@ -857,11 +877,10 @@ impl Service {
             for ch in chans {
                 out.push(NewDelivery {
                     key: format!(
-                        "{}:{}:{}:escalation:{}",
+                        "{}:{}:{}:escalation:{round}",
                         w.id,
                         c.recipient_id,
                         ch.as_str(),
-                        r.id
                     ),
                     warning_id: w.id,
                     recipient_id: Some(c.recipient_id),
@@ -875,7 +894,7 @@ impl Service {
         // The duty officer: until the duty roster names one, every office account of the area.
         for u in jobs::users_for(tx, "emergency_office", Some(&w.region_path), None, None).await? {
             out.push(NewDelivery {
-                key: format!("{}:user{u}:inbox:escalation:{}", w.id, r.id),
+                key: format!("{}:user{u}:inbox:escalation:{round}", w.id),
                 warning_id: w.id,
                 recipient_id: None,
                 about_id: Some(r.id),
@@ -884,7 +903,14 @@ impl Service {
                 purpose: Purpose::Escalation.as_str().into(),
             });
         }
-        dstore::queue(tx, &out, now).await?;
+        // The repeat goes at once; the word to others a second later, so that it names everyone
+        // of the same deadline who stayed silent.
+        let (tell, repeat): (Vec<NewDelivery>, Vec<NewDelivery>) = out
+            .into_iter()
+            .partition(|d| d.purpose == Purpose::Escalation.as_str());
+        dstore::queue(tx, &repeat, now).await?;
+        dstore::queue(tx, &tell, now + Duration::seconds(1)).await?;
+        let messages = tell.len() + repeat.len();
         audit::record(
             tx,
             &crate::system(),
@@ -892,7 +918,7 @@ impl Service {
             "warning_recipient",
             r.id,
             None::<&()>,
-            Some(&serde_json::json!({ "warning": w.id, "messages": out.len() })),
+            Some(&serde_json::json!({ "warning": w.id, "messages": messages })),
         )
         .await?;
         Ok(())

@@ -563,6 +563,18 @@ impl Service {
             self.add_user(&sys, &u).await?;
             summary.accounts.push((username, role));
         }
+        // Shiba's village head and monitor use their accounts: the warnings that reach them
+        // also reach their inboxes.
+        let shiba_path = &villages[1].0.path;
+        let shiba_people = safegrid_store::people::all_within(&self.store, shiba_path).await?;
+        for (username, role) in [("shiba", "village_head"), ("monitor", "monitor")] {
+            if let Some(p) = shiba_people
+                .iter()
+                .find(|p| p.roles.split(',').any(|r| r == role))
+            {
+                self.link_person(&sys, username, Some(p.id)).await?;
+            }
+        }
 
         self.demo_risks().await?;
         self.demo_posts().await?;

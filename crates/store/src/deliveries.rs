@@ -185,13 +185,36 @@ pub struct Contact {
     pub user_id: Option<i64>,
 }
 
+const CONTACT: &str = "SELECT r.id AS recipient_id, r.mobile, r.region_path, p.email,
+        (SELECT MIN(u.id) FROM users u WHERE u.person_id = r.person_id AND u.disabled = FALSE) AS user_id
+     FROM warning_recipients r LEFT JOIN people p ON p.id = r.person_id";
+
 pub async fn contacts(src: impl Into<Src<'_>>, warning_id: i64) -> Result<Vec<Contact>> {
-    Ok(on_src!(src.into(), c => sqlx::query_as::<_, Contact>(
-        "SELECT r.id AS recipient_id, r.mobile, r.region_path, p.email,
-            (SELECT MIN(u.id) FROM users u WHERE u.person_id = r.person_id AND u.disabled = FALSE) AS user_id
-         FROM warning_recipients r LEFT JOIN people p ON p.id = r.person_id
-         WHERE r.warning_id = $1 ORDER BY r.id")
-        .bind(warning_id).fetch_all(c).await?))
+    let sql = sqlx::AssertSqlSafe(format!("{CONTACT} WHERE r.warning_id = $1 ORDER BY r.id"));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, Contact>(sql).bind(warning_id).fetch_all(c).await?),
+    )
+}
+
+/// The contacts of some of a warning's recipients, by number.
+pub async fn contacts_by_mobile(
+    src: impl Into<Src<'_>>,
+    warning_id: i64,
+    mobiles: &[String],
+) -> Result<Vec<Contact>> {
+    if mobiles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..mobiles.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{CONTACT} WHERE r.warning_id = $1 AND r.mobile IN ({}) ORDER BY r.id",
+        marks.join(", ")
+    ));
+    let mut params = vec![Param::Int(warning_id)];
+    params.extend(mobiles.iter().map(|m| Param::Text(m.clone())));
+    Ok(
+        on_src!(src.into(), c => crate::bind_params!(sqlx::query_as::<_, Contact>(sql), &params).fetch_all(c).await?),
+    )
 }
 
 /// Records an SMS reply as it came, with what became of it.

@@ -555,3 +555,21 @@ pub async fn threatened(src: impl Into<Src<'_>>, warning_id: i64) -> Result<Vec<
          GROUP BY o.region_path ORDER BY o.region_path")
         .bind(warning_id).fetch_all(c).await?))
 }
+
+/// The recipients of a warning escalated and still silent inside a region (`/` for all): the
+/// first `limit` (name, mobile) by deadline, and how many there are.
+pub async fn silent(
+    src: impl Into<Src<'_>>,
+    warning_id: i64,
+    path: &str,
+    limit: usize,
+) -> Result<(Vec<(String, String)>, usize)> {
+    let (lo, hi) = (path.to_string(), crate::path_upper(path));
+    let rows: Vec<(String, String)> = on_src!(src.into(), c => sqlx::query_as(
+        "SELECT name, mobile FROM warning_recipients
+         WHERE warning_id = $1 AND escalated_at IS NOT NULL AND answered_at IS NULL AND escalated_from IS NULL
+           AND region_path >= $2 AND region_path < $3 ORDER BY due_at, id")
+        .bind(warning_id).bind(lo).bind(hi).fetch_all(c).await?);
+    let total = rows.len();
+    Ok((rows.into_iter().take(limit).collect(), total))
+}
