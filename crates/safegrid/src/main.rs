@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_ingest;
+mod bench_warnings;
 mod config;
 mod simulate;
 
@@ -198,6 +199,18 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4)]
         connections: usize,
     },
+    /// One red warning to many people into an empty database: fan-out, sending to a loopback
+    /// gateway, answers over a minute with the live board, escalation of the silent.
+    Warnings {
+        #[arg(long, default_value_t = 10_000)]
+        recipients: usize,
+        /// Seconds over which the answers arrive.
+        #[arg(long, default_value_t = 60)]
+        ack_secs: u64,
+        /// People who do not answer (escalated at their deadline).
+        #[arg(long, default_value_t = 100)]
+        silent: usize,
+    },
     /// Latency of filtered enterprise lists (API and page) over a large registry.
     List {
         /// Enterprises to generate into an empty database (the demo town's plus generated ones).
@@ -331,6 +344,14 @@ async fn main() -> Result<()> {
         Command::Bench {
             command: BenchCommand::Startup,
         } => bench::startup().await,
+        Command::Bench {
+            command:
+                BenchCommand::Warnings {
+                    recipients,
+                    ack_secs,
+                    silent,
+                },
+        } => bench_warnings::warnings(&cfg.database_url()?, recipients, ack_secs, silent).await,
         Command::Bench {
             command:
                 BenchCommand::List {

@@ -250,13 +250,7 @@ impl Service {
     /// Schedules the escalation of every first-hand recipient of a warning at their deadline
     /// (those brought in by an escalation are not escalated again).
     pub(crate) async fn schedule_escalations(&self, tx: &mut Tx, warning_id: i64) -> Result<()> {
-        let items: Vec<(String, String, DateTime<Utc>)> = wstore::recipients(&mut *tx, warning_id)
-            .await?
-            .into_iter()
-            .filter(|r| r.escalated_from.is_none() && r.answered_at.is_none())
-            .map(|r| (format!("escalate:{}", r.id), r.id.to_string(), r.due_at))
-            .collect();
-        jobs::schedule_many(tx, ESCALATE, &items).await?;
+        wstore::schedule_escalations(tx, warning_id, ESCALATE).await?;
         Ok(())
     }
 
@@ -354,10 +348,29 @@ impl Service {
     ) -> Result<Vec<Prepared>> {
         let cfg = self.channels().await?;
         let secret = self.answer_secret().await?;
+        // Everything the batch needs in a few statements, not a few per message.
+        let keys: Vec<String> = claimed.iter().map(|j| j.payload.clone()).collect();
+        let ds: HashMap<String, DeliveryRow> = dstore::by_keys(&self.store, &keys)
+            .await?
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
+        let mut ids: Vec<i64> = ds
+            .values()
+            .flat_map(|d| [d.recipient_id, d.about_id])
+            .flatten()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let people: HashMap<i64, RecipientRow> = wstore::recipients_by_ids(&self.store, &ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
         let mut warnings: HashMap<i64, WarningRow> = HashMap::new();
         let mut out = Vec::with_capacity(claimed.len());
         for job in claimed {
-            let Some(d) = dstore::by_key(&self.store, &job.payload).await? else {
+            let Some(d) = ds.get(&job.payload) else {
                 self.settle(worker, job.id, None, "no such delivery")
                     .await?;
                 out.push(Prepared::Settled);
@@ -374,7 +387,12 @@ impl Service {
                 out.push(Prepared::Settled);
                 continue;
             };
-            match self.compose(&cfg, &secret, job, &d, w).await? {
+            let recipient = d.recipient_id.and_then(|id| people.get(&id));
+            let about = d.about_id.and_then(|id| people.get(&id));
+            match self
+                .compose((&cfg, &secret), job, d, w, recipient, about)
+                .await?
+            {
                 Ok(o) => out.push(Prepared::Send(Box::new(o))),
                 Err(reason) => {
                     self.settle(worker, job.id, Some(d.id), &reason).await?;
@@ -388,11 +406,12 @@ impl Service {
     /// The message of one delivery, or why it will not be sent.
     async fn compose(
         &self,
-        cfg: &Channels,
-        secret: &[u8],
+        (cfg, secret): (&Channels, &[u8]),
         job: &JobRow,
         d: &DeliveryRow,
         w: &WarningRow,
+        recipient: Option<&RecipientRow>,
+        about: Option<&RecipientRow>,
     ) -> Result<std::result::Result<Outgoing, String>> {
         if !is_live(w) {
             return Ok(Err("预警已结束，未再发送".into()));
@@ -402,19 +421,15 @@ impl Service {
         };
         let purpose = Purpose::parse(&d.purpose).unwrap_or(Purpose::Notice);
         let expires = local_time::display(w.expires);
-        let recipient = match d.recipient_id {
-            Some(id) => wstore::recipient(&self.store, id).await?,
-            None => None,
-        };
         // An escalation names those still silent near the one it was about (for the office,
         // all of the warning's), as they stand when it goes out.
         let (silent, silent_total) = match d.about_id {
-            Some(id) => {
-                let path = match (&recipient, wstore::recipient(&self.store, id).await?) {
-                    (Some(_), Some(about)) => about.region_path,
-                    _ => "/".to_string(),
+            Some(_) => {
+                let path = match (recipient, about) {
+                    (Some(_), Some(a)) => a.region_path.as_str(),
+                    _ => "/",
                 };
-                wstore::silent(&self.store, w.id, &path, 5).await?
+                wstore::silent(&self.store, w.id, path, 5).await?
             }
             None => (Vec::new(), 0),
         };
@@ -425,8 +440,7 @@ impl Service {
             .iter()
             .map(|(n, m)| (n.as_str(), m.as_str()))
             .collect();
-        if purpose == Purpose::Repeat && recipient.as_ref().is_some_and(|r| r.answered_at.is_some())
-        {
+        if purpose == Purpose::Repeat && recipient.is_some_and(|r| r.answered_at.is_some()) {
             return Ok(Err("已回应，无需再次通知".into()));
         }
         let token = match &recipient {
@@ -565,21 +579,20 @@ impl Service {
     ) -> Result<usize> {
         let now = Utc::now();
         let mut tx = self.store.begin().await?;
-        let mut n = 0;
+        let mut finish = Vec::new();
+        let mut tried = Vec::new();
         for (o, outcome) in done {
-            let (ours, status, error, external) = match outcome {
-                Outcome::Sent { external_id } => (
-                    jobs::finish(&mut tx, o.job_id, worker).await?,
-                    "sent",
-                    None,
-                    external_id.as_deref(),
-                ),
-                Outcome::Delivered => (
-                    jobs::finish(&mut tx, o.job_id, worker).await?,
-                    "delivered",
-                    None,
-                    None,
-                ),
+            let t = |status, error: Option<&String>, external: Option<&String>| dstore::Tried {
+                id: o.delivery_id,
+                status,
+                error: error.cloned(),
+                external_id: external.cloned(),
+            };
+            match outcome {
+                Outcome::Sent { external_id } => {
+                    finish.push((o.job_id, t("sent", None, external_id.as_ref())));
+                }
+                Outcome::Delivered => finish.push((o.job_id, t("delivered", None, None))),
                 Outcome::Failed {
                     reason,
                     retry,
@@ -587,28 +600,30 @@ impl Service {
                 } => {
                     let tries = dstore::attempts(&mut tx, o.delivery_id).await? + 1;
                     match delivery::retry_after(tries, *wait).filter(|_| *retry) {
-                        Some(after) => (
-                            jobs::release(&mut tx, o.job_id, worker, now + after, reason).await?,
-                            "queued",
-                            Some(reason.as_str()),
-                            None,
-                        ),
-                        None => (
-                            jobs::finish(&mut tx, o.job_id, worker).await?,
-                            "failed",
-                            Some(reason.as_str()),
-                            None,
-                        ),
+                        // Released one by one: failures are few, and each has its own time.
+                        Some(after) => {
+                            if jobs::release(&mut tx, o.job_id, worker, now + after, reason).await?
+                            {
+                                tried.push(t("queued", Some(reason), None));
+                            }
+                        }
+                        None => finish.push((o.job_id, t("failed", Some(reason), None))),
                     }
                 }
-            };
-            if ours {
-                dstore::record(&mut tx, o.delivery_id, status, error, external, now).await?;
-                n += 1;
             }
         }
+        let ids: Vec<i64> = finish.iter().map(|(j, _)| *j).collect();
+        let ours = jobs::finish_many(&mut tx, &ids, worker).await?;
+        // A job whose lease ran out and that another worker now holds is left to that worker.
+        tried.extend(
+            finish
+                .into_iter()
+                .filter(|(j, _)| ours.contains(j))
+                .map(|(_, t)| t),
+        );
+        dstore::record_many(&mut tx, &tried, now).await?;
         tx.commit().await?;
-        Ok(n)
+        Ok(tried.len())
     }
 
     /// A channel's receipt for a message it accepted (an SMS gateway's delivery report), checked
@@ -697,6 +712,8 @@ impl Service {
             now,
         )
         .await?;
+        // Answered: their deadline passes without work.
+        jobs::drop_pending(&mut tx, &format!("escalate:{}", r.id)).await?;
         let who = crate::system();
         audit::record(
             &mut tx,

@@ -26,6 +26,11 @@ pub async fn insert_then(
     rows: Vec<Vec<Param>>,
     tail: &str,
 ) -> Result<u64> {
+    if let Tx::Postgres(t) = tx
+        && let Some(cols) = Column::of(columns.len(), &rows)
+    {
+        return insert_unnest(t, table, columns, cols, tail).await;
+    }
     let mut inserted = 0;
     let per = (MAX_PARAMS / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
@@ -41,6 +46,96 @@ pub async fn insert_then(
         inserted += on_tx!(tx, c => bind_params!(sqlx::query(sql), &params).execute(c).await?.rows_affected());
     }
     Ok(inserted)
+}
+
+/// A column of rows as one PostgreSQL array, for `INSERT … SELECT * FROM UNNEST(…)`: one short
+/// statement for any number of rows, instead of statements of thousands of parameters that
+/// PostgreSQL must parse and plan one by one.
+enum Column {
+    Int(Vec<Option<i64>>),
+    Text(Vec<Option<String>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<chrono::NaiveDate>>),
+    Time(Vec<Option<chrono::DateTime<chrono::Utc>>>),
+}
+
+impl Column {
+    /// The rows as columns, or `None` when a column mixes kinds (then rows are sent as values).
+    fn of(width: usize, rows: &[Vec<Param>]) -> Option<Vec<Column>> {
+        let first = rows.first()?;
+        let mut cols: Vec<Column> = first
+            .iter()
+            .map(|p| match p {
+                Param::Int(_) | Param::OptInt(_) => Column::Int(Vec::with_capacity(rows.len())),
+                Param::Text(_) | Param::OptText(_) => Column::Text(Vec::with_capacity(rows.len())),
+                Param::Bool(_) => Column::Bool(Vec::with_capacity(rows.len())),
+                Param::Date(_) | Param::OptDate(_) => Column::Date(Vec::with_capacity(rows.len())),
+                Param::Time(_) => Column::Time(Vec::with_capacity(rows.len())),
+            })
+            .collect();
+        if cols.len() != width {
+            return None;
+        }
+        for row in rows {
+            if row.len() != width {
+                return None;
+            }
+            for (c, p) in cols.iter_mut().zip(row) {
+                match (c, p) {
+                    (Column::Int(v), Param::Int(x)) => v.push(Some(*x)),
+                    (Column::Int(v), Param::OptInt(x)) => v.push(*x),
+                    (Column::Text(v), Param::Text(x)) => v.push(Some(x.clone())),
+                    (Column::Text(v), Param::OptText(x)) => v.push(x.clone()),
+                    (Column::Bool(v), Param::Bool(x)) => v.push(Some(*x)),
+                    (Column::Date(v), Param::Date(x)) => v.push(Some(*x)),
+                    (Column::Date(v), Param::OptDate(x)) => v.push(*x),
+                    (Column::Time(v), Param::Time(x)) => v.push(Some(*x)),
+                    _ => return None,
+                }
+            }
+        }
+        Some(cols)
+    }
+
+    fn sql_type(&self) -> &'static str {
+        match self {
+            Column::Int(_) => "BIGINT[]",
+            Column::Text(_) => "TEXT[]",
+            Column::Bool(_) => "BOOLEAN[]",
+            Column::Date(_) => "DATE[]",
+            Column::Time(_) => "TIMESTAMPTZ[]",
+        }
+    }
+}
+
+async fn insert_unnest(
+    t: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    table: &str,
+    columns: &[&str],
+    cols: Vec<Column>,
+    tail: &str,
+) -> Result<u64> {
+    let arrays: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("CAST(${} AS {})", i + 1, c.sql_type()))
+        .collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {table} ({}) SELECT * FROM UNNEST({}) {tail}",
+        columns.join(", "),
+        arrays.join(", ")
+    ));
+    let mut q = sqlx::query(sql);
+    for c in cols {
+        q = match c {
+            Column::Int(v) => q.bind(v),
+            Column::Text(v) => q.bind(v),
+            Column::Bool(v) => q.bind(v),
+            Column::Date(v) => q.bind(v),
+            Column::Time(v) => q.bind(v),
+        };
+    }
+    Ok(q.execute(&mut **t).await?.rows_affected())
 }
 
 /// After rows were inserted with explicit ids, moves PostgreSQL's id sequences past them.

@@ -97,6 +97,72 @@ pub async fn by_key(src: impl Into<Src<'_>>, key: &str) -> Result<Option<Deliver
     )
 }
 
+/// Deliveries by their keys (a claimed batch), in one statement.
+pub async fn by_keys(src: impl Into<Src<'_>>, keys: &[String]) -> Result<Vec<DeliveryRow>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE key IN ({})", marks.join(", ")));
+    let params: Vec<Param> = keys.iter().map(|k| Param::Text(k.clone())).collect();
+    Ok(
+        on_src!(src.into(), c => crate::bind_params!(sqlx::query_as::<_, DeliveryRow>(sql), &params).fetch_all(c).await?),
+    )
+}
+
+/// What became of one try, for [`record_many`].
+#[derive(Debug, Clone)]
+pub struct Tried {
+    pub id: i64,
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// Records many tries in a few statements (one per status): the new status, each one's error and
+/// channel id, one more attempt each.
+pub async fn record_many(tx: &mut Tx, tried: &[Tried], at: DateTime<Utc>) -> Result<()> {
+    for status in ["queued", "sent", "failed", "delivered"] {
+        let group: Vec<&Tried> = tried.iter().filter(|t| t.status == status).collect();
+        for chunk in group.chunks(400) {
+            let mut params = vec![Param::Text(status.to_string()), Param::Time(at)];
+            let mut err = String::from("CASE id");
+            let mut ext = String::from("CASE id");
+            for t in chunk {
+                params.push(Param::Int(t.id));
+                let id_at = params.len();
+                params.push(Param::OptText(t.error.clone()));
+                err.push_str(&format!(" WHEN ${id_at} THEN ${}", params.len()));
+                params.push(Param::OptText(t.external_id.clone()));
+                ext.push_str(&format!(
+                    " WHEN ${id_at} THEN COALESCE(${}, external_id)",
+                    params.len()
+                ));
+            }
+            err.push_str(" END");
+            ext.push_str(" ELSE external_id END");
+            let ids = chunk
+                .iter()
+                .map(|t| t.id.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let (sent, delivered, failed) = match status {
+                "sent" => ("$2", "delivered_at", "failed_at"),
+                "delivered" => ("$2", "$2", "failed_at"),
+                "failed" => ("sent_at", "delivered_at", "$2"),
+                _ => ("sent_at", "delivered_at", "failed_at"),
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "UPDATE deliveries SET status = $1, error = {err}, external_id = {ext}, attempts = attempts + 1,
+                    sent_at = COALESCE(sent_at, {sent}), delivered_at = COALESCE(delivered_at, {delivered}),
+                    failed_at = COALESCE(failed_at, {failed}) WHERE id IN ({ids})"
+            ));
+            on_tx!(tx, c => crate::bind_params!(sqlx::query(sql), &params).execute(c).await?.rows_affected());
+        }
+    }
+    Ok(())
+}
+
 pub async fn of_warning(src: impl Into<Src<'_>>, warning_id: i64) -> Result<Vec<DeliveryRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE warning_id = $1 ORDER BY id"));
     Ok(

@@ -79,6 +79,15 @@ pub async fn schedule_many(
     .await
 }
 
+/// Drops a pending job that has nothing left to do (an escalation of someone who answered), so
+/// its time comes and goes without work.
+pub async fn drop_pending(tx: &mut Tx, key: &str) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET status = 'done', done_at = $1 WHERE key = $2 AND status = 'pending'")
+        .bind(Utc::now()).bind(key.to_string()).execute(c).await?.rows_affected());
+    Ok(())
+}
+
 /// The kind of the jobs that send a message; they have a lane of their own (see [`Lane`]).
 pub const DELIVER: &str = "warning.deliver";
 
@@ -145,11 +154,7 @@ pub async fn claim(
 pub async fn extend(store: &Store, worker: &str, ids: &[i64], until: DateTime<Utc>) -> Result<u64> {
     let mut n = 0;
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::id_list(chunk);
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE jobs SET locked_until = $1 WHERE status = 'running' AND locked_by = $2 AND id IN ({list})"
         ));
@@ -169,6 +174,21 @@ pub async fn finish(tx: &mut Tx, id: i64, worker: &str) -> Result<bool> {
          WHERE id = $2 AND status = 'running' AND locked_by = $3")
         .bind(Utc::now()).bind(id).bind(worker.to_string()).execute(c).await?.rows_affected());
     Ok(n == 1)
+}
+
+/// Marks many claimed jobs done (see [`finish`]); returns the ids that were still this worker's.
+pub async fn finish_many(tx: &mut Tx, ids: &[i64], worker: &str) -> Result<Vec<i64>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = crate::id_list(chunk);
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET status = 'done', done_at = $1, locked_by = NULL, locked_until = NULL
+             WHERE id IN ({list}) AND status = 'running' AND locked_by = $2 RETURNING id"
+        ));
+        let got: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(sql).bind(Utc::now()).bind(worker.to_string()).fetch_all(c).await?);
+        out.extend(got);
+    }
+    Ok(out)
 }
 
 /// Gives a claimed job back to be run again at `retry_at`, inside the transaction that recorded

@@ -349,6 +349,11 @@ impl Tx {
 /// SQLite gets anonymous `?`: it looks a numbered parameter's name up by walking a list, and the
 /// driver asks for every parameter's name, so `$n` costs time quadratic in the number of
 /// parameters (at 8,000 parameters, 90% of an insert's time). PostgreSQL needs `$n`.
+/// Ids as a comma-separated list for `IN (…)`: integers only, so nothing from outside is spliced.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 pub fn values_list(numbered: bool, rows: usize, per_row: usize) -> String {
     let mut s = String::with_capacity(rows * per_row * 6);
     for r in 0..rows {

@@ -417,6 +417,16 @@ pub async fn mark_escalated(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<b
     Ok(n == 1)
 }
 
+/// Recipients by id (a claimed batch's), in one statement.
+pub async fn recipients_by_ids(src: impl Into<Src<'_>>, ids: &[i64]) -> Result<Vec<RecipientRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = crate::id_list(ids);
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT_RECIPIENT} WHERE id IN ({list})"));
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, RecipientRow>(sql).fetch_all(c).await?))
+}
+
 pub async fn recipient(src: impl Into<Src<'_>>, id: i64) -> Result<Option<RecipientRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT_RECIPIENT} WHERE id = $1"));
     Ok(
@@ -572,4 +582,15 @@ pub async fn silent(
         .bind(warning_id).bind(lo).bind(hi).fetch_all(c).await?);
     let total = rows.len();
     Ok((rows.into_iter().take(limit).collect(), total))
+}
+
+/// Schedules the escalation job of every first-hand recipient of a warning not answered yet, at
+/// their deadline (kind `kind`, key `escalate:<recipient>`), in one statement.
+pub async fn schedule_escalations(tx: &mut Tx, warning_id: i64, kind: &str) -> Result<u64> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "INSERT INTO jobs (kind, key, payload, run_at, status, attempts, created_at)
+         SELECT $1, 'escalate:' || CAST(id AS TEXT), CAST(id AS TEXT), due_at, 'pending', 0, $2
+         FROM warning_recipients WHERE warning_id = $3 AND escalated_from IS NULL AND answered_at IS NULL
+         ON CONFLICT (key) DO NOTHING")
+        .bind(kind.to_string()).bind(Utc::now()).bind(warning_id).execute(c).await?.rows_affected()))
 }

@@ -409,6 +409,34 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         Some("CapIssuer"),
         "The issuer",
     ),
+    (
+        "get",
+        "/channels",
+        "The town's channels: SMS gateway, SMTP, group robots, answer-link address",
+        None,
+        "The channels",
+    ),
+    (
+        "put",
+        "/channels",
+        "Set the channels (office)",
+        Some("Channels"),
+        "The channels",
+    ),
+    (
+        "get",
+        "/warnings/{id}/board",
+        "The answer board: each person's deliveries, answer, actions, escalation; people moved per place",
+        None,
+        "The board",
+    ),
+    (
+        "get",
+        "/sms-replies/unmatched",
+        "SMS replies that matched no one (unknown number, wrong code, no live warning)",
+        None,
+        "The replies",
+    ),
 ];
 
 fn text_object(fields: &[&str], required: &[&str]) -> Value {
@@ -612,6 +640,23 @@ pub fn document() -> Value {
                 "level": { "type": "string" }, "approvers": { "type": "array", "items": { "type": "string" } },
                 "answer_minutes": { "type": "integer" } } } },
             "four_eyes_from": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "Channels".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": {
+            "base_url": { "type": "string" },
+            "first": { "type": "array", "items": { "type": "string", "enum": ["inbox", "sms", "email", "webhook"] } },
+            "timeout_secs": { "type": "integer" },
+            "sms": { "type": "object", "properties": {
+                "url": { "type": "string" }, "content_type": { "type": "string" },
+                "body_template": { "type": "string", "description": "with {mobile}, {text} and {id}" },
+                "per_second": { "type": "integer" }, "inbound_secret": { "type": "string" } } },
+            "smtp": { "type": "object", "properties": {
+                "host": { "type": "string" }, "port": { "type": "integer" }, "from": { "type": "string" },
+                "username": { "type": "string" }, "password": { "type": "string" }, "per_second": { "type": "integer" } } },
+            "webhooks": { "type": "array", "items": { "type": "object", "properties": {
+                "name": { "type": "string" }, "format": { "type": "string", "enum": ["wecom", "dingtalk", "json"] },
+                "url": { "type": "string" }, "region_path": { "type": "string" }, "per_minute": { "type": "integer" } } } } } }),
     );
     schemas.insert(
         "CapIssuer".into(),

@@ -19,13 +19,22 @@ pub fn worker_id() -> String {
     )
 }
 
+/// Jobs claimed at a time.
+const BATCH: i64 = 100;
+
 /// Runs due jobs until `stop` turns true: when the next is due, when the service rings after
 /// queueing one, and at least every `interval` (jobs another process queued).
 pub async fn run(svc: Service, id: String, interval: Duration, mut stop: watch::Receiver<bool>) {
     loop {
-        match svc.run_due_jobs(&id, chrono::Utc::now(), 100).await {
+        match svc.run_due_jobs(&id, chrono::Utc::now(), BATCH).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(worker = %id, "ran {n} jobs"),
+            Ok(n) => {
+                tracing::info!(worker = %id, "ran {n} jobs");
+                if n as i64 >= BATCH {
+                    // More may be due now: no sleep.
+                    continue;
+                }
+            }
             Err(e) => tracing::warn!(worker = %id, "job loop: {e}"),
         }
         if !idle(

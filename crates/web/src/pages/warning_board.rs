@@ -147,7 +147,7 @@ async fn board_xlsx(
                     .join(" "),
                 labels(&r.required),
                 labels(&r.done),
-                l.t(&format!("board.{}", status_of(r))).to_string(),
+                l.t(&format!("answers.{}", status_of(r))).to_string(),
                 time(r.recipient.answered_at),
                 r.recipient
                     .evacuated
@@ -158,18 +158,18 @@ async fn board_xlsx(
         })
         .collect();
     let table = Table {
-        title: l.t("board.title").to_string(),
+        title: l.t("answers.title").to_string(),
         headers: [
             "field.name",
             "field.mobile",
             "warning.reasons",
-            "board.channels",
+            "answers.channels",
             "warning.actions",
-            "board.done",
+            "answers.done",
             "field.status",
             "warning.answered",
             "answer.evacuated",
-            "board.escalated",
+            "answers.escalated",
         ]
         .iter()
         .map(|k| l.t(k).to_string())
