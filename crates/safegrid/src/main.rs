@@ -6,6 +6,7 @@ mod bench_ingest;
 mod bench_warnings;
 mod config;
 mod simulate;
+mod simulate_warnings;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};

@@ -2,6 +2,8 @@
 //! server over HTTP (as a gateway) or through an MQTT broker, with a storm that crosses the
 //! thresholds so that alarms appear.
 //!
+//! Given the server's address, the storm ends in warnings (see `simulate_warnings`).
+//!
 //! The storm is time-compressed: `speed` storm seconds pass per real second (60 by default, an
 //! hour a minute), and each reading carries the rain that fell in its share of storm time, stamped
 //! with the real time of sending (the server refuses readings from the future).
@@ -64,6 +66,11 @@ pub async fn run(svc: &Service, o: Options) -> Result<()> {
         (Some(u), _) => Some(format!("{}/api/v1/readings", u.trim_end_matches('/'))),
         (None, Some(_)) => None,
         (None, None) => bail!("give --url of a running safegrid, or --mqtt of its broker"),
+    };
+    // With the server's address, the storm ends in warnings that people answer.
+    let mut responder = match &o.url {
+        Some(u) => Some(crate::simulate_warnings::Responder::start(svc, u).await?),
+        None => None,
     };
     let client = reqwest::Client::new();
     let start = Instant::now();
@@ -150,6 +157,11 @@ pub async fn run(svc: &Service, o: Options) -> Result<()> {
             reservoir,
             river
         );
+        if let Some(r) = responder.as_mut()
+            && let Err(e) = r.check(svc).await
+        {
+            println!("could not issue a warning: {e}");
+        }
         step += 1;
         tokio::time::sleep(o.interval).await;
     }

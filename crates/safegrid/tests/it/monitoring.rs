@@ -598,5 +598,30 @@ async fn simulate_brings_a_storm_that_raises_alarms() {
             Some("red")
         );
         assert!(got("龙池水库", "库水位(汛限水位)").is_some());
+        // The storm ends in warnings: one per place with a red alarm, issued, each with its people
+        // and their messages queued to the simulated gateway.
+        let warnings = s
+            .svc
+            .warnings(&safegrid_service::system(), true)
+            .await
+            .unwrap();
+        let slope = warnings
+            .iter()
+            .filter(|w| w.headline.starts_with("石坝村3号滑坡"))
+            .collect::<Vec<_>>();
+        assert_eq!(slope.len(), 1, "{warnings:?}");
+        assert_eq!(slope[0].status, "issued");
+        let board = s
+            .svc
+            .warning_board(&safegrid_service::system(), slope[0].id)
+            .await
+            .unwrap();
+        assert!(!board.rows.is_empty());
+        assert!(
+            board.deliveries.iter().any(|c| c.0 == "sms"),
+            "{:?}",
+            board.deliveries
+        );
+        assert!(s.svc.channels().await.unwrap().sms.is_some());
     }
 }
