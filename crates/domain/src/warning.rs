@@ -128,43 +128,150 @@ pub enum Reached {
     Enterprise { high_risk: bool },
 }
 
-/// The actions a warning asks of a recipient (work plan tasks 13 and 18): monitors patrol,
-/// villages move threatened people from orange up, schools keep children in (and close at red),
-/// scenic spots close and cap visitors, mines and construction sites stop work; everyone else
-/// stands by. Weather that moves no slope asks no evacuation.
-pub fn required_actions(kind: WarningKind, level: Level, r: Reached) -> Vec<RequiredAction> {
-    use RequiredAction as A;
-    let ground = matches!(
-        kind,
-        WarningKind::Rainstorm | WarningKind::GeoHazard | WarningKind::Flood | WarningKind::Typhoon
-    );
-    let high = level >= Level::Orange;
-    match r {
-        Reached::Duty(DutyRole::Monitor | DutyRole::PatrolResponsible)
-        | Reached::Person(PersonRole::Monitor) => vec![A::Patrol],
-        Reached::Duty(DutyRole::TownOfficial | DutyRole::AdminResponsible)
-        | Reached::Person(
-            PersonRole::VillageHead | PersonRole::VillageCadre | PersonRole::GridMember,
-        ) if high && ground => {
-            vec![A::Evacuate]
+/// One rule of what a warning asks: for recipients reached as one of `reached` (keys such as
+/// `duty:monitor`, `person:village_head`, `key_unit:school`, `enterprise:high_risk`), by a warning
+/// of one of `kinds` (all kinds when empty) at `min_level` or above, the `actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRule {
+    pub reached: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<WarningKind>,
+    pub min_level: Level,
+    pub actions: Vec<RequiredAction>,
+}
+
+/// The town's rules of required actions (work plan tasks 13 and 18), first match wins; whoever no
+/// rule matches stands by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRules {
+    pub rules: Vec<ActionRule>,
+}
+
+impl Default for ActionRules {
+    /// Monitors patrol; villages move threatened people from orange up when the ground may move;
+    /// schools keep children in from yellow and close at red; scenic spots close and cap visitors
+    /// and high-risk enterprises (mines, construction) stop work from orange up.
+    fn default() -> Self {
+        use RequiredAction as A;
+        use WarningKind as K;
+        let rule = |reached: &[&str], kinds: &[WarningKind], min_level, actions: &[A]| ActionRule {
+            reached: reached.iter().map(|r| r.to_string()).collect(),
+            kinds: kinds.to_vec(),
+            min_level,
+            actions: actions.to_vec(),
+        };
+        let ground = [K::Rainstorm, K::GeoHazard, K::Flood, K::Typhoon];
+        let school = ["key_unit:school", "key_unit:kindergarten"];
+        ActionRules {
+            rules: vec![
+                rule(
+                    &["duty:monitor", "duty:patrol_responsible", "person:monitor"],
+                    &[],
+                    Level::Blue,
+                    &[A::Patrol],
+                ),
+                rule(
+                    &[
+                        "duty:town_official",
+                        "duty:admin_responsible",
+                        "person:village_head",
+                        "person:village_cadre",
+                        "person:grid_member",
+                    ],
+                    &ground,
+                    Level::Orange,
+                    &[A::Evacuate],
+                ),
+                rule(&school, &[], Level::Red, &[A::SuspendClasses]),
+                rule(&school, &[], Level::Yellow, &[A::SuspendOutdoor]),
+                rule(
+                    &["key_unit:scenic_spot"],
+                    &[],
+                    Level::Orange,
+                    &[A::CloseSite],
+                ),
+                rule(
+                    &["enterprise:high_risk"],
+                    &[],
+                    Level::Orange,
+                    &[A::StopWork],
+                ),
+            ],
         }
-        Reached::KeyUnit(KeyUnitKind::School | KeyUnitKind::Kindergarten)
-            if level == Level::Red =>
-        {
-            vec![A::SuspendClasses]
-        }
-        Reached::KeyUnit(KeyUnitKind::School | KeyUnitKind::Kindergarten)
-            if level >= Level::Yellow =>
-        {
-            vec![A::SuspendOutdoor]
-        }
-        Reached::KeyUnit(KeyUnitKind::ScenicSpot) if high => vec![A::CloseSite],
-        Reached::Enterprise { high_risk: true } if high => vec![A::StopWork],
-        _ => vec![A::StandBy],
     }
 }
 
+impl ActionRules {
+    /// What a warning of `kind` and `level` asks of someone reached as `r`.
+    pub fn actions_for(&self, kind: WarningKind, level: Level, r: Reached) -> Vec<RequiredAction> {
+        let key = r.key();
+        self.rules
+            .iter()
+            .find(|x| {
+                level >= x.min_level
+                    && (x.kinds.is_empty() || x.kinds.contains(&kind))
+                    && x.reached.contains(&key)
+            })
+            .map(|x| x.actions.clone())
+            .unwrap_or_else(|| vec![RequiredAction::StandBy])
+    }
+
+    /// Every rule names known recipients and at least one action.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut errs = Invalid::default();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.reached.is_empty() {
+                errs.push(format!("rules.{i}.reached"), "required");
+            }
+            for (j, k) in rule.reached.iter().enumerate() {
+                if Reached::parse_key(k).is_none() {
+                    errs.push(format!("rules.{i}.reached.{j}"), "choice");
+                }
+            }
+            if rule.actions.is_empty() {
+                errs.push(format!("rules.{i}.actions"), "required");
+            }
+        }
+        errs.into_result()
+    }
+}
+
+/// The actions the default rules ask (see [`ActionRules::default`]).
+pub fn required_actions(kind: WarningKind, level: Level, r: Reached) -> Vec<RequiredAction> {
+    ActionRules::default().actions_for(kind, level, r)
+}
+
 impl Reached {
+    /// The key rules use: `duty:monitor`, `person:village_head`, `key_unit:school`,
+    /// `enterprise:high_risk`.
+    pub fn key(self) -> String {
+        let source = match self {
+            Reached::Duty(_) => "duty",
+            Reached::Person(_) => "person",
+            Reached::KeyUnit(_) => "key_unit",
+            Reached::Enterprise { .. } => "enterprise",
+        };
+        format!("{source}:{}", self.code())
+    }
+
+    /// The reached class a rule's key names, if it names one.
+    pub fn parse_key(key: &str) -> Option<Reached> {
+        let (source, code) = key.split_once(':')?;
+        match source {
+            "duty" => DutyRole::parse(code).map(Reached::Duty),
+            "person" => PersonRole::parse(code).map(Reached::Person),
+            "key_unit" => KeyUnitKind::parse(code).map(Reached::KeyUnit),
+            "enterprise" => match code {
+                "high_risk" => Some(Reached::Enterprise { high_risk: true }),
+                "other" => Some(Reached::Enterprise { high_risk: false }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The role, kind or class by which someone was reached, as stored in their reasons.
     pub fn code(self) -> &'static str {
         match self {
@@ -883,6 +990,52 @@ mod tests {
         .validate(now)
         .unwrap_err();
         assert_eq!(e.errors[0].code, "warning.no_area");
+    }
+
+    #[test]
+    fn action_rules_are_configuration_checked_by_name() {
+        let mut rules = ActionRules::default();
+        assert!(rules.validate().is_ok());
+        // A town that wants grid members to patrol from blue puts its rule first.
+        rules.rules.insert(
+            0,
+            ActionRule {
+                reached: vec!["person:grid_member".into()],
+                kinds: vec![WarningKind::Rainstorm],
+                min_level: Level::Blue,
+                actions: vec![RequiredAction::Patrol],
+            },
+        );
+        let gm = Reached::Person(PersonRole::GridMember);
+        assert_eq!(
+            rules.actions_for(WarningKind::Rainstorm, Level::Blue, gm),
+            vec![RequiredAction::Patrol]
+        );
+        assert_eq!(
+            rules.actions_for(WarningKind::Gale, Level::Blue, gm),
+            vec![RequiredAction::StandBy]
+        );
+        for r in [
+            Reached::Duty(DutyRole::Backup),
+            Reached::Person(PersonRole::Monitor),
+            Reached::KeyUnit(KeyUnitKind::ElderlyHome),
+            Reached::Enterprise { high_risk: false },
+        ] {
+            assert_eq!(Reached::parse_key(&r.key()), Some(r));
+        }
+        rules.rules.push(ActionRule {
+            reached: vec!["person:mayor".into()],
+            kinds: vec![],
+            min_level: Level::Red,
+            actions: vec![],
+        });
+        let e = rules.validate().unwrap_err();
+        let n = rules.rules.len() - 1;
+        let fields: Vec<String> = e.errors.iter().map(|e| e.field.clone()).collect();
+        assert_eq!(
+            fields,
+            vec![format!("rules.{n}.reached.0"), format!("rules.{n}.actions")]
+        );
     }
 
     #[test]

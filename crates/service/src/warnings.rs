@@ -17,8 +17,8 @@ use safegrid_domain::region::is_within;
 use safegrid_domain::registry::{KeyUnitKind, PersonRole};
 use safegrid_domain::telemetry::Metric;
 use safegrid_domain::warning::{
-    self, Action, CapSource, Issuer, Policy, Reached, RequiredAction, Status, WarningDraft,
-    WarningInput, WarningKind,
+    self, Action, ActionRules, CapSource, Issuer, Policy, Reached, RequiredAction, Status,
+    WarningDraft, WarningInput, WarningKind,
 };
 use safegrid_store::Tx;
 use safegrid_store::monitoring as mstore;
@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 
 const POLICY_KEY: &str = "warning_policy";
 const ISSUER_KEY: &str = "cap_issuer";
+const ACTIONS_KEY: &str = "required_actions";
 
 /// The registry roles a warning over a region reaches (besides the duties at its objects).
 const REACHED_ROLES: &[&str] = &["village_head", "village_cadre", "grid_member", "monitor"];
@@ -122,6 +123,17 @@ impl Service {
         ensure(who.can_configure())?;
         policy.validate()?;
         self.put_config(who, POLICY_KEY, policy).await
+    }
+
+    /// What warnings ask of each kind of recipient.
+    pub async fn action_rules(&self) -> Result<ActionRules> {
+        self.config(ACTIONS_KEY).await
+    }
+
+    pub async fn set_action_rules(&self, who: &Principal, rules: &ActionRules) -> Result<()> {
+        ensure(who.can_configure())?;
+        rules.validate()?;
+        self.put_config(who, ACTIONS_KEY, rules).await
     }
 
     pub async fn cap_issuer(&self) -> Result<Issuer> {
@@ -518,6 +530,7 @@ impl Service {
         now: DateTime<Utc>,
     ) -> Result<u64> {
         let hash = self.token_hasher().await?;
+        let rules = self.action_rules().await?;
         let mut reach = Vec::new();
         // Objects named, and for each region named everything inside it.
         reach.extend(wstore::reachable(&self.store, None, &d.object_ids, REACHED_ROLES).await?);
@@ -559,10 +572,7 @@ impl Service {
             if !reasons.contains(&reason) {
                 reasons.push(reason);
             }
-            warning::merge_actions(
-                actions,
-                &warning::required_actions(d.kind, d.level, reached),
-            );
+            warning::merge_actions(actions, &rules.actions_for(d.kind, d.level, reached));
         }
         let list: Vec<NewRecipient> = by_mobile
             .into_values()

@@ -425,6 +425,20 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/required-actions",
+        "What warnings ask of each kind of recipient: rules in order, first match wins",
+        None,
+        "The rules",
+    ),
+    (
+        "put",
+        "/required-actions",
+        "Set the required-action rules (office)",
+        Some("ActionRules"),
+        "The rules",
+    ),
+    (
+        "get",
         "/warnings/{id}/board",
         "The answer board: each person's deliveries, answer, actions, escalation; people moved per place",
         None,
@@ -657,6 +671,15 @@ pub fn document() -> Value {
             "webhooks": { "type": "array", "items": { "type": "object", "properties": {
                 "name": { "type": "string" }, "format": { "type": "string", "enum": ["wecom", "dingtalk", "json"] },
                 "url": { "type": "string" }, "region_path": { "type": "string" }, "per_minute": { "type": "integer" } } } } } }),
+    );
+    schemas.insert(
+        "ActionRules".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["rules"], "properties": {
+            "rules": { "type": "array", "items": { "type": "object", "required": ["reached", "min_level", "actions"], "properties": {
+                "reached": { "type": "array", "items": { "type": "string" }, "description": "duty:monitor, person:village_head, key_unit:school, enterprise:high_risk, …" },
+                "kinds": { "type": "array", "items": { "type": "string" } },
+                "min_level": { "type": "string", "enum": ["blue", "yellow", "orange", "red"] },
+                "actions": { "type": "array", "items": { "type": "string", "enum": ["patrol", "evacuate", "stop_work", "suspend_outdoor", "suspend_classes", "close_site", "stand_by"] } } } } } } }),
     );
     schemas.insert(
         "CapIssuer".into(),

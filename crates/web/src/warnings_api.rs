@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use safegrid_domain::delivery::Channels;
-use safegrid_domain::warning::{Issuer, Policy, WarningInput};
+use safegrid_domain::warning::{ActionRules, Issuer, Policy, WarningInput};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/warning-policy", get(policy).put(set_policy))
         .route("/cap-issuer", get(issuer).put(set_issuer))
         .route("/channels", get(channels).put(set_channels))
+        .route("/required-actions", get(action_rules).put(set_action_rules))
         .route("/warnings/{id}/board", get(board))
         .route("/sms-replies/unmatched", get(unmatched))
 }
@@ -246,6 +247,22 @@ async fn set_channels(
 ) -> Result<Response, ApiError> {
     s.svc.set_channels(&a.who, &c).await.map_err(err(a.lang))?;
     Ok(Json(c).into_response())
+}
+
+async fn action_rules(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.action_rules().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_action_rules(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(r): JsonBody<ActionRules>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_action_rules(&a.who, &r)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(r).into_response())
 }
 
 async fn board(

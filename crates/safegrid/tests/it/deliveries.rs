@@ -775,3 +775,58 @@ async fn the_board_shows_an_answer_live_and_only_to_those_who_may_see_it() {
         assert_eq!(r.status().as_u16(), 404);
     }
 }
+
+#[tokio::test]
+async fn what_a_warning_asks_is_the_towns_configuration() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let put = |t: String, body: Value| {
+            let url = format!("{api}/required-actions");
+            async move {
+                let r = client()
+                    .put(url)
+                    .bearer_auth(t)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    r.status().as_u16(),
+                    r.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            }
+        };
+        let mut rules = get_json(format!("{api}/required-actions"), &office).await;
+        assert_eq!(rules["rules"][0]["actions"][0], "patrol", "{rules}");
+        // Grid members patrol under any rainstorm warning, from blue up: a rule put first.
+        rules["rules"].as_array_mut().unwrap().insert(
+            0,
+            json!({"reached": ["person:grid_member"], "kinds": ["rainstorm"], "min_level": "blue", "actions": ["patrol"]}),
+        );
+        // A village may not change them; a rule naming no one known is refused by name.
+        let (st, _) = put(token(&s, "shiba").await, rules.clone()).await;
+        assert_eq!(st, 403);
+        let mut bad = rules.clone();
+        bad["rules"][0]["reached"][0] = json!("person:mayor");
+        let (st, b) = put(office.clone(), bad).await;
+        assert_eq!(st, 422);
+        assert_eq!(b["fields"][0]["field"], "rules.0.reached.0", "{b}");
+        let (st, b) = put(office.clone(), rules).await;
+        assert_eq!(st, 200, "{b}");
+
+        let (id, _) = issue_town_wide(&s).await;
+        let rs = safegrid_store::warnings::recipients(&s.svc.store, id)
+            .await
+            .unwrap();
+        let grid: Vec<_> = rs
+            .iter()
+            .filter(|r| r.reasons.contains(":grid_member@"))
+            .collect();
+        assert!(!grid.is_empty());
+        assert!(
+            grid.iter().all(|r| r.actions.contains("patrol")),
+            "{grid:?}"
+        );
+    }
+}
