@@ -17,7 +17,7 @@ use safegrid_domain::delivery::{
 };
 use safegrid_domain::local_time;
 use safegrid_domain::region::is_within;
-use safegrid_domain::warning::{RequiredAction, Status, WarningKind};
+use safegrid_domain::warning::{Policy, RequiredAction, Status, WarningKind};
 use safegrid_store::Tx;
 use safegrid_store::deliveries::{self as dstore, DeliveryRow, NewDelivery};
 use safegrid_store::jobs;
@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashMap};
 
 const CHANNELS_KEY: &str = "channels";
 const SECRET_KEY: &str = "answer_secret";
-/// The job that escalates one silent recipient at their deadline.
+/// The job that escalates a warning's silent recipients at a deadline.
 pub const ESCALATE: &str = "warning.escalate";
 
 /// A message ready for its channel: everything the worker needs to send it.
@@ -712,8 +712,6 @@ impl Service {
             now,
         )
         .await?;
-        // Answered: their deadline passes without work.
-        jobs::drop_pending(&mut tx, &format!("escalate:{}", r.id)).await?;
         let who = crate::system();
         audit::record(
             &mut tx,
@@ -799,26 +797,47 @@ impl Service {
         Ok(dstore::unmatched_replies(&self.store, 50).await?)
     }
 
-    /// Runs the escalation of a recipient whose answer window has passed: unless they answered
-    /// (or the warning ended), they are marked escalated, the warning goes to them again by
-    /// another channel, and their village head, the backups at the objects near them and the
-    /// office's duty accounts are told who is silent.
+    /// Runs the escalations of a deadline: every first-hand recipient of the warning whose answer
+    /// window has passed and who has not answered (nor been escalated) is escalated, unless the
+    /// warning has ended.
     pub(crate) async fn escalate(&self, tx: &mut Tx, job: &JobRow) -> Result<()> {
-        let Ok(rid) = job.payload.parse::<i64>() else {
+        // `<warning>:<deadline in Unix seconds>`: everyone silent whose deadline fell in that
+        // second or before it.
+        let Some((wid, cutoff)) = job.payload.split_once(':').and_then(|(w, d)| {
+            let until = DateTime::<Utc>::from_timestamp(d.parse::<i64>().ok()? + 1, 0)?;
+            Some((w.parse::<i64>().ok()?, until))
+        }) else {
             return Ok(());
         };
-        let Some(r) = wstore::recipient(&mut *tx, rid).await? else {
+        let Some(w) = wstore::get(&mut *tx, wid).await? else {
             return Ok(());
         };
-        let Some(w) = wstore::get(&mut *tx, r.warning_id).await? else {
-            return Ok(());
-        };
-        let now = Utc::now();
-        if !is_live(&w) || !wstore::mark_escalated(tx, r.id, now).await? {
+        if !is_live(&w) {
             return Ok(());
         }
         let cfg = self.channels().await?;
         let policy = self.warning_policy().await?;
+        let now = Utc::now();
+        for r in wstore::due_silent(&mut *tx, wid, cutoff).await? {
+            self.escalate_one(tx, &w, &r, (&cfg, &policy), now).await?;
+        }
+        Ok(())
+    }
+
+    /// Escalates one silent recipient: marked escalated, the warning sent to them again by
+    /// another channel, and their village head, the backups at the objects near them and the
+    /// office's duty accounts told who is silent.
+    async fn escalate_one(
+        &self,
+        tx: &mut Tx,
+        w: &WarningRow,
+        r: &RecipientRow,
+        (cfg, policy): (&Channels, &Policy),
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !wstore::mark_escalated(tx, r.id, now).await? {
+            return Ok(());
+        }
         let mut out = Vec::new();
         // The silent one again, by a channel not used yet.
         let own =

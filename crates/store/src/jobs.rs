@@ -79,15 +79,6 @@ pub async fn schedule_many(
     .await
 }
 
-/// Drops a pending job that has nothing left to do (an escalation of someone who answered), so
-/// its time comes and goes without work.
-pub async fn drop_pending(tx: &mut Tx, key: &str) -> Result<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE jobs SET status = 'done', done_at = $1 WHERE key = $2 AND status = 'pending'")
-        .bind(Utc::now()).bind(key.to_string()).execute(c).await?.rows_affected());
-    Ok(())
-}
-
 /// The kind of the jobs that send a message; they have a lane of their own (see [`Lane`]).
 pub const DELIVER: &str = "warning.deliver";
 

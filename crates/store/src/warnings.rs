@@ -584,13 +584,40 @@ pub async fn silent(
     Ok((rows.into_iter().take(limit).collect(), total))
 }
 
-/// Schedules the escalation job of every first-hand recipient of a warning not answered yet, at
-/// their deadline (kind `kind`, key `escalate:<recipient>`), in one statement.
+/// Schedules one escalation job per deadline of a warning's first-hand recipients not answered
+/// yet (kind `kind`, key `escalate:<warning>:<deadline>`, payload `<warning>:<deadline>` in Unix
+/// seconds), in one statement.
 pub async fn schedule_escalations(tx: &mut Tx, warning_id: i64, kind: &str) -> Result<u64> {
-    Ok(on_tx!(tx, c => sqlx::query(
-        "INSERT INTO jobs (kind, key, payload, run_at, status, attempts, created_at)
-         SELECT $1, 'escalate:' || CAST(id AS TEXT), CAST(id AS TEXT), due_at, 'pending', 0, $2
-         FROM warning_recipients WHERE warning_id = $3 AND escalated_from IS NULL AND answered_at IS NULL
-         ON CONFLICT (key) DO NOTHING")
-        .bind(kind.to_string()).bind(Utc::now()).bind(warning_id).execute(c).await?.rows_affected()))
+    let deadlines: Vec<DateTime<Utc>> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT DISTINCT due_at FROM warning_recipients
+         WHERE warning_id = $1 AND escalated_from IS NULL AND answered_at IS NULL AND escalated_at IS NULL")
+        .bind(warning_id).fetch_all(c).await?);
+    let items: Vec<(String, String, DateTime<Utc>)> = deadlines
+        .into_iter()
+        .map(|d| {
+            let at = d.timestamp();
+            (
+                format!("escalate:{warning_id}:{at}"),
+                format!("{warning_id}:{at}"),
+                d,
+            )
+        })
+        .collect();
+    crate::jobs::schedule_many(tx, kind, &items).await
+}
+
+/// The first-hand recipients of a warning whose deadline is before `until`, silent and not
+/// escalated yet.
+pub async fn due_silent(
+    tx: &mut Tx,
+    warning_id: i64,
+    until: DateTime<Utc>,
+) -> Result<Vec<RecipientRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT_RECIPIENT} WHERE warning_id = $1 AND due_at < $2 AND answered_at IS NULL
+           AND escalated_at IS NULL AND escalated_from IS NULL ORDER BY id"
+    ));
+    Ok(
+        on_tx!(tx, c => sqlx::query_as::<_, RecipientRow>(sql).bind(warning_id).bind(until).fetch_all(c).await?),
+    )
 }
