@@ -848,7 +848,7 @@ impl Service {
                 .iter()
                 .filter_map(|d| Channel::parse(&d.channel))
                 .collect();
-            for ch in delivery::repeat_channels(&available(&cfg, c), &used) {
+            for ch in delivery::repeat_channels(&available(cfg, c), &used) {
                 out.push(NewDelivery {
                     key: format!("{}:{}:{}:repeat", w.id, r.id, ch.as_str()),
                     warning_id: w.id,
@@ -901,7 +901,7 @@ impl Service {
             let Some(c) = contacts.iter().find(|c| c.mobile == t.mobile) else {
                 continue;
             };
-            let avail = available(&cfg, c);
+            let avail = available(cfg, c);
             let mut chans: Vec<Channel> = avail
                 .iter()
                 .copied()
