@@ -13,7 +13,8 @@ use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::alarm::Level;
 use safegrid_domain::delivery::{
-    self, Answer, AnswerInput, Channel, Channels, Notice, Purpose, SmsGateway, Smtp, Webhook,
+    self, Answer, AnswerInput, Channel, Channels, DeliveryStatus, Notice, Purpose, SmsGateway,
+    Smtp, Webhook,
 };
 use safegrid_domain::local_time;
 use safegrid_domain::region::is_within;
@@ -541,7 +542,13 @@ impl Service {
     ) -> Result<()> {
         let mut tx = self.store.begin().await?;
         if let Some(id) = delivery {
-            dstore::record(&mut tx, id, "failed", Some(why), None, Utc::now()).await?;
+            let tried = dstore::Tried {
+                id,
+                status: DeliveryStatus::Failed,
+                error: Some(why.to_string()),
+                external_id: None,
+            };
+            dstore::record_many(&mut tx, &[tried], Utc::now()).await?;
         }
         if jobs::finish(&mut tx, job_id, worker).await? {
             tx.commit().await?;
@@ -590,9 +597,14 @@ impl Service {
             };
             match outcome {
                 Outcome::Sent { external_id } => {
-                    finish.push((o.job_id, t("sent", None, external_id.as_ref())));
+                    finish.push((
+                        o.job_id,
+                        t(DeliveryStatus::Sent, None, external_id.as_ref()),
+                    ));
                 }
-                Outcome::Delivered => finish.push((o.job_id, t("delivered", None, None))),
+                Outcome::Delivered => {
+                    finish.push((o.job_id, t(DeliveryStatus::Delivered, None, None)))
+                }
                 Outcome::Failed {
                     reason,
                     retry,
@@ -604,10 +616,12 @@ impl Service {
                         Some(after) => {
                             if jobs::release(&mut tx, o.job_id, worker, now + after, reason).await?
                             {
-                                tried.push(t("queued", Some(reason), None));
+                                tried.push(t(DeliveryStatus::Queued, Some(reason), None));
                             }
                         }
-                        None => finish.push((o.job_id, t("failed", Some(reason), None))),
+                        None => {
+                            finish.push((o.job_id, t(DeliveryStatus::Failed, Some(reason), None)))
+                        }
                     }
                 }
             }
@@ -984,12 +998,14 @@ impl Service {
                 escalations.push(d.clone());
             }
         }
-        let names: HashMap<String, String> = safegrid_store::regions::within(&self.store, "/")
-            .await?
-            .into_iter()
-            .filter(|r| is_within(&r.path, &w.region_path) || is_within(&w.region_path, &r.path))
-            .map(|r| (r.path, r.name))
-            .collect();
+        // The places of the board lie inside the warning's region (those brought in by an
+        // escalation may sit above it and are named by their path).
+        let names: HashMap<String, String> =
+            safegrid_store::regions::within(&self.store, &w.region_path)
+                .await?
+                .into_iter()
+                .map(|r| (r.path, r.name))
+                .collect();
         let mut places: BTreeMap<String, PlaceCount> = BTreeMap::new();
         for (path, n) in wstore::threatened(&self.store, id).await? {
             let p = places.entry(path.clone()).or_default();

@@ -3,6 +3,7 @@
 
 use crate::{Param, Result, Src, Tx, jobs, on_src, on_tx};
 use chrono::{DateTime, Utc};
+use safegrid_domain::delivery::DeliveryStatus;
 use serde::Serialize;
 
 /// A delivery to queue.
@@ -90,13 +91,6 @@ const SELECT: &str =
     "SELECT id, key, warning_id, recipient_id, about_id, channel, address, purpose, status,
     attempts, error, external_id, queued_at, sent_at, delivered_at, failed_at FROM deliveries";
 
-pub async fn by_key(src: impl Into<Src<'_>>, key: &str) -> Result<Option<DeliveryRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE key = $1"));
-    Ok(
-        on_src!(src.into(), c => sqlx::query_as::<_, DeliveryRow>(sql).bind(key.to_string()).fetch_optional(c).await?),
-    )
-}
-
 /// Deliveries by their keys (a claimed batch), in one statement.
 pub async fn by_keys(src: impl Into<Src<'_>>, keys: &[String]) -> Result<Vec<DeliveryRow>> {
     if keys.is_empty() {
@@ -114,7 +108,7 @@ pub async fn by_keys(src: impl Into<Src<'_>>, keys: &[String]) -> Result<Vec<Del
 #[derive(Debug, Clone)]
 pub struct Tried {
     pub id: i64,
-    pub status: &'static str,
+    pub status: DeliveryStatus,
     pub error: Option<String>,
     pub external_id: Option<String>,
 }
@@ -122,10 +116,10 @@ pub struct Tried {
 /// Records many tries in a few statements (one per status): the new status, each one's error and
 /// channel id, one more attempt each.
 pub async fn record_many(tx: &mut Tx, tried: &[Tried], at: DateTime<Utc>) -> Result<()> {
-    for status in ["queued", "sent", "failed", "delivered"] {
+    for status in DeliveryStatus::ALL.iter().copied() {
         let group: Vec<&Tried> = tried.iter().filter(|t| t.status == status).collect();
         for chunk in group.chunks(400) {
-            let mut params = vec![Param::Text(status.to_string()), Param::Time(at)];
+            let mut params = vec![Param::Text(status.as_str().into()), Param::Time(at)];
             let mut err = String::from("CASE id");
             let mut ext = String::from("CASE id");
             for t in chunk {
@@ -146,11 +140,12 @@ pub async fn record_many(tx: &mut Tx, tried: &[Tried], at: DateTime<Utc>) -> Res
                 .map(|t| t.id.to_string())
                 .collect::<Vec<_>>()
                 .join(",");
+            // The time of this try goes to the column of its status.
             let (sent, delivered, failed) = match status {
-                "sent" => ("$2", "delivered_at", "failed_at"),
-                "delivered" => ("$2", "$2", "failed_at"),
-                "failed" => ("sent_at", "delivered_at", "$2"),
-                _ => ("sent_at", "delivered_at", "failed_at"),
+                DeliveryStatus::Sent => ("$2", "delivered_at", "failed_at"),
+                DeliveryStatus::Delivered => ("$2", "$2", "failed_at"),
+                DeliveryStatus::Failed => ("sent_at", "delivered_at", "$2"),
+                DeliveryStatus::Queued => ("sent_at", "delivered_at", "failed_at"),
             };
             let sql = sqlx::AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = $1, error = {err}, external_id = {ext}, attempts = attempts + 1,
@@ -192,30 +187,6 @@ pub async fn counts(
     Ok(on_src!(src.into(), c => sqlx::query_as(
         "SELECT channel, status, COUNT(*) FROM deliveries WHERE warning_id = $1 GROUP BY channel, status ORDER BY channel, status")
         .bind(warning_id).fetch_all(c).await?))
-}
-
-/// Records a try: the new status, the error if any, the channel's id for the message.
-pub async fn record(
-    tx: &mut Tx,
-    id: i64,
-    status: &str,
-    error: Option<&str>,
-    external_id: Option<&str>,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let (sent, delivered, failed) = match status {
-        "sent" => (Some(at), None, None),
-        "delivered" => (Some(at), Some(at), None),
-        "failed" => (None, None, Some(at)),
-        _ => (None, None, None),
-    };
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE deliveries SET status = $1, error = $2, external_id = COALESCE($3, external_id), attempts = attempts + 1,
-            sent_at = COALESCE($4, sent_at), delivered_at = COALESCE($5, delivered_at), failed_at = COALESCE($6, failed_at)
-         WHERE id = $7")
-        .bind(status.to_string()).bind(error.map(str::to_string)).bind(external_id.map(str::to_string))
-        .bind(sent).bind(delivered).bind(failed).bind(id).execute(c).await?.rows_affected());
-    Ok(())
 }
 
 /// A channel's report on a message it accepted earlier (an SMS gateway's receipt), found by the

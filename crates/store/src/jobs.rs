@@ -27,15 +27,12 @@ pub async fn schedule(
     payload: &str,
     run_at: DateTime<Utc>,
 ) -> Result<bool> {
-    let exists: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM jobs WHERE key = $1").bind(key.to_string()).fetch_optional(c).await?);
-    if exists.is_some() {
-        return Ok(false);
-    }
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO jobs (kind, key, payload, run_at, status, attempts, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5)")
+    let n = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO jobs (kind, key, payload, run_at, status, attempts, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5)
+         ON CONFLICT (key) DO NOTHING")
         .bind(kind.to_string()).bind(key.to_string()).bind(payload.to_string()).bind(run_at).bind(Utc::now())
         .execute(c).await?.rows_affected());
-    Ok(true)
+    Ok(n == 1)
 }
 
 /// Schedules many jobs of one kind in a few statements: `(key, payload, run_at)`, each skipped
@@ -236,17 +233,11 @@ pub async fn send(
     link: Option<&str>,
     job_id: Option<i64>,
 ) -> Result<()> {
-    let exists: Option<i64> = match job_id {
-        Some(j) => {
-            on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM inbox WHERE job_id = $1 AND user_id = $2").bind(j).bind(user_id).fetch_optional(c).await?)
-        }
-        None => None,
-    };
-    if exists.is_none() {
-        on_tx!(tx, c => sqlx::query("INSERT INTO inbox (user_id, title, body, link, job_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(user_id).bind(title.to_string()).bind(body.to_string()).bind(link.map(str::to_string)).bind(job_id).bind(Utc::now())
-            .execute(c).await?.rows_affected());
-    }
+    // A job's message reaches a user once (the unique key on job and user); one of no job always.
+    on_tx!(tx, c => sqlx::query("INSERT INTO inbox (user_id, title, body, link, job_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (job_id, user_id) DO NOTHING")
+        .bind(user_id).bind(title.to_string()).bind(body.to_string()).bind(link.map(str::to_string)).bind(job_id).bind(Utc::now())
+        .execute(c).await?.rows_affected());
     Ok(())
 }
 

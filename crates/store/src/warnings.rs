@@ -427,13 +427,6 @@ pub async fn recipients_by_ids(src: impl Into<Src<'_>>, ids: &[i64]) -> Result<V
     Ok(on_src!(src.into(), c => sqlx::query_as::<_, RecipientRow>(sql).fetch_all(c).await?))
 }
 
-pub async fn recipient(src: impl Into<Src<'_>>, id: i64) -> Result<Option<RecipientRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT_RECIPIENT} WHERE id = $1"));
-    Ok(
-        on_src!(src.into(), c => sqlx::query_as::<_, RecipientRow>(sql).bind(id).fetch_optional(c).await?),
-    )
-}
-
 /// The recipients of live warnings with this mobile number, newest warning first (to match an
 /// SMS reply).
 pub async fn live_recipients_by_mobile(

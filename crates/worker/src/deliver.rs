@@ -277,8 +277,8 @@ impl Carrier for Email {
     }
 }
 
-/// Every channel, with a pace for each (and for each robot by name).
-pub struct Channels {
+/// Every carrier, with a pace for each channel (and for each robot by name).
+pub struct Carriers {
     pub svc: Service,
     inbox: Inbox,
     sms: Sms,
@@ -287,13 +287,13 @@ pub struct Channels {
     paces: Mutex<HashMap<String, Arc<Pace>>>,
 }
 
-impl Channels {
-    pub fn new(svc: Service) -> Channels {
+impl Carriers {
+    pub fn new(svc: Service) -> Carriers {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .build()
             .unwrap_or_default();
-        Channels {
+        Carriers {
             inbox: Inbox { svc: svc.clone() },
             sms: Sms { http: http.clone() },
             hook: Hook { http },
@@ -351,7 +351,7 @@ impl Channels {
 }
 
 /// Claims and sends one batch; returns how many messages were recorded.
-pub async fn run_once(ch: &Arc<Channels>, worker: &str) -> safegrid_service::Result<usize> {
+pub async fn run_once(ch: &Arc<Carriers>, worker: &str) -> safegrid_service::Result<usize> {
     let claimed = ch.svc.claim_deliveries(worker, Utc::now(), BATCH).await?;
     if claimed.is_empty() {
         return Ok(0);
@@ -383,7 +383,7 @@ pub async fn run_once(ch: &Arc<Channels>, worker: &str) -> safegrid_service::Res
 }
 
 async fn send_batch(
-    ch: &Arc<Channels>,
+    ch: &Arc<Carriers>,
     worker: &str,
     claimed: &[safegrid_service::deliveries::JobRow],
 ) -> safegrid_service::Result<usize> {
@@ -436,7 +436,7 @@ async fn send_batch(
 /// Sends messages until `stop` turns true: at once when the service rings, when the next retry
 /// is due, and at least every `interval`.
 pub async fn run(svc: Service, id: String, interval: Duration, mut stop: watch::Receiver<bool>) {
-    let ch = Arc::new(Channels::new(svc.clone()));
+    let ch = Arc::new(Carriers::new(svc.clone()));
     loop {
         let busy = match run_once(&ch, &id).await {
             Ok(0) => false,

@@ -29,6 +29,31 @@ pub(super) async fn red_alarm_at_site_1(s: &super::Server) -> i64 {
     s.svc.alarms(&system(), Some(site), true).await.unwrap()[0].id
 }
 
+/// An account of 堡子村's, a village that is not Shiba: `baozi`.
+pub(super) async fn baozi_account(s: &super::Server) {
+    let baozi = s
+        .svc
+        .villages(&system())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == "堡子村")
+        .unwrap();
+    s.svc
+        .add_user(
+            &system(),
+            &safegrid_service::auth::UserInput {
+                username: "baozi".into(),
+                password: safegrid_service::demo::DEMO_PASSWORD.into(),
+                role: "village".into(),
+                region_id: Some(baozi.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+}
+
 async fn public_get(url: String) -> (u16, String) {
     let r = client().get(url).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
@@ -268,27 +293,7 @@ async fn a_warning_over_a_village_reaches_its_people_units_and_enterprises() {
                 .all(|r| r["region_path"].as_str().unwrap().starts_with(&shiba.path))
         );
         // Another village's cadre does not see it; Shiba's does.
-        let baozi = s
-            .svc
-            .villages(&system())
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.name == "堡子村")
-            .unwrap();
-        s.svc
-            .add_user(
-                &system(),
-                &safegrid_service::auth::UserInput {
-                    username: "baozi".into(),
-                    password: safegrid_service::demo::DEMO_PASSWORD.into(),
-                    role: "village".into(),
-                    region_id: Some(baozi.id),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        baozi_account(&s).await;
         let other = token(&s, "baozi").await;
         let list = get_json(format!("{api}/warnings"), &other).await;
         assert!(
