@@ -35,13 +35,43 @@ fn text(el: &Element, ns: &str, name: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// Reads an Atom feed or an RSS 2.0 channel. A feed with no entries, an Atom feed or entry
-/// without its id, or an entry that neither links to nor embeds an alert, is refused.
+/// Reads an Atom feed or an RSS 2.0 channel as a document of alerts. A feed with no entries, an
+/// Atom feed or entry without its id, or an entry that neither links to nor embeds an alert, is
+/// refused.
 pub fn parse_feed(bytes: &[u8]) -> Result<Feed, Error> {
+    let feed = read_feed(bytes)?;
+    if feed.entries.is_empty() {
+        return Err(Error::new(feed.root, "has no entries"));
+    }
+    Ok(feed.feed)
+}
+
+/// A feed as read, and the element its entries hang from (for messages).
+pub struct Read {
+    pub feed: Feed,
+    pub root: &'static str,
+}
+
+impl std::ops::Deref for Read {
+    type Target = Feed;
+    fn deref(&self) -> &Feed {
+        &self.feed
+    }
+}
+
+/// Reads a feed as [`parse_feed`] does, except that one with no entries is accepted: a
+/// subscriber polling a sender with nothing current reads an empty feed.
+pub fn read_feed(bytes: &[u8]) -> Result<Read, Error> {
     let root = xml::parse(bytes)?;
     match (root.ns.as_str(), root.name.as_str()) {
-        (ATOM, "feed") => parse_atom(&root),
-        ("", "rss") => parse_rss(&root),
+        (ATOM, "feed") => Ok(Read {
+            feed: parse_atom(&root)?,
+            root: "feed",
+        }),
+        ("", "rss") => Ok(Read {
+            feed: parse_rss(&root)?,
+            root: "rss/channel",
+        }),
         (ns, name) => Err(Error::new(
             name,
             format!("not an Atom feed or RSS channel (namespace '{ns}')"),
@@ -90,9 +120,6 @@ fn parse_atom(root: &Element) -> Result<Feed, Error> {
             embedded,
         });
     }
-    if entries.is_empty() {
-        return Err(Error::new("feed", "has no entries"));
-    }
     Ok(Feed {
         id,
         title: text(root, ATOM, "title").unwrap_or_default(),
@@ -126,9 +153,6 @@ fn parse_rss(root: &Element) -> Result<Feed, Error> {
             link: Some(link),
             embedded: None,
         });
-    }
-    if entries.is_empty() {
-        return Err(Error::new("rss/channel", "has no items"));
     }
     Ok(Feed {
         id: text(channel, "", "link").unwrap_or_default(),

@@ -697,6 +697,9 @@ pub struct CapSource<'a> {
     pub draft: &'a WarningDraft,
     /// The names of the regions and objects it covers, for `<areaDesc>`.
     pub area_names: Vec<String>,
+    /// The administrative codes of its regions, for `<geocode>`: how another town's safegrid
+    /// finds them in its own registry.
+    pub area_codes: Vec<String>,
     /// The warning's public page, as `<web>`.
     pub web: Option<String>,
     pub exercise: bool,
@@ -772,7 +775,20 @@ pub fn to_cap(
             area_desc: area_desc.clone(),
             polygons: d.polygon.iter().cloned().collect(),
             circles: vec![],
-            geocodes: vec![],
+            geocodes: src
+                .area_codes
+                .iter()
+                .map(|c| cap::ValuePair {
+                    // Six digits are a county or wider (GB/T 2260); longer, a town or village.
+                    value_name: if c.len() == 6 {
+                        "GB/T 2260"
+                    } else {
+                        "GB/T 10114"
+                    }
+                    .into(),
+                    value: c.clone(),
+                })
+                .collect(),
             altitude: None,
             ceiling: None,
         }];
@@ -1180,6 +1196,7 @@ mod tests {
         let src = CapSource {
             draft: &d,
             area_names: vec!["石坝村".into(), "石坝村3号滑坡".into()],
+            area_codes: vec!["500102116200".into()],
             web: Some("https://town.example/w/1".into()),
             exercise: false,
         };

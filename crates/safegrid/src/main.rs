@@ -523,6 +523,12 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
         cfg.worker_interval,
         stop.subscribe(),
     ));
+    let feeds = tokio::spawn(safegrid_worker::feeds::run(
+        svc.clone(),
+        worker_id.clone(),
+        cfg.worker_interval,
+        stop.subscribe(),
+    ));
     let worker = tokio::spawn(safegrid_worker::run(
         svc.clone(),
         worker_id,
@@ -552,6 +558,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<()> {
     let _ = stop.send(true);
     let _ = worker.await;
     let _ = sender.await;
+    let _ = feeds.await;
     if let Some(m) = mqtt {
         let _ = m.await;
     }

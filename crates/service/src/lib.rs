@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cap_feeds;
+pub mod cap_import;
 pub mod clocks;
 mod config;
 pub mod coverage;
@@ -110,6 +112,8 @@ pub struct Wake {
     pub deliveries: tokio::sync::Notify,
     /// Other jobs (escalations, reminders) whose times may have changed.
     pub jobs: tokio::sync::Notify,
+    /// Feeds to read (their list changed).
+    pub feeds: tokio::sync::Notify,
 }
 
 impl Wake {

@@ -87,7 +87,7 @@ fn reached_of(r: &wstore::Reachable) -> Option<Reached> {
 }
 
 /// The longest region path that holds every one of `paths`.
-fn common_path(paths: &[String]) -> String {
+pub(crate) fn common_path(paths: &[String]) -> String {
     let Some(first) = paths.first() else {
         return "/".into();
     };
@@ -486,22 +486,39 @@ impl Service {
         let identifier =
             free.ok_or_else(|| Error::Internal("ten CAP messages in one second".into()))?;
         let earlier = wstore::messages_of(&mut *tx, w.id).await?;
+        // The town's own messages: those it received are not its to update.
         let references: Vec<String> = earlier
             .iter()
+            .filter(|m| !m.received)
             .map(|m| cap::reference(&m.sender, &m.identifier, &m.sent))
             .collect();
-        let area_names = wstore::areas(&mut *tx, w.id)
-            .await?
-            .into_iter()
-            .map(|a| a.2)
-            .collect();
+        let areas = wstore::areas(&mut *tx, w.id).await?;
+        let mut area_codes = Vec::new();
+        for id in areas.iter().filter_map(|a| a.0) {
+            if let Some(code) = regions::get(&mut *tx, id).await?.and_then(|r| r.code)
+                && !code.is_empty()
+            {
+                area_codes.push(code);
+            }
+        }
         let src = CapSource {
             draft: d,
-            area_names,
+            area_names: areas.into_iter().map(|a| a.2).collect(),
+            area_codes,
             web: None,
             exercise: false,
         };
-        let alert = warning::to_cap(&src, &issuer, &identifier, now, msg_type, &references);
+        let mut alert = warning::to_cap(&src, &issuer, &identifier, now, msg_type, &references);
+        // A warning passed down from another sender names their messages as the same incident,
+        // so that the sender, reading this town's feed, does not take it for a new one.
+        let incidents: Vec<&str> = earlier
+            .iter()
+            .filter(|m| m.received)
+            .map(|m| m.identifier.as_str())
+            .collect();
+        if !incidents.is_empty() {
+            alert.incidents = Some(incidents.join(" "));
+        }
         let xml = alert.to_xml();
         // What is sent must read back as valid CAP.
         cap::parse(xml.as_bytes())
@@ -516,7 +533,8 @@ impl Service {
             &xml,
             false,
         )
-        .await?;
+        .await?
+        .ok_or_else(|| Error::Internal(format!("CAP identifier {identifier} taken")))?;
         Ok(())
     }
 

@@ -79,11 +79,16 @@ pub async fn schedule_many(
 /// The kind of the jobs that send a message; they have a lane of their own (see [`Lane`]).
 pub const DELIVER: &str = "warning.deliver";
 
+/// The kind of the jobs that read a feed of CAP alerts: one per feed, run again and again.
+pub const POLL_FEED: &str = "cap.poll";
+
 /// Which jobs a claim takes: the deliveries of messages, which the worker sends many at a time
-/// over the network, or every other job, which the service runs one by one in the database.
+/// over the network; the reads of feeds, which the worker fetches over the network; or every
+/// other job, which the service runs one by one in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
     Deliveries,
+    Feeds,
     Others,
 }
 
@@ -101,7 +106,8 @@ pub async fn next_due(store: &Store, lane: Lane) -> Result<Option<DateTime<Utc>>
 fn lane_clause(lane: Lane) -> String {
     match lane {
         Lane::Deliveries => format!("kind = '{DELIVER}'"),
-        Lane::Others => format!("kind <> '{DELIVER}'"),
+        Lane::Feeds => format!("kind = '{POLL_FEED}'"),
+        Lane::Others => format!("kind NOT IN ('{DELIVER}', '{POLL_FEED}')"),
     }
 }
 
@@ -193,6 +199,44 @@ pub async fn release(
          WHERE id = $3 AND status = 'running' AND locked_by = $4")
         .bind(retry_at).bind(error.to_string()).bind(id).bind(worker.to_string()).execute(c).await?.rows_affected());
     Ok(n == 1)
+}
+
+/// Finishes a run of a recurring job and sets its next one (inside the transaction of what the
+/// run did): pending again at `next_at`, with the run's error or none. False when the job was no
+/// longer this worker's.
+pub async fn again(
+    tx: &mut Tx,
+    id: i64,
+    worker: &str,
+    next_at: DateTime<Utc>,
+    error: Option<&str>,
+) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE jobs SET status = 'pending', run_at = $1, last_error = $2, attempts = 0, done_at = $3,
+            locked_by = NULL, locked_until = NULL
+         WHERE id = $4 AND status = 'running' AND locked_by = $5")
+        .bind(next_at).bind(error.map(str::to_string)).bind(Utc::now()).bind(id).bind(worker.to_string())
+        .execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// A job by its key (a recurring one's state: when it runs next, how its last run went).
+pub async fn by_key(store: &Store, key: &str) -> Result<Option<JobState>> {
+    Ok(on_read!(store, c => sqlx::query_as::<_, JobState>(
+        "SELECT id, key, payload, run_at, status, last_error, done_at FROM jobs WHERE key = $1")
+        .bind(key.to_string()).fetch_optional(c).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct JobState {
+    pub id: i64,
+    pub key: String,
+    pub payload: String,
+    pub run_at: DateTime<Utc>,
+    pub status: String,
+    pub last_error: Option<String>,
+    /// When it last ran to the end.
+    pub done_at: Option<DateTime<Utc>>,
 }
 
 /// Gives a job back after a failure, to be tried again at `retry_at` (or given up after 10 tries).

@@ -207,13 +207,26 @@ pub async fn insert_message(
     msg_type: &str,
     xml: &str,
     received: bool,
-) -> Result<i64> {
+) -> Result<Option<i64>> {
+    // A message already held (read from two feeds, or by two processes at once) is held once.
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO cap_messages (warning_id, sender, identifier, sent, msg_type, xml, received, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sender, identifier) DO NOTHING RETURNING id")
         .bind(warning_id).bind(sender.to_string()).bind(identifier.to_string()).bind(sent.to_string())
         .bind(msg_type.to_string()).bind(xml.to_string()).bind(received).bind(Utc::now())
-        .fetch_one(c).await?))
+        .fetch_optional(c).await?))
+}
+
+/// The warning a held message with this identifier (from any sender) belongs to: CAP's
+/// `<incidents>` names identifiers alone.
+pub async fn warning_of_identifier(
+    src: impl Into<Src<'_>>,
+    identifier: &str,
+) -> Result<Option<i64>> {
+    let found: Option<Option<i64>> = on_src!(src.into(), c => sqlx::query_scalar(
+        "SELECT warning_id FROM cap_messages WHERE identifier = $1 AND warning_id IS NOT NULL LIMIT 1")
+        .bind(identifier.to_string()).fetch_optional(c).await?);
+    Ok(found.flatten())
 }
 
 const SELECT_MESSAGE: &str =
@@ -244,8 +257,8 @@ pub async fn own_messages(store: &Store, limit: i64) -> Result<Vec<CapMessageRow
     Ok(on_read!(store, c => sqlx::query_as::<_, CapMessageRow>(sql).fetch_all(c).await?))
 }
 
-/// The warning an earlier message of a sender belongs to (for an Update or Cancel read from a
-/// feed).
+/// The warning a held message (sent or received) belongs to, by its sender and identifier (for
+/// an Update or Cancel read from a feed).
 pub async fn warning_of_message(
     src: impl Into<Src<'_>>,
     sender: &str,

@@ -424,6 +424,34 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "The channels",
     ),
     (
+        "post",
+        "/cap/import",
+        "Read a CAP 1.2 message from another sender: an Alert becomes a draft warning, an Update revises it, a Cancel cancels it (office)",
+        Some("CapXml"),
+        "What became of it: outcome (drafted, revised, cancelled, noted, unrelated, already_held) and the warning",
+    ),
+    (
+        "get",
+        "/cap-feeds",
+        "The feeds of CAP alerts the town reads",
+        None,
+        "The feeds",
+    ),
+    (
+        "put",
+        "/cap-feeds",
+        "Set the feeds the town reads (office)",
+        Some("CapFeeds"),
+        "The feeds",
+    ),
+    (
+        "get",
+        "/cap-feeds/status",
+        "Each feed with its last read, its error if it failed, and its next read",
+        None,
+        "The feeds' state",
+    ),
+    (
         "get",
         "/required-actions",
         "What warnings ask of each kind of recipient: rules in order, first match wins",
@@ -673,6 +701,13 @@ pub fn document() -> Value {
                 "url": { "type": "string" }, "region_path": { "type": "string" }, "per_minute": { "type": "integer" } } } } } }),
     );
     schemas.insert(
+        "CapFeeds".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": {
+            "feeds": { "type": "array", "items": { "type": "object", "required": ["name", "url"], "properties": {
+                "name": { "type": "string" }, "url": { "type": "string", "description": "an Atom feed or RSS channel of CAP alerts" },
+                "every_secs": { "type": "integer", "minimum": 5, "maximum": 86400 } } } } } }),
+    );
+    schemas.insert(
         "ActionRules".into(),
         json!({ "type": "object", "additionalProperties": false, "required": ["rules"], "properties": {
             "rules": { "type": "array", "items": { "type": "object", "required": ["reached", "min_level", "actions"], "properties": {
@@ -761,7 +796,9 @@ pub fn document() -> Value {
         if !params.is_empty() {
             op["parameters"] = Value::Array(params);
         }
-        if let Some(b) = body {
+        if *body == Some("CapXml") {
+            op["requestBody"] = json!({ "required": true, "content": { "application/cap+xml": { "schema": { "type": "string" } } } });
+        } else if let Some(b) = body {
             op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
         }
         let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));

@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use safegrid_domain::cap_import::Subscriptions;
 use safegrid_domain::delivery::Channels;
 use safegrid_domain::warning::{ActionRules, Issuer, Policy, WarningInput};
 use serde::Deserialize;
@@ -29,6 +30,44 @@ pub fn routes() -> Router<AppState> {
         .route("/required-actions", get(action_rules).put(set_action_rules))
         .route("/warnings/{id}/board", get(board))
         .route("/sms-replies/unmatched", get(unmatched))
+        .route("/cap/import", post(import))
+        .route("/cap-feeds", get(cap_feeds).put(set_cap_feeds))
+        .route("/cap-feeds/status", get(feed_statuses))
+}
+
+/// A CAP 1.2 message from another sender, as the request body.
+async fn import(
+    State(s): State<AppState>,
+    a: Api,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .import_cap(&a.who, &body, "api")
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn cap_feeds(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    if !a.who.can_write_warnings() {
+        return Err(err(a.lang)(safegrid_service::Error::Forbidden));
+    }
+    Ok(Json(s.svc.cap_feeds().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_cap_feeds(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(f): JsonBody<Subscriptions>,
+) -> Result<Response, ApiError> {
+    s.svc.set_cap_feeds(&a.who, &f).await.map_err(err(a.lang))?;
+    Ok(Json(f).into_response())
+}
+
+async fn feed_statuses(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.feed_statuses(&a.who).await.map_err(err(a.lang))?).into_response())
 }
 
 /// Public: no login, as the district's and the neighbours' systems read them.

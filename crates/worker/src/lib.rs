@@ -3,6 +3,7 @@
 //! the service run them.
 
 pub mod deliver;
+pub mod feeds;
 pub mod mqtt;
 
 use rand::Rng;

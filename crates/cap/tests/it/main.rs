@@ -165,6 +165,25 @@ fn a_written_alert_reads_back_the_same() {
     assert_eq!(f.entries[0].link.as_deref(), Some("http://127.0.0.1/cap/1"));
 }
 
+#[test]
+fn an_empty_feed_is_no_document_of_alerts_but_reads_as_nothing_current() {
+    let empty = write_atom(
+        "urn:safegrid:mawu",
+        "马武镇预警",
+        "2026-07-12T06:00:00+08:00",
+        "http://127.0.0.1/feed",
+        &[],
+    );
+    let e = parse_feed(empty.as_bytes()).unwrap_err();
+    assert_eq!(
+        (e.element.as_str(), e.rule.as_str()),
+        ("feed", "has no entries")
+    );
+    let read = safegrid_cap::feed::read_feed(empty.as_bytes()).unwrap();
+    assert!(read.entries.is_empty());
+    assert_eq!(read.id, "urn:safegrid:mawu");
+}
+
 /// A bounded, deterministic stand-in for the fuzzer that runs in every test run: each corpus file
 /// mutated many ways (bytes flipped, cut short, spliced) must be answered with Ok or Err, never a
 /// panic or a hang. The coverage-guided fuzzer is `fuzz/` (see its README).

@@ -18,21 +18,13 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts ChromeDriver, or says why the browser test cannot run here.
 fn driver() -> Result<Driver, String> {
     let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
         .ok_or("chromedriver is not installed (scripts/test installs chromium-driver)")?;
-    let port = free_port();
+    let port = super::free_port();
     let child = Command::new(exe)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())

@@ -544,20 +544,6 @@ async fn issue_town_wide(s: &super::Server) -> (i64, usize) {
     (w.id, d.recipients.len())
 }
 
-/// A `safegrid serve` process over the test's database, its worker polling every second.
-fn serve_process(db_url: &str, dir: &std::path::Path) -> std::process::Child {
-    let cfg = dir.join("safegrid.toml");
-    std::fs::write(&cfg, "worker_interval_secs = 1\n").unwrap();
-    std::process::Command::new(env!("CARGO_BIN_EXE_safegrid"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url])
-        .arg("--config")
-        .arg(&cfg)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
 /// Waits until no SMS of the warning is queued; returns the counts by status.
 async fn until_sent(
     s: &super::Server,
@@ -598,8 +584,8 @@ async fn two_server_processes_send_each_message_once() {
         let (id, n) = issue_town_wide(&s).await;
         assert!(n > 50, "only {n} people reached");
         let dir = tempfile::tempdir().unwrap();
-        let mut a = serve_process(&s.db.url, dir.path());
-        let mut b = serve_process(&s.db.url, dir.path());
+        let mut a = super::serve_process(&s.db.url, 0, dir.path());
+        let mut b = super::serve_process(&s.db.url, 0, dir.path());
         let counts = until_sent(&s, id, std::time::Duration::from_secs(60)).await;
         let _ = a.kill();
         let _ = b.kill();
@@ -636,7 +622,7 @@ async fn a_killed_sender_is_taken_over_and_loses_nothing() {
         s.svc.set_channels(&system(), &cfg).await.unwrap();
         let (id, n) = issue_town_wide(&s).await;
         let dir = tempfile::tempdir().unwrap();
-        let mut a = serve_process(&s.db.url, dir.path());
+        let mut a = super::serve_process(&s.db.url, 0, dir.path());
         let start = std::time::Instant::now();
         while http.hits("/sms").len() < n / 4
             && start.elapsed() < std::time::Duration::from_secs(30)
@@ -647,7 +633,7 @@ async fn a_killed_sender_is_taken_over_and_loses_nothing() {
         a.wait().unwrap();
         let at_kill = per_delivery(&http, "/sms");
         assert!(at_kill.len() < n, "all {n} were sent before the kill");
-        let mut b = serve_process(&s.db.url, dir.path());
+        let mut b = super::serve_process(&s.db.url, 0, dir.path());
         let counts = until_sent(&s, id, std::time::Duration::from_secs(90)).await;
         let _ = b.kill();
         let _ = b.wait();

@@ -4,6 +4,7 @@
 
 mod api;
 mod browser;
+mod cap_exchange;
 mod deliveries;
 mod monitoring;
 mod mqtt;
@@ -110,4 +111,29 @@ pub async fn login(c: &reqwest::Client, base: &str, user: &str) {
         .await
         .unwrap();
     assert_eq!(r.status(), 303, "login as {user}");
+}
+
+/// A free port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A `safegrid serve` process over a test's database on a port (0: any), its worker looking
+/// every second.
+pub fn serve_process(db_url: &str, port: u16, dir: &std::path::Path) -> std::process::Child {
+    let cfg = dir.join(format!("safegrid-{port}.toml"));
+    std::fs::write(&cfg, "worker_interval_secs = 1\n").unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_safegrid"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--database-url", db_url])
+        .arg("--config")
+        .arg(&cfg)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
 }
