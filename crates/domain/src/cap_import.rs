@@ -72,7 +72,7 @@ impl Subscriptions {
     pub fn validate(&self) -> Result<(), Invalid> {
         let mut errs = Invalid::default();
         for (i, f) in self.feeds.iter().enumerate() {
-            let at = |field: &str| format!("feeds[{i}].{field}");
+            let at = |field: &str| format!("feeds.{i}.{field}");
             let name = f.name.trim();
             if name.is_empty() {
                 errs.push(at("name"), "required");
@@ -500,12 +500,12 @@ mod tests {
             .map(|e| (e.field, e.code))
             .collect();
         let want = [
-            ("feeds[1].name", "duplicate"),
-            ("feeds[1].url", "warning.feed_url"),
-            ("feeds[1].every_secs", "warning.feed_every"),
-            ("feeds[2].name", "required"),
-            ("feeds[2].url", "warning.feed_url"),
-            ("feeds[2].every_secs", "warning.feed_every"),
+            ("feeds.1.name", "duplicate"),
+            ("feeds.1.url", "warning.feed_url"),
+            ("feeds.1.every_secs", "warning.feed_every"),
+            ("feeds.2.name", "required"),
+            ("feeds.2.url", "warning.feed_url"),
+            ("feeds.2.every_secs", "warning.feed_every"),
         ];
         assert_eq!(
             codes,

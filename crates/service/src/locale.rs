@@ -61,6 +61,8 @@ impl Lang {
         let key = format!("field.{field}");
         // A field of a list entry ("cracks.2.width_mm") by the list, the entry and the field.
         let label = match (has(&key), field.split_once('.')) {
+            // An element of a CAP message ("cap:alert/info/area") by its path.
+            _ if field.starts_with("cap:") => format!("CAP <{}>", &field[4..]),
             (false, Some((list, entry))) => match entry.split_once('.') {
                 Some((n, sub)) if has(&format!("field.{sub}")) => format!(
                     "{} {n} {}",
@@ -488,6 +490,30 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("action.new_person", "新增人员", "New person"),
     ("action.print", "打印", "Print"),
     ("action.save", "保存", "Save"),
+    ("action.remove", "移除", "Remove"),
+    ("cap_sources.title", "预警来源", "Warning sources"),
+    ("cap_sources.hint", "上级(区气象台、区应急局)和邻镇的 CAP 预警：导入或订阅后生成预警草稿，经审核后向本镇责任人发布。", "CAP warnings from the district and neighbouring towns: imported or subscribed, each becomes a draft the office checks and issues to the town's people."),
+    ("cap_sources.import", "导入 CAP 预警文件", "Import a CAP file"),
+    ("cap_sources.file", "CAP 1.2 文件", "CAP 1.2 file"),
+    ("cap_sources.paste", "或粘贴 CAP XML", "or paste the CAP XML"),
+    ("cap_sources.import_button", "导入", "Import"),
+    ("cap_sources.feeds", "订阅的预警源", "Subscribed feeds"),
+    ("cap_sources.url", "订阅地址(Atom/RSS)", "Feed address (Atom/RSS)"),
+    ("cap_sources.every", "读取间隔(秒)", "Read every (seconds)"),
+    ("cap_sources.last", "上次读取", "Last read"),
+    ("cap_sources.next", "下次读取", "Next read"),
+    ("cap_sources.state", "状态", "State"),
+    ("cap_sources.failed", "失败", "failed"),
+    ("cap_sources.ok", "正常", "ok"),
+    ("cap_sources.none", "尚未订阅任何预警源", "No feed subscribed yet"),
+    ("cap_sources.add", "添加订阅", "Subscribe"),
+    ("cap_sources.own_feed", "本镇预警的订阅地址：", "The town's own feed, for others to read:"),
+    ("cap_outcome.already_held", "该预警消息此前已收到，未作改动", "This message was received before; nothing changed"),
+    ("cap_outcome.unrelated", "该解除消息所指的预警本镇未收到，已存档", "This Cancel refers to nothing the town holds; it is kept on file"),
+    ("field.feeds", "预警源", "Feed"),
+    ("field.every_secs", "读取间隔", "Read interval"),
+    ("field.url", "地址", "Address"),
+    ("field.info", "预警内容", "Info"),
     ("app.name", "安全生产与自然灾害防治", "safegrid"),
     ("app.print_unit", "安全生产与自然灾害防治", "Work safety and disaster prevention"),
     ("app.printed_on", "打印日期", "Printed on"),

@@ -370,3 +370,110 @@ async fn two_safegrid_processes_exchange_a_warning_through_their_feeds() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_office_takes_a_cap_file_in_and_subscribes_to_a_feed_on_the_sources_page() {
+    use safegrid_domain::alarm::Level;
+    for s in servers().await {
+        let (_, code) = shiba(&s.svc).await;
+        // A village cadre has no such page.
+        let village = client();
+        super::login(&village, &s.base, "shiba").await;
+        let st = village
+            .get(format!("{}/warnings/sources", s.base))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(st, 403);
+
+        let c = client();
+        super::login(&c, &s.base, "office").await;
+        let html = super::body_of(&c, format!("{}/warnings/sources", s.base)).await;
+        let csrf = super::csrf_in(&html);
+        let import = |body: reqwest::multipart::Form| {
+            c.post(format!("{}/warnings/sources/import?csrf={csrf}", s.base))
+                .multipart(body)
+                .send()
+        };
+        // A file that is not CAP: the page says which element is wrong.
+        let bad = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>x</identifier></alert>".to_vec())
+                .file_name("bad.xml"),
+        );
+        let r = import(bad).await.unwrap();
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("CAP &#60;alert&#62;") && body.contains("不是有效的 CAP 1.2"),
+            "{body}"
+        );
+        // Nothing chosen.
+        let r = import(reqwest::multipart::Form::new().text("xml", ""))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+
+        // The district's message, pasted: a draft, and the office is taken to it.
+        let a = bureau_message(
+            Level::Yellow,
+            ("石坝村", &code),
+            0,
+            cap::MsgType::Alert,
+            &[],
+        );
+        let r = import(reqwest::multipart::Form::new().text("xml", a.to_xml()))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(to.starts_with("/warnings/"), "{to}");
+        let page = super::body_of(&c, format!("{}{to}", s.base)).await;
+        assert!(page.contains("石坝村暴雨预警"), "{page}");
+        // Again: said, not drafted twice.
+        let r = import(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(a.to_xml().into_bytes()).file_name("a.xml"),
+        ))
+        .await
+        .unwrap();
+        assert_eq!(
+            r.headers()["location"],
+            "/warnings/sources?outcome=already_held"
+        );
+
+        // A feed with a bad address is refused by name; a good one is listed.
+        let add = |name: &str, url: &str, every: &str| {
+            c.post(format!("{}/warnings/sources/feeds", s.base))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("name", name),
+                    ("url", url),
+                    ("every_secs", every),
+                ])
+                .send()
+        };
+        let r = add("区气象台", "ftp://qx.example/feed", "60")
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("预警源 0 地址"), "{body}");
+        let r = add("区气象台", "http://127.0.0.1:9/feed.atom", "60")
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let page = super::body_of(&c, format!("{}/warnings/sources", s.base)).await;
+        assert!(page.contains("http://127.0.0.1:9/feed.atom"), "{page}");
+        assert_eq!(s.svc.cap_feeds().await.unwrap().feeds.len(), 1);
+        let r = c
+            .post(format!("{}/warnings/sources/feeds/remove", s.base))
+            .form(&[("csrf", csrf.as_str()), ("name", "区气象台")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(s.svc.cap_feeds().await.unwrap().feeds.is_empty());
+    }
+}

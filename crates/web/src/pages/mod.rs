@@ -12,6 +12,7 @@ mod posts;
 mod registry;
 mod risks;
 mod warning_board;
+mod warning_sources;
 mod warnings;
 
 use crate::AppState;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(warnings::routes())
         .merge(answer::routes())
         .merge(warning_board::routes())
+        .merge(warning_sources::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 
@@ -84,6 +86,22 @@ pub fn input_from<T: DeserializeOwned>(
         }
     }
     serde_json::from_value(serde_json::Value::Object(map))
+}
+
+/// The CSRF token of a multipart form, which travels in the query: the body is read once, files
+/// and all.
+#[derive(serde::Deserialize)]
+pub struct CsrfQuery {
+    pub csrf: String,
+}
+
+/// A form field's value, trimmed; empty when the form lacks it.
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
 }
 
 /// The CSRF token a form sent.

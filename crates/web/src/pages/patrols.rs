@@ -292,11 +292,6 @@ async fn new_form(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>)
     .await
 }
 
-#[derive(Deserialize)]
-struct Csrf {
-    csrf: String,
-}
-
 /// The patrol form's multipart body: the fields of a [`PatrolInput`] and the photos. Crack rows
 /// come as parallel `point` / `width_mm` fields.
 async fn read_form(
@@ -351,7 +346,7 @@ async fn read_form(
 async fn record(
     State(s): State<AppState>,
     p: Page,
-    Query(c): Query<Csrf>,
+    Query(c): Query<super::CsrfQuery>,
     mut form: Multipart,
 ) -> PageResult {
     p.check_csrf(&c.csrf)?;

@@ -247,13 +247,7 @@ async fn save_bands(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     p.check_csrf(csrf_of(&pairs))?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .and_then(|(_, v)| v.trim().parse::<u32>().ok())
-            .unwrap_or(0)
-    };
+    let get = |k: &str| super::field(&pairs, k).parse::<u32>().unwrap_or(0);
     let bands = RiskBands {
         lec: [get("lec0"), get("lec1"), get("lec2")],
         ls: [get("ls0"), get("ls1"), get("ls2")],
