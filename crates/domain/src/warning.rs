@@ -256,6 +256,16 @@ impl Reached {
         format!("{source}:{}", self.code())
     }
 
+    /// Every key a rule may name, in the order forms list them.
+    pub fn keys() -> Vec<String> {
+        let mut all: Vec<Reached> = DutyRole::ALL.iter().map(|r| Reached::Duty(*r)).collect();
+        all.extend(PersonRole::ALL.iter().map(|r| Reached::Person(*r)));
+        all.extend(KeyUnitKind::ALL.iter().map(|k| Reached::KeyUnit(*k)));
+        all.push(Reached::Enterprise { high_risk: true });
+        all.push(Reached::Enterprise { high_risk: false });
+        all.into_iter().map(Reached::key).collect()
+    }
+
     /// The reached class a rule's key names, if it names one.
     pub fn parse_key(key: &str) -> Option<Reached> {
         let (source, code) = key.split_once(':')?;
@@ -1039,6 +1049,16 @@ mod tests {
         ] {
             assert_eq!(Reached::parse_key(&r.key()), Some(r));
         }
+        // Every key a form offers reads back, and every default rule names one of them.
+        let keys = Reached::keys();
+        assert!(keys.iter().all(|k| Reached::parse_key(k).is_some()));
+        assert!(
+            ActionRules::default()
+                .rules
+                .iter()
+                .flat_map(|r| &r.reached)
+                .all(|k| keys.contains(k))
+        );
         rules.rules.push(ActionRule {
             reached: vec!["person:mayor".into()],
             kinds: vec![],

@@ -11,6 +11,7 @@ mod mqtt;
 mod pages;
 mod patrols;
 mod sinks;
+mod warning_settings;
 mod warnings;
 
 use safegrid_service::Service;

@@ -12,6 +12,7 @@ mod posts;
 mod registry;
 mod risks;
 mod warning_board;
+mod warning_settings;
 mod warning_sources;
 mod warnings;
 
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(answer::routes())
         .merge(warning_board::routes())
         .merge(warning_sources::routes())
+        .merge(warning_settings::routes())
         .layer(middleware::from_fn(remember_lang))
 }
 
@@ -102,6 +104,15 @@ pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim())
         .unwrap_or("")
+}
+
+/// A refusal in the user's words, each field named, for a page's error box.
+pub fn words(p: &crate::ctx::Page, e: &safegrid_domain::Invalid) -> String {
+    e.errors
+        .iter()
+        .map(|x| p.lang.field_error(&x.field, &x.code))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The CSRF token a form sent.

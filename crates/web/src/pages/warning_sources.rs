@@ -2,7 +2,7 @@
 //! (the district's message received by e-mail or on a stick), and the feeds the town reads, with
 //! how each read went.
 
-use super::{csrf_of, field};
+use super::{csrf_of, field, words};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
@@ -71,15 +71,6 @@ async fn page(State(s): State<AppState>, p: Page, Query(q): Query<Said>) -> Page
         .filter(|o| ["already_held", "unrelated"].contains(&o.as_str()))
         .map(|o| p.lang.t(&format!("cap_outcome.{o}")).to_string());
     show(&s, &p, message, None, StatusCode::OK).await
-}
-
-/// The refusal in the user's words, each field named.
-fn words(p: &Page, e: &safegrid_domain::Invalid) -> String {
-    e.errors
-        .iter()
-        .map(|x| p.lang.field_error(&x.field, &x.code))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Takes in a CAP file (or pasted text). The CSRF token travels in the query: the multipart body

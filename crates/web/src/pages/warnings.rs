@@ -35,12 +35,14 @@ struct ListPage {
     ui: Ui,
     rows: Vec<WarningRow>,
     can_write: bool,
+    can_configure: bool,
 }
 
 async fn list(State(s): State<AppState>, p: Page) -> PageResult {
     let rows = s.svc.warnings(&p.who, false).await.map_err(fail(p.lang))?;
     Ok(render(&ListPage {
         can_write: p.who.can_write_warnings(),
+        can_configure: p.who.can_configure(),
         rows,
         ui: Ui::new(&p, "monitoring"),
     }))
