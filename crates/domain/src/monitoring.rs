@@ -322,6 +322,71 @@ pub struct SensorDraft {
 }
 
 /// Sensor codes travel in MQTT topics and CSV lines: letters, digits, `-`, `_` and `.` only.
+/// A threatened household (受威胁户) registered at a site: who to call when a warning comes, and
+/// how many people live there.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HouseholdInput {
+    pub head_name: String,
+    pub mobile: String,
+    /// People living there, as typed.
+    pub people: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Household {
+    pub head_name: String,
+    pub mobile: String,
+    pub people: i64,
+    pub note: Option<String>,
+}
+
+/// Most people one household may count.
+pub const HOUSEHOLD_MAX: i64 = 50;
+
+/// Checks a site's list of households whole: each row's fields by `household.{i}.{field}`, and
+/// a number given twice named at its second row.
+pub fn check_households(rows: &[HouseholdInput]) -> Result<Vec<Household>, Invalid> {
+    let mut errs = Invalid::default();
+    let mut out: Vec<Household> = Vec::new();
+    for (i, h) in rows.iter().enumerate() {
+        let at = |f: &str| format!("household.{i}.{f}");
+        let head_name = required_text(&mut errs, &at("head_name"), &h.head_name, 40);
+        let mobile = match crate::Mobile::parse(&h.mobile) {
+            Ok(m) => m.as_str().to_string(),
+            Err(code) => {
+                errs.push(at("mobile"), code);
+                String::new()
+            }
+        };
+        if !mobile.is_empty() && out.iter().any(|o| o.mobile == mobile) {
+            errs.push(at("mobile"), "duplicate");
+        }
+        let people = match h.people.trim() {
+            "" => {
+                errs.push(at("people"), "required");
+                0
+            }
+            v => match v.parse::<i64>() {
+                Ok(n) if (1..=HOUSEHOLD_MAX).contains(&n) => n,
+                _ => {
+                    errs.push(at("people"), "number.range");
+                    0
+                }
+            },
+        };
+        let note = optional_text(&mut errs, &at("note"), Some(&h.note), 200);
+        out.push(Household {
+            head_name,
+            mobile,
+            people,
+            note,
+        });
+    }
+    errs.into_result().map(|()| out)
+}
+
 pub fn valid_code(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
@@ -477,6 +542,48 @@ mod tests {
         assert_eq!(
             fields(bad.validate().unwrap_err()),
             vec!["code", "metrics.0", "metrics.1", "metrics.2", "metrics.4"]
+        );
+    }
+
+    #[test]
+    fn households_are_checked_whole_by_row() {
+        let h = |name: &str, mobile: &str, people: &str| HouseholdInput {
+            head_name: name.into(),
+            mobile: mobile.into(),
+            people: people.into(),
+            note: String::new(),
+        };
+        let ok = check_households(&[
+            h("张大", "138 0000 1111", "4"),
+            h("李二", "13900002222", "1"),
+        ])
+        .unwrap();
+        assert_eq!(ok[0].mobile, "13800001111");
+        assert_eq!(ok[1].people, 1);
+        let e = check_households(&[
+            h("张大", "13800001111", "4"),
+            h("", "+8613800001111", "0"),
+            h("王三", "12345", "51"),
+            h("赵四", "13700003333", ""),
+            h("钱五", "13600004444", "四"),
+        ])
+        .unwrap_err();
+        let got: Vec<(&str, &str)> = e
+            .errors
+            .iter()
+            .map(|x| (x.field.as_str(), x.code.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("household.1.head_name", "required"),
+                ("household.1.mobile", "duplicate"),
+                ("household.1.people", "number.range"),
+                ("household.2.mobile", "mobile.length"),
+                ("household.2.people", "number.range"),
+                ("household.3.people", "required"),
+                ("household.4.people", "number.range"),
+            ]
         );
     }
 }

@@ -126,6 +126,8 @@ pub enum Reached {
     KeyUnit(KeyUnitKind),
     /// The safety contact of an enterprise in the area.
     Enterprise { high_risk: bool },
+    /// A household registered as threatened at a site in the area.
+    Household,
 }
 
 /// One rule of what a warning asks: for recipients reached as one of `reached` (keys such as
@@ -150,7 +152,8 @@ pub struct ActionRules {
 }
 
 impl Default for ActionRules {
-    /// Monitors patrol; villages move threatened people from orange up when the ground may move;
+    /// Monitors patrol; villages and threatened households move people from orange up when the
+    /// ground may move;
     /// schools keep children in from yellow and close at red; scenic spots close and cap visitors
     /// and high-risk enterprises (mines, construction) stop work from orange up.
     fn default() -> Self {
@@ -180,6 +183,13 @@ impl Default for ActionRules {
                         "person:village_cadre",
                         "person:grid_member",
                     ],
+                    &ground,
+                    Level::Orange,
+                    &[A::Evacuate],
+                ),
+                // Threatened households move themselves (and say how many) when the ground may.
+                rule(
+                    &["household:threatened"],
                     &ground,
                     Level::Orange,
                     &[A::Evacuate],
@@ -252,6 +262,7 @@ impl Reached {
             Reached::Person(_) => "person",
             Reached::KeyUnit(_) => "key_unit",
             Reached::Enterprise { .. } => "enterprise",
+            Reached::Household => "household",
         };
         format!("{source}:{}", self.code())
     }
@@ -263,6 +274,7 @@ impl Reached {
         all.extend(KeyUnitKind::ALL.iter().map(|k| Reached::KeyUnit(*k)));
         all.push(Reached::Enterprise { high_risk: true });
         all.push(Reached::Enterprise { high_risk: false });
+        all.push(Reached::Household);
         all.into_iter().map(Reached::key).collect()
     }
 
@@ -278,6 +290,7 @@ impl Reached {
                 "other" => Some(Reached::Enterprise { high_risk: false }),
                 _ => None,
             },
+            "household" if code == "threatened" => Some(Reached::Household),
             _ => None,
         }
     }
@@ -290,6 +303,7 @@ impl Reached {
             Reached::KeyUnit(k) => k.as_str(),
             Reached::Enterprise { high_risk: true } => "high_risk",
             Reached::Enterprise { high_risk: false } => "other",
+            Reached::Household => "threatened",
         }
     }
 }
@@ -1046,6 +1060,7 @@ mod tests {
             Reached::Person(PersonRole::Monitor),
             Reached::KeyUnit(KeyUnitKind::ElderlyHome),
             Reached::Enterprise { high_risk: false },
+            Reached::Household,
         ] {
             assert_eq!(Reached::parse_key(&r.key()), Some(r));
         }

@@ -8,7 +8,7 @@ use crate::{Result, Service, system};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use safegrid_domain::alarm::{Condition, Level, RainWindow, default_rain_windows};
 use safegrid_domain::local_time;
-use safegrid_domain::monitoring::{ObjectInput, SensorInput};
+use safegrid_domain::monitoring::{HouseholdInput, ObjectInput, SensorInput};
 use safegrid_domain::patrol::{CrackInput, PatrolInput};
 use safegrid_domain::registry::PersonInput;
 use safegrid_domain::telemetry::Metric;
@@ -161,6 +161,17 @@ impl Service {
                     self.set_duty(&sys, o.id, role, &[p]).await?;
                 }
             }
+            // Every household under threat registered, the residents shared among them.
+            let homes: Vec<HouseholdInput> = (0..*households)
+                .map(|h| HouseholdInput {
+                    head_name: g.name(),
+                    mobile: g.mobile(),
+                    people: (residents / households + i64::from(h < residents % households))
+                        .to_string(),
+                    note: String::new(),
+                })
+                .collect();
+            self.set_households(&sys, o.id, &homes).await?;
             ids.insert(*name, o.id);
         }
         let reservoirs: &[(&str, &str, &str, f64)] = &[

@@ -55,6 +55,35 @@ impl Lang {
         }
     }
 
+    /// How someone reached by a warning was reached, from a rule's key (`duty:monitor`,
+    /// `key_unit:school`, `household:threatened`): 群测群防员, 学校, 受威胁户.
+    pub fn reached(self, key: &str) -> String {
+        let prefix = match key.split_once(':') {
+            Some(("duty", _)) => "duty",
+            Some(("person", _)) => "person_role",
+            Some(("key_unit", _)) => "key_unit",
+            Some(("enterprise", _)) => "reach_enterprise",
+            Some(("household", _)) => "reach_household",
+            _ => return key.to_string(),
+        };
+        let code = key.split_once(':').map(|x| x.1).unwrap_or("");
+        self.t(&format!("{prefix}.{code}")).to_string()
+    }
+
+    /// A recipient's reasons (`duty:monitor@石坝村1号滑坡,person:village_head@石坝村`) in words:
+    /// 群测群防员(石坝村1号滑坡)、村(社区)负责人(石坝村).
+    pub fn reasons(self, text: &str) -> String {
+        let sep = if self == Lang::Zh { "、" } else { "; " };
+        text.split(',')
+            .filter(|r| !r.is_empty())
+            .map(|r| match r.split_once('@') {
+                Some((key, via)) => format!("{}({via})", self.reached(key)),
+                None => self.reached(r),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     /// The message for a field error: "<field label>: <rule>".
     pub fn field_error(self, field: &str, code: &str) -> String {
         // A field inside a list ("results.dust.3") is named by the list and the entry.
@@ -506,6 +535,11 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("settings.format", "格式", "Format"),
     ("settings.secret_kept", "已设置，留空不变", "set; leave blank to keep"),
     ("settings.whole_town", "全镇", "Whole town"),
+    ("reach_household.threatened", "受威胁户", "Threatened household"),
+    ("monitoring.households", "受威胁户", "Threatened households"),
+    ("field.head_name", "户主", "Head of household"),
+    ("field.household", "受威胁户", "Household"),
+    ("monitoring.household_people", "人数", "People"),
     ("reach_enterprise.high_risk", "高危企业", "High-risk enterprise"),
     ("reach_enterprise.other", "其他企业", "Other enterprise"),
     ("webhook_format.wecom", "企业微信群机器人", "WeCom robot"),

@@ -8,7 +8,9 @@ use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::alarm::Level;
 use safegrid_domain::alarm::{self, Condition};
-use safegrid_domain::monitoring::{DutyRole, ObjectInput, ObjectKind, SensorInput};
+use safegrid_domain::monitoring::{
+    DutyRole, HouseholdInput, ObjectInput, ObjectKind, SensorInput, check_households,
+};
 use safegrid_domain::telemetry::Metric;
 use safegrid_store::monitoring::{self as store, AlarmRow, DutyRow, ObjectRow, RuleRow, SensorRow};
 use safegrid_store::readings as rstore;
@@ -25,6 +27,8 @@ pub struct ObjectDetail {
     pub missing_roles: Vec<String>,
     pub sensors: Vec<SensorRow>,
     pub rules: Vec<RuleRow>,
+    /// The households registered as threatened here, whom its warnings reach.
+    pub households: Vec<store::HouseholdRow>,
 }
 
 /// A new gateway and its token, shown once.
@@ -79,6 +83,17 @@ pub const RANGES: [(&str, i64, i64); 3] = [
     ("7d", 7 * 86_400_000, 3600),
     ("30d", 30 * 86_400_000, 3600),
 ];
+
+/// An object the caller may change, read inside the transaction that changes it.
+async fn managed_object(
+    tx: &mut safegrid_store::Tx,
+    who: &Principal,
+    id: i64,
+) -> Result<ObjectRow> {
+    let object = store::object(&mut *tx, id).await?.ok_or(Error::NotFound)?;
+    ensure(who.can_manage_monitoring(&object.region_path))?;
+    Ok(object)
+}
 
 impl Service {
     pub async fn create_object(&self, who: &Principal, input: &ObjectInput) -> Result<ObjectRow> {
@@ -158,10 +173,39 @@ impl Service {
         Ok(ObjectDetail {
             sensors: store::object_sensors(&self.store, id).await?,
             rules: store::rules(&self.store, Some(id)).await?,
+            households: store::households(&self.store, id).await?,
             object,
             duties,
             missing_roles,
         })
+    }
+
+    /// Registers the households threatened at an object (replacing the list before), checked
+    /// whole: one bad row refuses the list.
+    pub async fn set_households(
+        &self,
+        who: &Principal,
+        object_id: i64,
+        rows: &[HouseholdInput],
+    ) -> Result<ObjectDetail> {
+        let list = check_households(rows)?;
+        let mut tx = self.store.begin().await?;
+        managed_object(&mut tx, who, object_id).await?;
+        let before = store::households(&mut tx, object_id).await?;
+        store::set_households(&mut tx, object_id, &list).await?;
+        let after = store::households(&mut tx, object_id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "set_households",
+            "monitored_object",
+            object_id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        self.object_detail(who, object_id).await
     }
 
     /// Names the people holding one duty at an object (replacing those before). Each person
@@ -177,10 +221,7 @@ impl Service {
             return Err(Invalid::one("role", "choice").into());
         };
         let mut tx = self.store.begin().await?;
-        let object = store::object(&mut tx, object_id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        ensure(who.can_manage_monitoring(&object.region_path))?;
+        managed_object(&mut tx, who, object_id).await?;
         let before = store::duties(&mut tx, object_id).await?;
         for (i, pid) in people_ids.iter().enumerate() {
             let person = people::get(&mut tx, *pid).await?;
@@ -329,10 +370,7 @@ impl Service {
         }
         errs.into_result()?;
         let mut tx = self.store.begin().await?;
-        let object = store::object(&mut tx, object_id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        ensure(who.can_manage_monitoring(&object.region_path))?;
+        managed_object(&mut tx, who, object_id).await?;
         let sensors = store::object_sensors(&mut tx, object_id).await?;
         let mut errs = Invalid::default();
         for (i, c) in conditions.iter().enumerate() {

@@ -82,6 +82,7 @@ fn reached_of(r: &wstore::Reachable) -> Option<Reached> {
         "enterprise" => Some(Reached::Enterprise {
             high_risk: r.role == "high_risk",
         }),
+        "household" => Some(Reached::Household),
         _ => None,
     }
 }

@@ -90,6 +90,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_deliveries.sql"),
         postgres: include_str!("../migrations/postgres/0013_deliveries.sql"),
     },
+    Migration {
+        version: 14,
+        name: "households",
+        sqlite: include_str!("../migrations/sqlite/0014_households.sql"),
+        postgres: include_str!("../migrations/postgres/0014_households.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

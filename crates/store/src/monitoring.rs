@@ -134,6 +134,40 @@ pub async fn set_duty(tx: &mut Tx, object_id: i64, role: &str, people: &[i64]) -
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub object_id: i64,
+    pub head_name: String,
+    pub mobile: String,
+    pub people: i64,
+    pub note: Option<String>,
+}
+
+pub async fn households(src: impl Into<Src<'_>>, object_id: i64) -> Result<Vec<HouseholdRow>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, HouseholdRow>(
+        "SELECT id, object_id, head_name, mobile, people, note FROM threatened_households WHERE object_id = $1 ORDER BY id")
+        .bind(object_id).fetch_all(c).await?))
+}
+
+/// Replaces the households registered at an object.
+pub async fn set_households(
+    tx: &mut Tx,
+    object_id: i64,
+    rows: &[safegrid_domain::monitoring::Household],
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM threatened_households WHERE object_id = $1")
+        .bind(object_id).execute(c).await?.rows_affected());
+    let now = Utc::now();
+    for h in rows {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO threatened_households (object_id, head_name, mobile, people, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(object_id).bind(h.head_name.clone()).bind(h.mobile.clone()).bind(h.people).bind(h.note.clone()).bind(now)
+            .execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct GatewayRow {
     pub id: i64,
     pub name: String,

@@ -459,10 +459,10 @@ pub async fn live_recipients_by_mobile(
 /// Someone a warning over an area reaches, as the registry knows them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Reachable {
-    /// `duty`, `person`, `key_unit` or `enterprise`.
+    /// `duty`, `household`, `person`, `key_unit` or `enterprise`.
     pub source: String,
-    /// The duty role, the person's roles (comma-separated), the key unit's kind, or `high_risk`
-    /// / `other` for an enterprise.
+    /// The duty role, `threatened` for a household, the person's roles (comma-separated), the
+    /// key unit's kind, or `high_risk` / `other` for an enterprise.
     pub role: String,
     pub person_id: Option<i64>,
     pub key_unit_id: Option<i64>,
@@ -508,7 +508,17 @@ pub async fn reachable(
          WHERE o.id IN ({}) OR (o.region_path >= $1 AND o.region_path < $2
                AND o.kind IN ({walked}))
          ORDER BY o.region_path, o.id, d.role",
-        if ids.is_empty() { "NULL".to_string() } else { ids }
+        if ids.is_empty() { "NULL".to_string() } else { ids.clone() }
+    ));
+    out.extend(on_read!(store, c => sqlx::query_as::<_, Reachable>(sql).bind(lo.clone()).bind(hi.clone()).fetch_all(c).await?));
+    // The households registered as threatened at the same objects.
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT 'household' AS source, 'threatened' AS role, CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS key_unit_id,
+            CAST(NULL AS BIGINT) AS enterprise_id, h.head_name AS name, h.mobile, o.region_path, o.name AS via
+         FROM threatened_households h JOIN monitored_objects o ON o.id = h.object_id
+         WHERE o.id IN ({}) OR (o.region_path >= $1 AND o.region_path < $2 AND o.kind IN ({walked}))
+         ORDER BY o.region_path, o.id, h.id",
+        if ids.is_empty() { "NULL".to_string() } else { ids.clone() }
     ));
     out.extend(on_read!(store, c => sqlx::query_as::<_, Reachable>(sql).bind(lo.clone()).bind(hi.clone()).fetch_all(c).await?));
     if path.is_none() {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/objects", get(objects).post(create_object))
         .route("/objects/{id}", get(object).put(update_object))
         .route("/objects/{id}/duties/{role}", put(set_duty))
+        .route("/objects/{id}/households", put(set_households))
         .route("/objects/{id}/rules", post(create_rule))
         .route("/objects/{id}/series", get(series))
         .route("/sensors", post(create_sensor))
@@ -304,6 +305,22 @@ async fn set_duty(
     Ok(Json(
         s.svc
             .set_duty(&a.who, id, &role, &i.people)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+/// The households threatened at an object, the whole list.
+async fn set_households(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(rows): JsonBody<Vec<safegrid_domain::monitoring::HouseholdInput>>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .set_households(&a.who, id, &rows)
             .await
             .map_err(err(a.lang))?,
     )

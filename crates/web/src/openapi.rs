@@ -220,6 +220,13 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "The object",
     ),
     (
+        "put",
+        "/objects/{id}/households",
+        "Register the households threatened at a site (the whole list; each row head_name, mobile, people, note), reached by its warnings",
+        Some("Households"),
+        "The object with its households",
+    ),
+    (
         "post",
         "/objects/{id}/rules",
         "Add an alarm rule to an object",
@@ -699,6 +706,12 @@ pub fn document() -> Value {
             "webhooks": { "type": "array", "items": { "type": "object", "properties": {
                 "name": { "type": "string" }, "format": { "type": "string", "enum": ["wecom", "dingtalk", "json"] },
                 "url": { "type": "string" }, "region_path": { "type": "string" }, "per_minute": { "type": "integer" } } } } } }),
+    );
+    schemas.insert(
+        "Households".into(),
+        json!({ "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["head_name", "mobile", "people"], "properties": {
+            "head_name": { "type": "string" }, "mobile": { "type": "string" },
+            "people": { "type": "string", "description": "people living there, 1 to 50" }, "note": { "type": "string" } } } }),
     );
     schemas.insert(
         "CapFeeds".into(),

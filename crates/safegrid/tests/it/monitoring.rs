@@ -14,8 +14,17 @@ pub async fn token(s: &super::Server, user: &str) -> String {
 
 /// Posts JSON with a bearer token; returns status and body.
 pub async fn post(url: &str, token: &str, body: Value) -> (u16, Value) {
+    send(reqwest::Method::POST, url, token, body).await
+}
+
+/// Puts JSON with a bearer token; returns status and body.
+pub async fn put(url: &str, token: &str, body: Value) -> (u16, Value) {
+    send(reqwest::Method::PUT, url, token, body).await
+}
+
+async fn send(method: reqwest::Method, url: &str, token: &str, body: Value) -> (u16, Value) {
     let r = client()
-        .post(url)
+        .request(method, url)
         .bearer_auth(token)
         .json(&body)
         .send()

@@ -2,7 +2,7 @@
 //! CAP 1.2 Alert and the people of the area resolved with their actions and answer windows,
 //! updated and cancelled with messages that refer back, and the public feed another town reads.
 
-use super::monitoring::{get_json, post, token};
+use super::monitoring::{get_json, post, put, token};
 use super::{client, servers};
 use safegrid_cap as cap;
 use safegrid_service::system;
@@ -17,16 +17,20 @@ pub(super) async fn red_alarm_at_site_1(s: &super::Server) -> i64 {
     )
     .await;
     assert_eq!(st, 200);
-    let site = s
-        .svc
+    let site = site_1(s).await;
+    s.svc.alarms(&system(), Some(site), true).await.unwrap()[0].id
+}
+
+/// The demo's landslide site no. 1 of Shiba.
+async fn site_1(s: &super::Server) -> i64 {
+    s.svc
         .objects(&system(), Some("hazard_site"))
         .await
         .unwrap()
         .into_iter()
         .find(|o| o.name == "石坝村1号滑坡")
         .unwrap()
-        .id;
-    s.svc.alarms(&system(), Some(site), true).await.unwrap()[0].id
+        .id
 }
 
 /// An account of 堡子村's, a village that is not Shiba: `baozi`.
@@ -424,5 +428,92 @@ async fn the_office_makes_a_warning_from_an_alarm_on_the_pages() {
         assert!(r.text().await.unwrap().contains("预警当前状态不允许此操作"));
         let list = body_of(&office, format!("{}/warnings", s.base)).await;
         assert!(list.contains("石坝村1号滑坡地质灾害红色预警"));
+    }
+}
+
+#[tokio::test]
+async fn threatened_households_are_registered_at_a_site_and_told_to_move_at_orange() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let leader = token(&s, "leader").await;
+        let site = site_1(&s).await;
+        let url = format!("{api}/objects/{site}/households");
+        let demo = get_json(format!("{api}/objects/{site}"), &office).await["households"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(demo, 6, "the demo registers the site's six households");
+
+        // A bad list is refused whole, by row and field.
+        let (st, b) = put(
+            &url,
+            &office,
+            json!([
+                {"head_name": "陈大", "mobile": "13912340001", "people": "4"},
+                {"head_name": "陈二", "mobile": "1391234", "people": "0"}
+            ]),
+        )
+        .await;
+        assert_eq!(st, 422, "{b}");
+        let fields: Vec<&str> = b["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["household.1.mobile", "household.1.people"]);
+        let now = get_json(format!("{api}/objects/{site}"), &office).await;
+        assert_eq!(now["households"].as_array().unwrap().len(), demo);
+        // Neither another village's cadre nor a monitor registers them.
+        super::warnings::baozi_account(&s).await;
+        for user in ["baozi", "monitor", "shiba"] {
+            let t = token(&s, user).await;
+            let (st, _) = put(&url, &t, json!([])).await;
+            assert!(st == 403 || st == 404, "{user}: {st}");
+        }
+
+        let list = json!([
+            {"head_name": "陈大", "mobile": "13912340001", "people": "4"},
+            {"head_name": "陈二", "mobile": "139 1234 0002", "people": "3", "note": "老人行动不便"}
+        ]);
+        let (st, d) = put(&url, &office, list).await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["households"][1]["mobile"], "13912340002");
+
+        // An orange landslide warning over the site: each household reached, asked to move.
+        let warn = |level: &str| {
+            json!({
+                "kind": "geo_hazard", "level": level, "headline": format!("石坝村1号滑坡{level}预警"),
+                "expires": safegrid_domain::local_time::form_value(chrono::Utc::now() + chrono::Duration::hours(3)),
+                "object_ids": [site.to_string()]
+            })
+        };
+        let issue = |level: &'static str| {
+            let (api, office, leader) = (api.clone(), office.clone(), leader.clone());
+            async move {
+                let (_, w) = post(&format!("{api}/warnings"), &office, warn(level)).await;
+                let id = w["id"].as_i64().unwrap();
+                let (st, b) =
+                    post(&format!("{api}/warnings/{id}/approve"), &leader, json!({})).await;
+                assert_eq!(st, 200, "{b}");
+                let (st, d) = post(&format!("{api}/warnings/{id}/issue"), &office, json!({})).await;
+                assert_eq!(st, 200, "{d}");
+                d["recipients"].as_array().unwrap().clone()
+            }
+        };
+        let rs = issue("orange").await;
+        for m in ["13912340001", "13912340002"] {
+            let r = rs
+                .iter()
+                .find(|r| r["mobile"] == m)
+                .unwrap_or_else(|| panic!("{m} not reached: {rs:?}"));
+            assert_eq!(r["reasons"], "household:threatened@石坝村1号滑坡");
+            assert_eq!(r["actions"], "evacuate");
+        }
+        // At yellow they stand by.
+        let rs = issue("yellow").await;
+        let r = rs.iter().find(|r| r["mobile"] == "13912340001").unwrap();
+        assert_eq!(r["actions"], "stand_by");
     }
 }

@@ -133,7 +133,7 @@ async fn board_xlsx(
             vec![
                 r.recipient.name.clone(),
                 r.recipient.mobile.clone(),
-                r.recipient.reasons.clone(),
+                l.reasons(&r.recipient.reasons),
                 r.deliveries
                     .iter()
                     .map(|d| {

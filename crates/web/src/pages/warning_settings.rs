@@ -87,17 +87,6 @@ impl SettingsPage {
     }
 }
 
-/// How a reached key reads: 群测群防员, 学校, 高危企业.
-fn reached_label(ui: &Ui, key: &str) -> String {
-    match key.split_once(':') {
-        Some(("duty", c)) => ui.label("duty", c),
-        Some(("person", c)) => ui.label("person_role", c),
-        Some(("key_unit", c)) => ui.label("key_unit", c),
-        Some(("enterprise", c)) => ui.label("reach_enterprise", c),
-        _ => key.to_string(),
-    }
-}
-
 async fn show(
     s: &AppState,
     p: &Page,
@@ -141,7 +130,7 @@ async fn show(
     let reached = Reached::keys()
         .into_iter()
         .map(|k| {
-            let l = reached_label(&ui, &k);
+            let l = p.lang.reached(&k);
             (k, l)
         })
         .collect();
