@@ -142,11 +142,18 @@ impl Default for SmsGateway {
     }
 }
 
+text_enum!(
+    /// How the connection to the SMTP server is protected: not at all (a relay on the office's
+    /// own network, port 25), upgraded by STARTTLS (port 587), or TLS from the start (port 465).
+    SmtpSecurity { None = "none", Starttls = "starttls", Tls = "tls" }
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Smtp {
     pub host: String,
     pub port: u16,
+    pub security: SmtpSecurity,
     pub from: String,
     pub username: Option<String>,
     pub password: Option<String>,
@@ -158,6 +165,7 @@ impl Default for Smtp {
         Smtp {
             host: "127.0.0.1".into(),
             port: 25,
+            security: SmtpSecurity::None,
             from: String::new(),
             username: None,
             password: None,

@@ -701,7 +701,7 @@ pub fn document() -> Value {
                 "body_template": { "type": "string", "description": "with {mobile}, {text} and {id}" },
                 "per_second": { "type": "integer" }, "inbound_secret": { "type": "string" } } },
             "smtp": { "type": "object", "properties": {
-                "host": { "type": "string" }, "port": { "type": "integer" }, "from": { "type": "string" },
+                "host": { "type": "string" }, "port": { "type": "integer" }, "security": { "type": "string", "enum": ["none", "starttls", "tls"] }, "from": { "type": "string" },
                 "username": { "type": "string" }, "password": { "type": "string" }, "per_second": { "type": "integer" } } },
             "webhooks": { "type": "array", "items": { "type": "object", "properties": {
                 "name": { "type": "string" }, "format": { "type": "string", "enum": ["wecom", "dingtalk", "json"] },

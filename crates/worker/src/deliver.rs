@@ -12,7 +12,7 @@ use chrono::Utc;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use safegrid_domain::delivery::{self, Channel, WebhookFormat};
+use safegrid_domain::delivery::{self, Channel, SmtpSecurity, WebhookFormat};
 use safegrid_service::Service;
 use safegrid_service::deliveries::{Outcome, Outgoing, Prepared};
 use std::collections::HashMap;
@@ -262,9 +262,16 @@ impl Carrier for Email {
             Ok(m) => m,
             Err(e) => return fail(format!("message: {e}"), false),
         };
-        let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
-            .port(s.port)
-            .timeout(Some(o.timeout));
+        type Smtp = AsyncSmtpTransport<Tokio1Executor>;
+        let b = match s.security {
+            SmtpSecurity::None => Ok(Smtp::builder_dangerous(&s.host)),
+            SmtpSecurity::Starttls => Smtp::starttls_relay(&s.host),
+            SmtpSecurity::Tls => Smtp::relay(&s.host),
+        };
+        let mut b = match b {
+            Ok(b) => b.port(s.port).timeout(Some(o.timeout)),
+            Err(e) => return fail(format!("SMTP {}: {e}", s.host), false),
+        };
         if let (Some(u), Some(p)) = (&s.username, &s.password) {
             b = b.credentials(Credentials::new(u.clone(), p.clone()));
         }

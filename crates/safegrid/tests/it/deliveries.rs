@@ -794,3 +794,44 @@ async fn what_a_warning_asks_is_the_towns_configuration() {
         );
     }
 }
+
+/// The SMTP security setting is honoured: a server that offers no STARTTLS is not sent the
+/// message in the clear when STARTTLS was asked for, and the failure says why; without security
+/// the same server takes it.
+#[tokio::test]
+async fn e_mail_asked_to_go_over_starttls_is_not_sent_in_the_clear() {
+    use safegrid_domain::delivery::{Channel, Smtp, SmtpSecurity};
+    use safegrid_service::deliveries::{Outcome, Outgoing};
+    use safegrid_worker::deliver::{Carrier, Email};
+    let sink = SmtpSink::start().await;
+    let message = |security| Outgoing {
+        job_id: 1,
+        delivery_id: 7,
+        warning_id: 1,
+        channel: Channel::Email,
+        address: "monitor@mawu.gov.cn".into(),
+        title: "暴雨红色预警".into(),
+        text: "请立即巡查".into(),
+        link: None,
+        webhook: None,
+        sms: None,
+        smtp: Some(Smtp {
+            host: "127.0.0.1".into(),
+            port: sink.port,
+            security,
+            from: "yjb@mawu.gov.cn".into(),
+            ..Smtp::default()
+        }),
+        timeout: std::time::Duration::from_secs(5),
+    };
+    match Email.send(&message(SmtpSecurity::Starttls)).await {
+        Outcome::Failed { reason, .. } => assert!(reason.starts_with("SMTP"), "{reason}"),
+        other => panic!("sent without TLS: {other:?}"),
+    }
+    assert!(sink.mails.lock().unwrap().is_empty());
+    assert_eq!(
+        Email.send(&message(SmtpSecurity::None)).await,
+        Outcome::Sent { external_id: None }
+    );
+    assert_eq!(sink.mails.lock().unwrap().len(), 1);
+}

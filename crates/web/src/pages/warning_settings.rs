@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::Invalid;
 use safegrid_domain::alarm::Level;
-use safegrid_domain::delivery::{Channel, Channels, SmsGateway, Smtp, Webhook, WebhookFormat};
+use safegrid_domain::delivery::{
+    Channel, Channels, SmsGateway, Smtp, SmtpSecurity, Webhook, WebhookFormat,
+};
 use safegrid_domain::warning::{ActionRule, ActionRules, Reached, RequiredAction, WarningKind};
 use safegrid_service::Error;
 use serde::Deserialize;
@@ -74,6 +76,7 @@ struct SettingsPage {
     actions: Vec<&'static str>,
     all_channels: Vec<&'static str>,
     formats: Vec<&'static str>,
+    securities: Vec<&'static str>,
     /// (path, name): the whole town and each village, for a robot's group.
     regions: Vec<(String, String)>,
     message: Option<String>,
@@ -145,6 +148,7 @@ async fn show(
             actions: RequiredAction::ALL.iter().map(|a| a.as_str()).collect(),
             all_channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
             formats: WebhookFormat::ALL.iter().map(|f| f.as_str()).collect(),
+            securities: SmtpSecurity::ALL.iter().map(|x| x.as_str()).collect(),
             regions,
             message,
             error,
@@ -298,6 +302,7 @@ fn channels_of(pairs: &[(String, String)], before: &Channels) -> Channels {
     let smtp = (!field(pairs, "smtp.from").is_empty()).then(|| Smtp {
         host: text("smtp.host"),
         port: num(pairs, "smtp.port"),
+        security: SmtpSecurity::parse(field(pairs, "smtp.security")).unwrap_or(SmtpSecurity::None),
         from: text("smtp.from"),
         username: Some(text("smtp.username")).filter(|u| !u.is_empty()),
         password: Some(keep(
