@@ -14,6 +14,7 @@ pub mod enterprise;
 pub mod error;
 pub mod evidence;
 pub mod hazard;
+pub mod incident;
 pub mod industry;
 pub mod inspection;
 pub mod local_time;
