@@ -116,6 +116,17 @@ impl Principal {
         ) && self.inside(path)
     }
 
+    /// Recording an incident in `path` and reporting on it: the office, leaders and admins over
+    /// it, and the cadres of the village it happened in (often the first to know).
+    pub fn can_record_incident(&self, path: &str) -> bool {
+        self.can_manage_structure(path) || (self.role == Role::Village && self.inside(path))
+    }
+
+    /// Seeing an incident: everyone of its region but enterprises.
+    pub fn can_read_incident(&self, path: &str) -> bool {
+        self.can_read_region(path)
+    }
+
     /// Monitored objects, their duties, sensors, gateways and alarm rules: the office, leaders and
     /// admins.
     pub fn can_manage_monitoring(&self, path: &str) -> bool {
@@ -395,5 +406,22 @@ mod tests {
         for r in [Role::Admin, Role::Leader, Role::EmergencyOffice] {
             assert!(p(r, town).can_write_warnings(), "{r:?}");
         }
+    }
+
+    #[test]
+    fn incidents_are_recorded_by_the_office_or_their_own_village() {
+        let (town, shiba, other) = ("/1/", "/1/12/", "/1/13/");
+        let v = p(Role::Village, shiba);
+        assert!(v.can_record_incident(shiba) && v.can_read_incident(shiba));
+        assert!(!v.can_record_incident(other) && !v.can_read_incident(other));
+        assert!(!v.can_record_incident(town));
+        for r in [Role::Admin, Role::Leader, Role::EmergencyOffice] {
+            assert!(p(r, town).can_record_incident(shiba), "{r:?}");
+        }
+        for r in [Role::Department, Role::Monitor, Role::Enterprise] {
+            assert!(!p(r, town).can_record_incident(shiba), "{r:?}");
+        }
+        assert!(p(Role::Department, town).can_read_incident(shiba));
+        assert!(!p(Role::Enterprise, shiba).can_read_incident(shiba));
     }
 }

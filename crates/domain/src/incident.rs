@@ -287,25 +287,27 @@ impl ReportClocks {
 #[serde(deny_unknown_fields, default)]
 pub struct IncidentInput {
     pub kind: String,
-    pub title: String,
+    /// What it is called (石坝村3号滑坡险情).
+    pub name: String,
     /// Beijing time as typed, or RFC 3339.
     pub occurred_at: String,
     /// When the town learned of it; blank is now.
     pub known_at: String,
     pub region_id: String,
     pub place: String,
-    pub description: String,
+    /// What happened (经过).
+    pub course: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncidentDraft {
     pub kind: IncidentKind,
-    pub title: String,
+    pub name: String,
     pub occurred_at: DateTime<Utc>,
     pub known_at: DateTime<Utc>,
     pub region_id: i64,
     pub place: Option<String>,
-    pub description: Option<String>,
+    pub course: Option<String>,
 }
 
 impl IncidentInput {
@@ -322,7 +324,7 @@ impl IncidentInput {
                 },
             );
         }
-        let title = required_text(&mut errs, "title", &self.title, 100);
+        let name = required_text(&mut errs, "name", &self.name, 100);
         let mut time = |field: &str, v: &str, blank: Option<DateTime<Utc>>| match v.trim() {
             "" => {
                 if blank.is_none() {
@@ -358,20 +360,69 @@ impl IncidentInput {
             }
         };
         let place = optional_text(&mut errs, "place", Some(&self.place), 200);
-        let description = optional_text(&mut errs, "description", Some(&self.description), 4000);
+        let course = optional_text(&mut errs, "course", Some(&self.course), 4000);
         errs.into_result()?;
         let (Some(kind), Some(occurred_at), Some(known_at)) = (kind, occurred_at, known_at) else {
             return Err(Invalid::one("kind", "required"));
         };
         Ok(IncidentDraft {
             kind,
-            title,
+            name,
             occurred_at,
             known_at,
             region_id,
             place,
-            description,
+            course,
         })
+    }
+}
+
+/// A report made upward, as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportInput {
+    pub stage: String,
+    /// When it was sent; blank is now.
+    pub reported_at: String,
+    /// What was reported (Decree 493 Art. 12: the unit, time and place, course, casualties and
+    /// loss, measures taken).
+    pub summary: String,
+}
+
+impl ReportInput {
+    /// Checks a report; a final report needs the incident ended.
+    pub fn validate(
+        &self,
+        now: DateTime<Utc>,
+        ended: bool,
+    ) -> Result<(ReportStage, DateTime<Utc>, String), Invalid> {
+        let mut errs = Invalid::default();
+        let stage = ReportStage::parse(self.stage.trim());
+        match stage {
+            None => errs.push("stage", "choice"),
+            Some(ReportStage::Final) if !ended => errs.push("stage", "incident.final_before_end"),
+            _ => {}
+        }
+        let at = match self.reported_at.trim() {
+            "" => Some(now),
+            v => match local_time::parse(v) {
+                Some(t) if t <= now + Duration::minutes(5) => Some(t),
+                Some(_) => {
+                    errs.push("reported_at", "time.future");
+                    None
+                }
+                None => {
+                    errs.push("reported_at", "time.invalid");
+                    None
+                }
+            },
+        };
+        let summary = required_text(&mut errs, "summary", &self.summary, 4000);
+        errs.into_result()?;
+        match (stage, at) {
+            (Some(s), Some(t)) => Ok((s, t, summary)),
+            _ => Err(Invalid::one("stage", "choice")),
+        }
     }
 }
 
@@ -631,7 +682,7 @@ mod tests {
         let fields: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["kind", "title", "occurred_at", "known_at", "region_id"]
+            ["kind", "name", "occurred_at", "known_at", "region_id"]
         );
         let e = FiguresInput {
             deaths: "-1".into(),

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod demo_monitoring;
 pub mod evidence;
 pub mod hazards;
+pub mod incidents;
 pub mod ingest;
 pub mod inspections;
 pub mod locale;

@@ -15,6 +15,7 @@ pub mod deliveries;
 pub mod enterprises;
 pub mod files;
 pub mod hazards;
+pub mod incidents;
 pub mod inspections;
 pub mod jobs;
 pub mod migrate;

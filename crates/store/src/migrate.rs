@@ -96,6 +96,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_households.sql"),
         postgres: include_str!("../migrations/postgres/0014_households.sql"),
     },
+    Migration {
+        version: 15,
+        name: "incidents",
+        sqlite: include_str!("../migrations/sqlite/0015_incidents.sql"),
+        postgres: include_str!("../migrations/postgres/0015_incidents.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -431,6 +431,69 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "The channels",
     ),
     (
+        "get",
+        "/incidents",
+        "Incidents of the caller's region, newest first",
+        None,
+        "The incidents",
+    ),
+    (
+        "post",
+        "/incidents",
+        "Record an incident (office, leaders; a village in its own area); its first report's clock starts",
+        Some("IncidentInput"),
+        "The incident with its next report due",
+    ),
+    (
+        "get",
+        "/incidents/{id}",
+        "An incident: figures, grade, reports made, the report owed next (overdue or not), the timeline",
+        None,
+        "The incident",
+    ),
+    (
+        "put",
+        "/incidents/{id}/figures",
+        "Casualty and loss figures; the grade is computed again and within the window only rises",
+        Some("FiguresInput"),
+        "The incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/reports",
+        "A report made upward (accident, initial, update, final)",
+        Some("ReportInput"),
+        "The incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/log",
+        "A timeline entry",
+        Some("LogInput"),
+        "The incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/end",
+        "End the response; the final report's clock starts",
+        None,
+        "The incident",
+    ),
+    (
+        "get",
+        "/incident-clocks",
+        "The reporting clocks",
+        None,
+        "The clocks",
+    ),
+    (
+        "put",
+        "/incident-clocks",
+        "Set the reporting clocks (office)",
+        Some("ReportClocks"),
+        "The clocks",
+    ),
+    (
         "post",
         "/cap/import",
         "Read a CAP 1.2 message from another sender: an Alert becomes a draft warning, an Update revises it, a Cancel cancels it (office)",
@@ -706,6 +769,35 @@ pub fn document() -> Value {
             "webhooks": { "type": "array", "items": { "type": "object", "properties": {
                 "name": { "type": "string" }, "format": { "type": "string", "enum": ["wecom", "dingtalk", "json"] },
                 "url": { "type": "string" }, "region_path": { "type": "string" }, "per_minute": { "type": "integer" } } } } } }),
+    );
+    schemas.insert(
+        "IncidentInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["kind", "title", "occurred_at", "region_id"], "properties": {
+            "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
+            "title": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
+            "region_id": { "type": "string" }, "place": { "type": "string" }, "description": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "FiguresInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": {
+            "deaths": { "type": "string" }, "missing": { "type": "string" }, "serious_injuries": { "type": "string" },
+            "direct_loss_yuan": { "type": "string" }, "burned_hectares": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "ReportInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["stage", "summary"], "properties": {
+            "stage": { "type": "string", "enum": ["accident", "initial", "update", "final"] },
+            "reported_at": { "type": "string" }, "summary": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "LogInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["entry"], "properties": { "entry": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "ReportClocks".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": {
+            "accident_minutes": { "type": "integer" }, "initial_minutes": { "type": "integer" },
+            "update_hours": { "type": "integer" }, "final_days": { "type": "integer" } } }),
     );
     schemas.insert(
         "Households".into(),

@@ -5,6 +5,7 @@ mod answer;
 mod auth;
 mod hazards;
 mod inbox;
+mod incidents;
 mod inspections;
 mod monitoring;
 mod patrols;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(registry::routes())
         .merge(hazards::routes())
+        .merge(incidents::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
         .merge(posts::routes())

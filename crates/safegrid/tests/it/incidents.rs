@@ -1,0 +1,288 @@
+//! Incidents over real HTTP: recorded by whom the area allows, graded from their figures (up
+//! only), reported against their clocks, a late report escalated through the job table, and the
+//! pages.
+
+use super::monitoring::{get_json, post, put, token};
+use super::{body_of, client, csrf_in, login, servers};
+use chrono::{Duration, Utc};
+use safegrid_domain::local_time::form_value;
+use safegrid_service::system;
+use serde_json::json;
+
+async fn village(s: &super::Server, name: &str) -> i64 {
+    s.svc
+        .villages(&system())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == name)
+        .unwrap()
+        .id
+}
+
+async fn office_inbox(s: &super::Server) -> Vec<String> {
+    let u = safegrid_store::users::by_username(&s.svc.store, "office")
+        .await
+        .unwrap()
+        .unwrap();
+    let who = s.svc.principal_of(&u).await.unwrap();
+    s.svc
+        .inbox(&who)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.title)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_accident_is_graded_up_only_and_its_late_report_escalated() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let shiba = village(&s, "石坝村").await;
+        let baozi = village(&s, "堡子村").await;
+        let accident = |region: i64, known: chrono::DateTime<Utc>| {
+            json!({
+                "kind": "production_accident", "name": "石坝村采石场坍塌事故",
+                "occurred_at": form_value(known - Duration::minutes(10)),
+                "known_at": form_value(known),
+                "region_id": region.to_string(), "place": "石坝村3组采石场"
+            })
+        };
+
+        // Who may record where: the village in its own area, not another's; no department,
+        // monitor or enterprise.
+        let shiba_t = token(&s, "shiba").await;
+        let (st, b) = post(
+            &format!("{api}/incidents"),
+            &shiba_t,
+            accident(baozi, Utc::now()),
+        )
+        .await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(b["fields"][0]["field"], "region_id");
+        for user in ["yjb", "monitor", "firm"] {
+            let t = token(&s, user).await;
+            let (st, _) = post(&format!("{api}/incidents"), &t, accident(shiba, Utc::now())).await;
+            assert!(st == 403 || st == 422, "{user}: {st}");
+        }
+        let (st, b) = post(
+            &format!("{api}/incidents"),
+            &office,
+            json!({"kind": "meteor", "occurred_at": "tomorrow", "region_id": "x"}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(b["fields"].as_array().unwrap().len(), 4, "{b}");
+
+        // Learned of two hours ago: the hour for the accident report has passed.
+        let (st, d) = post(
+            &format!("{api}/incidents"),
+            &office,
+            accident(shiba, Utc::now() - Duration::hours(2)),
+        )
+        .await;
+        assert_eq!(st, 201, "{d}");
+        let id = d["incident"]["id"].as_i64().unwrap();
+        assert_eq!(d["incident"]["grade"], "general");
+        assert_eq!(d["next_report"]["stage"], "accident");
+        assert_eq!(d["next_report"]["overdue"], true);
+
+        // The clock fires once: the office and the leaders are told, the timeline says so.
+        s.svc.run_due_jobs("test", Utc::now(), 100).await.unwrap();
+        s.svc.run_due_jobs("test", Utc::now(), 100).await.unwrap();
+        let late: Vec<String> = office_inbox(&s)
+            .await
+            .into_iter()
+            .filter(|t| t.contains("采石场坍塌") && t.contains("已超时"))
+            .collect();
+        assert_eq!(late.len(), 1, "{late:?}");
+        let d = get_json(format!("{api}/incidents/{id}"), &office).await;
+        assert!(
+            d["log"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["entry"].as_str().unwrap().contains("超时未报")),
+            "{d}"
+        );
+
+        // Figures: three dead is 较大; corrected to two, it stays 较大.
+        let figures = |deaths: &str| json!({"deaths": deaths, "serious_injuries": "4", "direct_loss_yuan": "1,800,000"});
+        let (st, d) = put(
+            &format!("{api}/incidents/{id}/figures"),
+            &office,
+            figures("3"),
+        )
+        .await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["incident"]["grade"], "larger");
+        assert_eq!(d["incident"]["direct_loss_fen"], 180_000_000);
+        let (_, d) = put(
+            &format!("{api}/incidents/{id}/figures"),
+            &office,
+            figures("2"),
+        )
+        .await;
+        assert_eq!(d["incident"]["grade"], "larger");
+        assert_eq!(d["incident"]["deaths"], 2);
+        let (st, b) = put(
+            &format!("{api}/incidents/{id}/figures"),
+            &office,
+            json!({"deaths": "-1", "direct_loss_yuan": "很多"}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(b["fields"][1]["field"], "direct_loss_yuan", "{b}");
+        let still = get_json(format!("{api}/incidents/{id}"), &office).await;
+        assert_eq!(still["incident"]["deaths"], 2, "nothing half-changed");
+
+        // Reported: a follow-up is owed a day later. A final report waits for the end.
+        let (st, d) = post(
+            &format!("{api}/incidents/{id}/reports"),
+            &office,
+            json!({"stage": "accident", "summary": "采石场边坡坍塌，3人被埋，已组织救援"}),
+        )
+        .await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["next_report"]["stage"], "update");
+        assert_eq!(d["next_report"]["overdue"], false);
+        let (st, b) = post(
+            &format!("{api}/incidents/{id}/reports"),
+            &office,
+            json!({"stage": "final", "summary": "核报"}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(b["fields"][0]["code"], "incident.final_before_end");
+        let (st, d) = post(&format!("{api}/incidents/{id}/end"), &office, json!({})).await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["next_report"]["stage"], "final");
+        let (st, _) = post(&format!("{api}/incidents/{id}/end"), &office, json!({})).await;
+        assert_eq!(st, 422);
+        let (st, d) = post(
+            &format!("{api}/incidents/{id}/reports"),
+            &office,
+            json!({"stage": "final", "summary": "核报：死亡2人，重伤4人，直接经济损失180万元"}),
+        )
+        .await;
+        assert_eq!(st, 200, "{d}");
+        assert!(d["next_report"].is_null());
+
+        // An enterprise sees none of it.
+        let firm = token(&s, "firm").await;
+        let r = client()
+            .get(format!("{api}/incidents"))
+            .bearer_auth(&firm)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}
+
+#[tokio::test]
+async fn a_report_made_in_time_raises_no_alarm() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let shiba = village(&s, "石坝村").await;
+        let (st, d) = post(
+            &format!("{api}/incidents"),
+            &office,
+            json!({
+                "kind": "geo_hazard", "name": "石坝村3号滑坡险情",
+                "occurred_at": form_value(Utc::now() - Duration::minutes(30)),
+                "region_id": shiba.to_string()
+            }),
+        )
+        .await;
+        assert_eq!(st, 201, "{d}");
+        assert_eq!(d["next_report"]["stage"], "initial");
+        let id = d["incident"]["id"].as_i64().unwrap();
+        let (st, _) = post(
+            &format!("{api}/incidents/{id}/reports"),
+            &office,
+            json!({"stage": "initial", "summary": "滑坡前缘垮塌约200方，无人员伤亡"}),
+        )
+        .await;
+        assert_eq!(st, 200);
+        // Three hours on, the initial report's clock finds it made.
+        s.svc
+            .run_due_jobs("test", Utc::now() + Duration::hours(3), 100)
+            .await
+            .unwrap();
+        assert!(
+            !office_inbox(&s)
+                .await
+                .iter()
+                .any(|t| t.contains("3号滑坡险情")),
+            "a report made in time was called late"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_village_records_an_incident_on_the_pages() {
+    for s in servers().await {
+        let shiba = village(&s, "石坝村").await;
+        let c = client();
+        login(&c, &s.base, "shiba").await;
+        let html = body_of(&c, format!("{}/incidents/new", s.base)).await;
+        assert!(
+            html.contains("石坝村") && !html.contains("堡子村"),
+            "only its own village offered"
+        );
+        let csrf = csrf_in(&html);
+        let form = |name: &str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("kind", "forest_fire".to_string()),
+                ("name", name.to_string()),
+                (
+                    "occurred_at",
+                    form_value(Utc::now() - Duration::minutes(20)),
+                ),
+                ("known_at", String::new()),
+                ("region_id", shiba.to_string()),
+                ("place", "石坝村后山".to_string()),
+                ("course", "村民烧荒引发山火".to_string()),
+            ]
+        };
+        let r = c
+            .post(format!("{}/incidents", s.base))
+            .form(&form(""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("名称"));
+        let r = c
+            .post(format!("{}/incidents", s.base))
+            .form(&form("石坝村后山森林火灾"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let page = body_of(&c, format!("{}{to}", s.base)).await;
+        assert!(
+            page.contains("森林火灾") && page.contains("初报(2小时)"),
+            "{page}"
+        );
+        // Burned area: 1.5 ha makes it 较大.
+        let csrf = csrf_in(&page);
+        let r = c
+            .post(format!("{}{to}/figures", s.base))
+            .form(&[("csrf", csrf.as_str()), ("burned_hectares", "1.5")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let page = body_of(&c, format!("{}{to}", s.base)).await;
+        assert!(page.contains("id=\"grade\">较大"), "{page}");
+        let list = body_of(&c, format!("{}/incidents", s.base)).await;
+        assert!(list.contains("石坝村后山森林火灾"));
+    }
+}

@@ -1,0 +1,360 @@
+//! Incidents: recorded by the office or the village where they happened, graded from their
+//! figures (up only, within the window), reported upward against the statutory clocks, with a
+//! timeline. A report not made by its time is flagged and escalated to the office and the
+//! leaders, through the job table like every other clock.
+
+use crate::{Error, Result, Service, audit, ensure};
+use chrono::{DateTime, Utc};
+use safegrid_domain::Invalid;
+use safegrid_domain::access::Principal;
+use safegrid_domain::incident::{
+    self, FiguresInput, IncidentInput, IncidentKind, ReportClocks, ReportInput, ReportStage,
+};
+use safegrid_store::Tx;
+use safegrid_store::incidents::{self as store, IncidentRow, LogRow, ReportRow};
+use safegrid_store::jobs;
+use safegrid_store::regions;
+use serde::{Deserialize, Serialize};
+
+const CLOCKS_KEY: &str = "incident_clocks";
+/// The kind of the job that checks a report was made in time.
+pub(crate) const CLOCK: &str = "incident.report_clock";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ClockPayload {
+    incident_id: i64,
+    stage: ReportStage,
+    due: DateTime<Utc>,
+}
+
+/// The report owed next and whether its time has passed.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextReport {
+    pub stage: ReportStage,
+    pub due: DateTime<Utc>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentDetail {
+    pub incident: IncidentRow,
+    pub reports: Vec<ReportRow>,
+    pub log: Vec<LogRow>,
+    pub next_report: Option<NextReport>,
+}
+
+/// The user id to record, none for the system.
+fn by(who: &Principal) -> Option<i64> {
+    (who.user_id > 0).then_some(who.user_id)
+}
+
+fn kind_of(row: &IncidentRow) -> Result<IncidentKind> {
+    IncidentKind::parse(&row.kind).ok_or_else(|| Error::Internal(row.kind.clone()))
+}
+
+impl Service {
+    pub async fn incident_clocks(&self) -> Result<ReportClocks> {
+        self.config(CLOCKS_KEY).await
+    }
+
+    pub async fn set_incident_clocks(&self, who: &Principal, c: &ReportClocks) -> Result<()> {
+        ensure(who.can_configure())?;
+        c.validate()?;
+        self.put_config(who, CLOCKS_KEY, c).await
+    }
+
+    /// Records an incident in a region the caller may record in; its first report's clock starts.
+    pub async fn create_incident(
+        &self,
+        who: &Principal,
+        input: &IncidentInput,
+    ) -> Result<IncidentDetail> {
+        let d = input.validate(Utc::now())?;
+        let mut tx = self.store.begin().await?;
+        let region = regions::get(&mut tx, d.region_id)
+            .await?
+            .filter(|r| who.can_read_region(&r.path))
+            .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
+        ensure(who.can_record_incident(&region.path))?;
+        let grade = incident::grade_of(d.kind, &incident::Figures::default(), false);
+        let id = store::insert(
+            &mut tx,
+            &d,
+            &region.path,
+            grade.map(|g| g.as_str()),
+            by(who),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            who,
+            "create",
+            "incident",
+            id,
+            None::<&()>,
+            Some(&d),
+        )
+        .await?;
+        self.schedule_report_clock(&mut tx, id).await?;
+        tx.commit().await?;
+        self.wake.jobs.notify_one();
+        self.incident(who, id).await
+    }
+
+    pub async fn incidents(&self, who: &Principal) -> Result<Vec<IncidentRow>> {
+        ensure(who.can_read_incident(&who.region_path))?;
+        Ok(store::list(&self.store, &who.region_path, 500).await?)
+    }
+
+    pub async fn incident(&self, who: &Principal, id: i64) -> Result<IncidentDetail> {
+        let row = store::get(&self.store, id).await?.ok_or(Error::NotFound)?;
+        if !who.can_read_incident(&row.region_path) {
+            return Err(Error::NotFound);
+        }
+        let reports = store::reports(&self.store, id).await?;
+        let next_report = self.next_report(&row, &reports).await?;
+        Ok(IncidentDetail {
+            log: store::log(&self.store, id).await?,
+            incident: row,
+            reports,
+            next_report,
+        })
+    }
+
+    async fn next_report(
+        &self,
+        row: &IncidentRow,
+        reports: &[ReportRow],
+    ) -> Result<Option<NextReport>> {
+        let clocks = self.incident_clocks().await?;
+        let made: Vec<(ReportStage, DateTime<Utc>)> = reports
+            .iter()
+            .filter_map(|r| ReportStage::parse(&r.stage).map(|s| (s, r.reported_at)))
+            .collect();
+        Ok(clocks
+            .next_due(kind_of(row)?, row.known_at, &made, row.ended_at)
+            .map(|(stage, due)| NextReport {
+                stage,
+                due,
+                overdue: due < Utc::now(),
+            }))
+    }
+
+    /// Loads an incident the caller may record on, in the transaction that changes it.
+    async fn recording(&self, tx: &mut Tx, who: &Principal, id: i64) -> Result<IncidentRow> {
+        let row = store::get(&mut *tx, id).await?.ok_or(Error::NotFound)?;
+        if !who.can_read_incident(&row.region_path) {
+            return Err(Error::NotFound);
+        }
+        ensure(who.can_record_incident(&row.region_path))?;
+        Ok(row)
+    }
+
+    /// New casualty and loss figures: the grade is computed again (up only within the window),
+    /// a change of grade audited as such and written in the timeline.
+    pub async fn set_incident_figures(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &FiguresInput,
+    ) -> Result<IncidentDetail> {
+        let figures = input.validate()?;
+        let mut tx = self.store.begin().await?;
+        let before = self.recording(&mut tx, who, id).await?;
+        let kind = kind_of(&before)?;
+        let current = before.grade.as_deref().and_then(incident::Grade::parse);
+        let now = Utc::now();
+        let grade = incident::regrade(kind, current, &figures, before.occurred_at, now);
+        store::set_figures(&mut tx, id, &figures, grade.map(|g| g.as_str())).await?;
+        let after = store::get(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "set_figures",
+            "incident",
+            id,
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
+        let mut entry = format!(
+            "伤亡损失更新：死亡{}人、失踪{}人、重伤{}人，直接经济损失{:.2}万元",
+            figures.deaths,
+            figures.missing,
+            figures.serious_injuries,
+            figures.direct_loss_fen as f64 / 1_000_000.0
+        );
+        if grade != current {
+            audit::record(
+                &mut tx,
+                who,
+                "regrade",
+                "incident",
+                id,
+                Some(&current),
+                Some(&grade),
+            )
+            .await?;
+            entry.push_str(&format!(
+                "；等级调整为{}",
+                grade.map(|g| g.as_str()).unwrap_or("-")
+            ));
+        }
+        store::add_log(&mut tx, id, now, &entry, by(who)).await?;
+        tx.commit().await?;
+        self.incident(who, id).await
+    }
+
+    /// A report made upward; the clock of the next one starts.
+    pub async fn report_incident(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &ReportInput,
+    ) -> Result<IncidentDetail> {
+        let mut tx = self.store.begin().await?;
+        let row = self.recording(&mut tx, who, id).await?;
+        let (stage, at, summary) = input.validate(Utc::now(), row.status == "ended")?;
+        let rid = store::add_report(&mut tx, id, stage.as_str(), at, &summary, by(who)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "report",
+            "incident",
+            id,
+            None::<&()>,
+            Some(&(rid, stage, at)),
+        )
+        .await?;
+        self.schedule_report_clock(&mut tx, id).await?;
+        tx.commit().await?;
+        self.wake.jobs.notify_one();
+        self.incident(who, id).await
+    }
+
+    /// An entry of the timeline (what was done, who arrived, what was found).
+    pub async fn log_incident(
+        &self,
+        who: &Principal,
+        id: i64,
+        entry: &str,
+    ) -> Result<IncidentDetail> {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            return Err(Invalid::one("entry", "required").into());
+        }
+        if entry.chars().count() > 2000 {
+            return Err(Invalid::one("entry", "too_long").into());
+        }
+        let mut tx = self.store.begin().await?;
+        self.recording(&mut tx, who, id).await?;
+        store::add_log(&mut tx, id, Utc::now(), entry, by(who)).await?;
+        tx.commit().await?;
+        self.incident(who, id).await
+    }
+
+    /// Ends the incident (the response is over); the final report's clock starts.
+    pub async fn end_incident(&self, who: &Principal, id: i64) -> Result<IncidentDetail> {
+        let mut tx = self.store.begin().await?;
+        let before = self.recording(&mut tx, who, id).await?;
+        let now = Utc::now();
+        if !store::end(&mut tx, id, now).await? {
+            return Err(Invalid::one("status", "incident.not_open").into());
+        }
+        let after = store::get(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "end",
+            "incident",
+            id,
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
+        store::add_log(&mut tx, id, now, "应急处置结束", by(who)).await?;
+        self.schedule_report_clock(&mut tx, id).await?;
+        tx.commit().await?;
+        self.wake.jobs.notify_one();
+        self.incident(who, id).await
+    }
+
+    /// Schedules the check of the report owed next (once per report and due time).
+    async fn schedule_report_clock(&self, tx: &mut Tx, id: i64) -> Result<()> {
+        let Some(row) = store::get(&mut *tx, id).await? else {
+            return Ok(());
+        };
+        let reports = store::reports(&mut *tx, id).await?;
+        let Some(next) = self.next_report(&row, &reports).await? else {
+            return Ok(());
+        };
+        let payload = ClockPayload {
+            incident_id: id,
+            stage: next.stage,
+            due: next.due,
+        };
+        let json = serde_json::to_string(&payload).map_err(|e| Error::Internal(e.to_string()))?;
+        jobs::schedule(
+            tx,
+            CLOCK,
+            &format!(
+                "incident:{id}:{}:{}",
+                next.stage.as_str(),
+                next.due.timestamp()
+            ),
+            &json,
+            next.due,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// At a report's due time: if it is still the one owed, the office and the leaders over the
+    /// incident are told it is late, and the timeline says so.
+    pub(crate) async fn incident_clock(&self, tx: &mut Tx, job: &jobs::JobRow) -> Result<()> {
+        let p: ClockPayload =
+            serde_json::from_str(&job.payload).map_err(|e| Error::Internal(e.to_string()))?;
+        let Some(row) = store::get(&mut *tx, p.incident_id).await? else {
+            return Ok(());
+        };
+        let reports = store::reports(&mut *tx, p.incident_id).await?;
+        let still_owed = self
+            .next_report(&row, &reports)
+            .await?
+            .is_some_and(|n| n.stage == p.stage && n.due == p.due);
+        if !still_owed {
+            return Ok(());
+        }
+        let stage = match p.stage {
+            ReportStage::Accident => "事故报告(1小时内)",
+            ReportStage::Initial => "灾情初报(2小时内)",
+            ReportStage::Update => "续报",
+            ReportStage::Final => "核报",
+        };
+        let title = format!("{}：{stage}已超时", row.title);
+        let body = format!(
+            "{}（{}）的{stage}应于{}前报送，至今未报，请立即报送。",
+            row.title,
+            row.region_name,
+            safegrid_domain::local_time::display(p.due)
+        );
+        let link = format!("/incidents/{}", row.id);
+        let mut users =
+            jobs::users_for(tx, "emergency_office", Some(&row.region_path), None, None).await?;
+        users.extend(jobs::users_for(tx, "leader", Some(&row.region_path), None, None).await?);
+        users.sort_unstable();
+        users.dedup();
+        for u in users {
+            jobs::send(tx, u, &title, &body, Some(&link), Some(job.id)).await?;
+        }
+        store::add_log(
+            tx,
+            row.id,
+            Utc::now(),
+            &format!("{stage}超时未报，已提醒应急办和镇领导"),
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+}

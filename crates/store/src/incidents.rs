@@ -1,0 +1,158 @@
+//! Incidents, the reports made upward on them, and their timelines.
+
+use crate::{Result, Src, Store, Tx, on_read, on_src, on_tx, path_upper};
+use chrono::{DateTime, Utc};
+use safegrid_domain::incident::{Figures, IncidentDraft};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub occurred_at: DateTime<Utc>,
+    pub known_at: DateTime<Utc>,
+    pub region_id: i64,
+    pub region_path: String,
+    pub region_name: String,
+    pub place: Option<String>,
+    pub description: Option<String>,
+    pub grade: Option<String>,
+    pub deaths: i64,
+    pub missing: i64,
+    pub serious_injuries: i64,
+    pub direct_loss_fen: i64,
+    pub burned_m2: i64,
+    pub status: String,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl IncidentRow {
+    pub fn figures(&self) -> Figures {
+        Figures {
+            deaths: self.deaths,
+            missing: self.missing,
+            serious_injuries: self.serious_injuries,
+            direct_loss_fen: self.direct_loss_fen,
+            burned_m2: self.burned_m2,
+        }
+    }
+}
+
+const SELECT: &str =
+    "SELECT i.id, i.kind, i.title, i.occurred_at, i.known_at, i.region_id, i.region_path,
+    r.name AS region_name, i.place, i.description, i.grade, i.deaths, i.missing, i.serious_injuries,
+    i.direct_loss_fen, i.burned_m2, i.status, i.ended_at
+    FROM incidents i JOIN regions r ON r.id = i.region_id";
+
+pub async fn insert(
+    tx: &mut Tx,
+    d: &IncidentDraft,
+    region_path: &str,
+    grade: Option<&str>,
+    by: Option<i64>,
+) -> Result<i64> {
+    let now = Utc::now();
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO incidents (kind, title, occurred_at, known_at, region_id, region_path, place, description, grade,
+            deaths, missing, serious_injuries, direct_loss_fen, burned_m2, status, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, 0, 0, 0, 'open', $10, $11, $11) RETURNING id")
+        .bind(d.kind.as_str()).bind(d.name.clone()).bind(d.occurred_at).bind(d.known_at).bind(d.region_id)
+        .bind(region_path.to_string()).bind(d.place.clone()).bind(d.course.clone()).bind(grade.map(str::to_string))
+        .bind(by).bind(now)
+        .fetch_one(c).await?))
+}
+
+pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<IncidentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE i.id = $1"));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, IncidentRow>(sql).bind(id).fetch_optional(c).await?),
+    )
+}
+
+/// The incidents inside a region, newest first.
+pub async fn list(store: &Store, path: &str, limit: i64) -> Result<Vec<IncidentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE i.region_path >= $1 AND i.region_path < $2 ORDER BY i.occurred_at DESC, i.id DESC LIMIT $3"
+    ));
+    Ok(on_read!(store, c => sqlx::query_as::<_, IncidentRow>(sql)
+        .bind(path.to_string()).bind(path_upper(path)).bind(limit).fetch_all(c).await?))
+}
+
+pub async fn set_figures(tx: &mut Tx, id: i64, f: &Figures, grade: Option<&str>) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE incidents SET deaths = $1, missing = $2, serious_injuries = $3, direct_loss_fen = $4, burned_m2 = $5,
+            grade = $6, updated_at = $7 WHERE id = $8")
+        .bind(f.deaths).bind(f.missing).bind(f.serious_injuries).bind(f.direct_loss_fen).bind(f.burned_m2)
+        .bind(grade.map(str::to_string)).bind(Utc::now()).bind(id)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Ends an open incident; false when it was not open.
+pub async fn end(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE incidents SET status = 'ended', ended_at = $1, updated_at = $1 WHERE id = $2 AND status = 'open'")
+        .bind(at).bind(id).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: i64,
+    pub stage: String,
+    pub reported_at: DateTime<Utc>,
+    pub summary: String,
+    pub reported_by: Option<String>,
+}
+
+pub async fn add_report(
+    tx: &mut Tx,
+    incident_id: i64,
+    stage: &str,
+    at: DateTime<Utc>,
+    summary: &str,
+    by: Option<i64>,
+) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO incident_reports (incident_id, stage, reported_at, summary, reported_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(incident_id).bind(stage.to_string()).bind(at).bind(summary.to_string()).bind(by).bind(Utc::now())
+        .fetch_one(c).await?))
+}
+
+pub async fn reports(src: impl Into<Src<'_>>, incident_id: i64) -> Result<Vec<ReportRow>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, ReportRow>(
+        "SELECT r.id, r.stage, r.reported_at, r.summary, u.username AS reported_by FROM incident_reports r
+         LEFT JOIN users u ON u.id = r.reported_by WHERE r.incident_id = $1 ORDER BY r.reported_at, r.id")
+        .bind(incident_id).fetch_all(c).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct LogRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub entry: String,
+    pub written_by: Option<String>,
+}
+
+pub async fn add_log(
+    tx: &mut Tx,
+    incident_id: i64,
+    at: DateTime<Utc>,
+    entry: &str,
+    by: Option<i64>,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO incident_log (incident_id, at, entry, written_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(incident_id).bind(at).bind(entry.to_string()).bind(by).bind(Utc::now())
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+pub async fn log(src: impl Into<Src<'_>>, incident_id: i64) -> Result<Vec<LogRow>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, LogRow>(
+        "SELECT l.id, l.at, l.entry, u.username AS written_by FROM incident_log l
+         LEFT JOIN users u ON u.id = l.written_by WHERE l.incident_id = $1 ORDER BY l.at, l.id")
+        .bind(incident_id).fetch_all(c).await?))
+}
