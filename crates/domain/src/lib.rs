@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cap_import;
 pub mod cards;
 pub mod delivery;
+pub mod duty;
 pub mod enterprise;
 pub mod error;
 pub mod evidence;

@@ -16,6 +16,7 @@ use safegrid_domain::delivery::{
     self, Answer, AnswerInput, Channel, Channels, DeliveryStatus, Notice, Purpose, SmsGateway,
     Smtp, Webhook,
 };
+use safegrid_domain::duty::duty_day;
 use safegrid_domain::local_time;
 use safegrid_domain::region::is_within;
 use safegrid_domain::warning::{Policy, RequiredAction, Status, WarningKind};
@@ -879,7 +880,24 @@ impl Service {
         let hash = self.token_hasher().await?;
         let level = Level::parse(&w.level).unwrap_or(Level::Red);
         let mut targets = Vec::new();
-        for t in wstore::escalation_targets(&mut *tx, &r.region_path).await? {
+        let mut answering = wstore::escalation_targets(&mut *tx, &r.region_path).await?;
+        // The duty officer of the moment, as the roster names them.
+        if let Some(d) =
+            safegrid_store::duty::on_duty(&mut *tx, &r.region_path, duty_day(now)).await?
+        {
+            answering.push(wstore::Reachable {
+                source: "duty_roster".into(),
+                role: "duty_officer".into(),
+                person_id: Some(d.officer_id),
+                key_unit_id: None,
+                enterprise_id: None,
+                name: d.officer_name,
+                mobile: Some(d.officer_mobile),
+                region_path: r.region_path.clone(),
+                via: d.region_name,
+            });
+        }
+        for t in answering {
             let Some(mobile) = t
                 .mobile
                 .clone()
@@ -897,7 +915,17 @@ impl Service {
                 name: t.name.clone(),
                 token_hash: hash(w.id, &mobile)?,
                 mobile,
-                reasons: format!("escalation:{}@{}", t.role, t.via),
+                // One role per reason: a person's roles are a list, and they are reached as
+                // the village head.
+                reasons: format!(
+                    "escalation:{}@{}",
+                    if t.source == "person" {
+                        "village_head"
+                    } else {
+                        t.role.as_str()
+                    },
+                    t.via
+                ),
                 region_path: t.region_path.clone(),
                 actions: RequiredAction::StandBy.as_str().into(),
                 reply_code: crate::warnings::reply_code(),
@@ -941,7 +969,7 @@ impl Service {
                 });
             }
         }
-        // The duty officer: until the duty roster names one, every office account of the area.
+        // The office's accounts of the area too, in their inbox (the duty officer may not have one).
         for u in jobs::users_for(tx, "emergency_office", Some(&w.region_path), None, None).await? {
             out.push(NewDelivery {
                 key: format!("{}:user{u}:inbox:escalation:{round}", w.id),

@@ -587,6 +587,7 @@ impl Service {
             .map(|(v, _)| (v.id, v.name.clone(), v.path.clone()))
             .collect();
         summary.readings = self.demo_monitoring(&named, town.id).await?;
+        self.demo_roster(town.id, &leaders, &office).await?;
 
         // Extra enterprises for load tests, in batches of one transaction each.
         let all_regions: Vec<i64> = villages
@@ -1342,5 +1343,33 @@ mod tests {
             assert!(safegrid_domain::Mobile::parse(&m).is_ok(), "{m}");
             assert_eq!(m, b.mobile());
         }
+    }
+}
+
+impl Service {
+    /// The duty roster from the first of this month for two months: the town's leaders lead in
+    /// turn, the office's staff stand duty in turn.
+    async fn demo_roster(&self, town_id: i64, leaders: &[i64], office: &[i64]) -> Result<()> {
+        use chrono::Datelike;
+        if leaders.is_empty() || office.is_empty() {
+            return Ok(());
+        }
+        let today = safegrid_domain::duty::duty_day(chrono::Utc::now());
+        let first = today.with_day(1).unwrap_or(today);
+        for i in 0..61usize {
+            let day = first + chrono::Days::new(i as u64);
+            self.set_duty_day(
+                &system(),
+                &safegrid_domain::duty::RosterInput {
+                    day: day.to_string(),
+                    region_id: town_id.to_string(),
+                    leader_id: leaders[i % leaders.len()].to_string(),
+                    officer_id: office[i % office.len()].to_string(),
+                    note: String::new(),
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

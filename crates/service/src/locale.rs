@@ -64,6 +64,14 @@ impl Lang {
             Some(("key_unit", _)) => "key_unit",
             Some(("enterprise", _)) => "reach_enterprise",
             Some(("household", _)) => "reach_household",
+            Some(("escalation", c)) => {
+                let who = match c {
+                    "duty_officer" => self.t("duty_roster.officer").to_string(),
+                    "village_head" => self.t("person_role.village_head").to_string(),
+                    other => self.t(&format!("duty.{other}")).to_string(),
+                };
+                return format!("{who}·{}", self.t("reach.escalation"));
+            }
             _ => return key.to_string(),
         };
         let code = key.split_once(':').map(|x| x.1).unwrap_or("");
@@ -595,6 +603,19 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("settings.secret_kept", "已设置，留空不变", "set; leave blank to keep"),
     ("settings.whole_town", "全镇", "Whole town"),
     ("reach_household.threatened", "受威胁户", "Threatened household"),
+    ("reach.escalation", "叫应升级", "escalated to"),
+    ("duty_roster.title", "值班表", "Duty roster"),
+    ("duty_roster.leader", "带班领导", "Duty leader"),
+    ("duty_roster.officer", "值班员", "Duty officer"),
+    ("duty_roster.now", "当前值班", "On duty now"),
+    ("duty_roster.none", "当前没有排班", "Nobody is on the roster now"),
+    ("duty_roster.hint", "值班日从每天8:30至次日8:30；预警叫应超时未答的，升级通知当前值班员。", "A duty day runs from 08:30 to 08:30 the next day; a warning's silent recipients are escalated to the duty officer of the moment."),
+    ("duty_roster.set", "排班", "Set a day"),
+    ("duty_roster.day", "值班日期", "Day"),
+    ("nav.duty", "值班", "Duty roster"),
+    ("field.day", "值班日期", "Day"),
+    ("field.leader_id", "带班领导", "Duty leader"),
+    ("field.officer_id", "值班员", "Duty officer"),
     ("monitoring.households", "受威胁户", "Threatened households"),
     ("field.head_name", "户主", "Head of household"),
     ("field.household", "受威胁户", "Household"),

@@ -102,6 +102,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_incidents.sql"),
         postgres: include_str!("../migrations/postgres/0015_incidents.sql"),
     },
+    Migration {
+        version: 16,
+        name: "duty_roster",
+        sqlite: include_str!("../migrations/sqlite/0016_duty_roster.sql"),
+        postgres: include_str!("../migrations/postgres/0016_duty_roster.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

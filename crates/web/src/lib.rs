@@ -6,10 +6,10 @@ mod api;
 mod assets;
 mod ctx;
 mod error;
-mod incidents_api;
 mod monitoring_api;
 mod openapi;
 mod pages;
+mod response_api;
 mod svg;
 mod view;
 mod warnings_api;
@@ -43,7 +43,7 @@ pub fn router(state: AppState) -> Router {
             api::routes()
                 .merge(monitoring_api::routes())
                 .merge(warnings_api::routes())
-                .merge(incidents_api::routes())
+                .merge(response_api::routes())
                 .layer(DefaultBodyLimit::max(JSON_LIMIT)),
         )
         .merge(warnings_api::public_routes())

@@ -481,6 +481,27 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/duty-roster",
+        "The duty roster of the caller's region, by day (query from, to: 2026-07-01; the current month by default)",
+        None,
+        "The roster days",
+    ),
+    (
+        "put",
+        "/duty-roster",
+        "Set one day of a region's roster (office): the duty leader and officer, people of the region",
+        Some("RosterInput"),
+        "The day",
+    ),
+    (
+        "get",
+        "/duty-roster/now",
+        "Who is on duty now (the duty day runs 08:30 to 08:30); escalations reach the duty officer",
+        None,
+        "The day, or null",
+    ),
+    (
+        "get",
         "/incident-clocks",
         "The reporting clocks",
         None,
@@ -788,6 +809,12 @@ pub fn document() -> Value {
         json!({ "type": "object", "additionalProperties": false, "required": ["stage", "summary"], "properties": {
             "stage": { "type": "string", "enum": ["accident", "initial", "update", "final"] },
             "reported_at": { "type": "string" }, "summary": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "RosterInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["day", "region_id", "leader_id", "officer_id"], "properties": {
+            "day": { "type": "string" }, "region_id": { "type": "string" }, "leader_id": { "type": "string" },
+            "officer_id": { "type": "string" }, "note": { "type": "string" } } }),
     );
     schemas.insert(
         "LogInput".into(),

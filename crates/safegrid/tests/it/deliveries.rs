@@ -394,6 +394,30 @@ async fn a_red_warning_reaches_its_people_and_their_answers_and_silence_are_seen
             assert!(row["recipient"]["escalated_at"].is_null(), "{row}");
         }
         assert!(!board["escalations"].as_array().unwrap().is_empty());
+        // The duty officer of the moment, as the roster names them, is told too.
+        let town = s.svc.villages(&system()).await.unwrap()[0].path.clone();
+        let duty = s
+            .svc
+            .on_duty(&town, chrono::Utc::now())
+            .await
+            .unwrap()
+            .expect("the demo roster covers today");
+        let officer = row_of(&board, "mobile", &json!(duty.officer_mobile));
+        assert!(
+            officer["recipient"]["reasons"]
+                .as_str()
+                .unwrap()
+                .contains("escalation:duty_officer@马武镇"),
+            "{officer}"
+        );
+        assert!(
+            officer["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d[0] == "sms"),
+            "{officer}"
+        );
         let office_inbox = inbox_of(&s, "office").await;
         // One word to the office for the deadline, naming the silent, not one per person.
         let told: Vec<_> = office_inbox

@@ -286,3 +286,86 @@ async fn the_village_records_an_incident_on_the_pages() {
         assert!(list.contains("石坝村后山森林火灾"));
     }
 }
+
+#[tokio::test]
+async fn the_office_keeps_the_duty_roster_and_a_village_does_not() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        // The demo roster names today's pair.
+        let now = get_json(format!("{api}/duty-roster/now"), &office).await;
+        assert!(now["officer_name"].is_string(), "{now}");
+        let town = now["region_id"].as_i64().unwrap();
+        let staff = s
+            .svc
+            .duty_places(&system())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(t, _)| t.id == town)
+            .unwrap()
+            .1;
+        let shiba_head = s
+            .svc
+            .people(
+                &system(),
+                &safegrid_service::registry::PersonQuery {
+                    role: Some("village_head".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .find(|p| p.roles.contains("village_head"))
+            .unwrap();
+        let day = |officer: i64| {
+            json!({
+                "day": "2027-03-15", "region_id": town.to_string(),
+                "leader_id": staff[0].id.to_string(), "officer_id": officer.to_string()
+            })
+        };
+        // A village cadre is not the town's duty officer; a bad day is named.
+        let (st, b) = put(&format!("{api}/duty-roster"), &office, day(shiba_head.id)).await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(b["fields"][0]["field"], "officer_id");
+        let mut bad = day(staff[1].id);
+        bad["day"] = json!("12月24日");
+        let (st, b) = put(&format!("{api}/duty-roster"), &office, bad).await;
+        assert_eq!((st, &b["fields"][0]["field"]), (422, &json!("day")));
+        for user in ["shiba", "yjb", "monitor"] {
+            let t = token(&s, user).await;
+            // A village does not even see the town as a region it may name.
+            let (st, _) = put(&format!("{api}/duty-roster"), &t, day(staff[1].id)).await;
+            assert!(st == 403 || st == 422, "{user}: {st}");
+        }
+        let none = get_json(
+            format!("{api}/duty-roster?from=2027-03-15&to=2027-03-15"),
+            &office,
+        )
+        .await;
+        assert_eq!(none, json!([]), "nothing stored by the refused");
+        let (st, d) = put(&format!("{api}/duty-roster"), &office, day(staff[1].id)).await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["officer_id"], staff[1].id);
+        // Set again: replaced, not doubled.
+        put(&format!("{api}/duty-roster"), &office, day(staff[2].id)).await;
+        let dec = get_json(
+            format!("{api}/duty-roster?from=2027-03-15&to=2027-03-15"),
+            &office,
+        )
+        .await;
+        let dec = dec.as_array().unwrap();
+        assert_eq!(dec.len(), 1, "{dec:?}");
+        assert_eq!(dec[0]["officer_id"], staff[2].id);
+        // The page shows who is on duty now.
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/duty", s.base)).await;
+        assert!(
+            page.contains(now["officer_name"].as_str().unwrap()),
+            "{page}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 mod answer;
 mod auth;
+mod duty;
 mod hazards;
 mod inbox;
 mod incidents;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(hazards::routes())
         .merge(incidents::routes())
+        .merge(duty::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
         .merge(posts::routes())

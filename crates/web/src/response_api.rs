@@ -1,5 +1,5 @@
-//! `/api/v1` for incidents: record, figures (the grade follows), reports upward, the timeline,
-//! the end; and the reporting clocks.
+//! `/api/v1` for emergency response: incidents (record, figures with the grade following,
+//! reports upward, the timeline, the end) and their reporting clocks; the duty roster.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err};
@@ -7,9 +7,12 @@ use crate::ctx::Api;
 use crate::error::ApiError;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use chrono::{Datelike, NaiveDate};
+use safegrid_domain::Invalid;
+use safegrid_domain::duty::RosterInput;
 use safegrid_domain::incident::{FiguresInput, IncidentInput, ReportClocks, ReportInput};
 use serde::Deserialize;
 
@@ -22,6 +25,60 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{id}/log", post(log))
         .route("/incidents/{id}/end", post(end))
         .route("/incident-clocks", get(clocks).put(set_clocks))
+        .route("/duty-roster", get(roster).put(set_day))
+        .route("/duty-roster/now", get(on_duty))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Days {
+    /// `2026-07-01`; the current month when left out.
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn roster(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<Days>,
+) -> Result<Response, ApiError> {
+    let day = |v: Option<String>, field: &str, default: NaiveDate| match v {
+        None => Ok(default),
+        Some(v) => NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+            .map_err(|_| err(a.lang)(Invalid::one(field, "date.form").into())),
+    };
+    let today = safegrid_domain::duty::duty_day(chrono::Utc::now());
+    let first = today.with_day(1).unwrap_or(today);
+    let from = day(q.from, "from", first)?;
+    let to = day(
+        q.to,
+        "to",
+        first + chrono::Months::new(1) - chrono::Days::new(1),
+    )?;
+    Ok(Json(
+        s.svc
+            .duty_roster(&a.who, from, to)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn set_day(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<RosterInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.set_duty_day(&a.who, &i).await.map_err(err(a.lang))?).into_response())
+}
+
+/// Who is on duty now for the caller's region (null when the roster names no one).
+async fn on_duty(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    if !a.who.can_read_region(&a.who.region_path) {
+        return Err(err(a.lang)(safegrid_service::Error::Forbidden));
+    }
+    let d = s.svc.on_duty(&a.who.region_path, chrono::Utc::now()).await;
+    Ok(Json(d.map_err(err(a.lang))?).into_response())
 }
 
 async fn list(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
