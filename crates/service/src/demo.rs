@@ -1327,25 +1327,6 @@ impl Service {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_values_are_valid_and_repeatable() {
-        let mut a = Gen::new(7);
-        let mut b = Gen::new(7);
-        for _ in 0..200 {
-            let u = a.uscc();
-            assert!(safegrid_domain::Uscc::parse(&u).is_ok(), "{u}");
-            assert_eq!(u, b.uscc());
-            let m = a.mobile();
-            assert!(safegrid_domain::Mobile::parse(&m).is_ok(), "{m}");
-            assert_eq!(m, b.mobile());
-        }
-    }
-}
-
 impl Service {
     /// The duty roster from the first of this month for two months: the town's leaders lead in
     /// turn, the office's staff stand duty in turn.
@@ -1371,5 +1352,24 @@ impl Service {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_values_are_valid_and_repeatable() {
+        let mut a = Gen::new(7);
+        let mut b = Gen::new(7);
+        for _ in 0..200 {
+            let u = a.uscc();
+            assert!(safegrid_domain::Uscc::parse(&u).is_ok(), "{u}");
+            assert_eq!(u, b.uscc());
+            let m = a.mobile();
+            assert!(safegrid_domain::Mobile::parse(&m).is_ok(), "{m}");
+            assert_eq!(m, b.mobile());
+        }
     }
 }

@@ -24,7 +24,7 @@ impl Service {
         for (field, id) in [("leader_id", d.leader_id), ("officer_id", d.officer_id)] {
             let p = people::get(&mut tx, id).await?;
             // The town's own staff stand its duty, not the cadres of its villages.
-            if !p.is_some_and(|p| p.region_path == region.path) {
+            if p.is_none_or(|p| p.region_path != region.path) {
                 errs.push(field, "not_a_reference");
             }
         }
