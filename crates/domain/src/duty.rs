@@ -29,8 +29,8 @@ pub struct RosterInput {
     pub day: String,
     /// The region (the town) whose roster it is.
     pub region_id: String,
-    pub leader_id: String,
-    pub officer_id: String,
+    pub duty_leader_id: String,
+    pub duty_officer_id: String,
     pub note: String,
 }
 
@@ -72,8 +72,8 @@ impl RosterInput {
             }
         };
         let region_id = id("region_id", &self.region_id);
-        let leader_id = id("leader_id", &self.leader_id);
-        let officer_id = id("officer_id", &self.officer_id);
+        let leader_id = id("duty_leader_id", &self.duty_leader_id);
+        let officer_id = id("duty_officer_id", &self.duty_officer_id);
         let note = crate::error::optional_text(&mut errs, "note", Some(&self.note), 200);
         errs.into_result()?;
         Ok(RosterDay {
@@ -106,7 +106,7 @@ mod tests {
     fn a_roster_day_names_its_fields() {
         let e = RosterInput {
             day: "7月12日".into(),
-            leader_id: "x".into(),
+            duty_leader_id: "x".into(),
             ..RosterInput::default()
         }
         .validate()
@@ -121,8 +121,8 @@ mod tests {
             [
                 ("day", "date.form"),
                 ("region_id", "required"),
-                ("leader_id", "not_a_reference"),
-                ("officer_id", "required")
+                ("duty_leader_id", "not_a_reference"),
+                ("duty_officer_id", "required")
             ]
         );
     }

@@ -1344,8 +1344,8 @@ impl Service {
                 &safegrid_domain::duty::RosterInput {
                     day: day.to_string(),
                     region_id: town_id.to_string(),
-                    leader_id: leaders[i % leaders.len()].to_string(),
-                    officer_id: office[i % office.len()].to_string(),
+                    duty_leader_id: leaders[i % leaders.len()].to_string(),
+                    duty_officer_id: office[i % office.len()].to_string(),
                     note: String::new(),
                 },
             )

@@ -21,7 +21,10 @@ impl Service {
             .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
         ensure(who.can_manage_structure(&region.path))?;
         let mut errs = Invalid::default();
-        for (field, id) in [("leader_id", d.leader_id), ("officer_id", d.officer_id)] {
+        for (field, id) in [
+            ("duty_leader_id", d.leader_id),
+            ("duty_officer_id", d.officer_id),
+        ] {
             let p = people::get(&mut tx, id).await?;
             // The town's own staff stand its duty, not the cadres of its villages.
             if p.is_none_or(|p| p.region_path != region.path) {

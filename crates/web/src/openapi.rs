@@ -812,9 +812,9 @@ pub fn document() -> Value {
     );
     schemas.insert(
         "RosterInput".into(),
-        json!({ "type": "object", "additionalProperties": false, "required": ["day", "region_id", "leader_id", "officer_id"], "properties": {
-            "day": { "type": "string" }, "region_id": { "type": "string" }, "leader_id": { "type": "string" },
-            "officer_id": { "type": "string" }, "note": { "type": "string" } } }),
+        json!({ "type": "object", "additionalProperties": false, "required": ["day", "region_id", "duty_leader_id", "duty_officer_id"], "properties": {
+            "day": { "type": "string" }, "region_id": { "type": "string" }, "duty_leader_id": { "type": "string" },
+            "duty_officer_id": { "type": "string" }, "note": { "type": "string" } } }),
     );
     schemas.insert(
         "LogInput".into(),

@@ -323,13 +323,13 @@ async fn the_office_keeps_the_duty_roster_and_a_village_does_not() {
         let day = |officer: i64| {
             json!({
                 "day": "2027-03-15", "region_id": town.to_string(),
-                "leader_id": staff[0].id.to_string(), "officer_id": officer.to_string()
+                "duty_leader_id": staff[0].id.to_string(), "duty_officer_id": officer.to_string()
             })
         };
         // A village cadre is not the town's duty officer; a bad day is named.
         let (st, b) = put(&format!("{api}/duty-roster"), &office, day(shiba_head.id)).await;
         assert_eq!(st, 422, "{b}");
-        assert_eq!(b["fields"][0]["field"], "officer_id");
+        assert_eq!(b["fields"][0]["field"], "duty_officer_id");
         let mut bad = day(staff[1].id);
         bad["day"] = json!("12月24日");
         let (st, b) = put(&format!("{api}/duty-roster"), &office, bad).await;
