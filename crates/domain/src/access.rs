@@ -122,6 +122,12 @@ impl Principal {
         self.can_manage_structure(path) || (self.role == Role::Village && self.inside(path))
     }
 
+    /// Keeping a warehouse in `path` (its items and their movements): the office, leaders and
+    /// admins over it, and the cadres of its village (村级储备).
+    pub fn can_keep_stock(&self, path: &str) -> bool {
+        self.can_record_incident(path)
+    }
+
     /// Seeing an incident: everyone of its region but enterprises.
     pub fn can_read_incident(&self, path: &str) -> bool {
         self.can_read_region(path)
@@ -422,6 +428,9 @@ mod tests {
             assert!(!p(r, town).can_record_incident(shiba), "{r:?}");
         }
         assert!(p(Role::Department, town).can_read_incident(shiba));
+        // Stock likewise: a village keeps its own warehouse, not the town's nor another's.
+        assert!(v.can_keep_stock(shiba) && !v.can_keep_stock(town) && !v.can_keep_stock(other));
+        assert!(!p(Role::Department, town).can_keep_stock(shiba));
         assert!(!p(Role::Enterprise, shiba).can_read_incident(shiba));
     }
 }

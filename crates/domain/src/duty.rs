@@ -4,6 +4,7 @@
 //! recipients are escalated to.
 
 use crate::Invalid;
+use crate::enterprise::parse_id;
 use crate::local_time;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -57,23 +58,9 @@ impl RosterInput {
                 },
             );
         }
-        let mut id = |field: &str, v: &str| match v.trim().parse::<i64>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                errs.push(
-                    field,
-                    if v.trim().is_empty() {
-                        "required"
-                    } else {
-                        "not_a_reference"
-                    },
-                );
-                0
-            }
-        };
-        let region_id = id("region_id", &self.region_id);
-        let leader_id = id("duty_leader_id", &self.duty_leader_id);
-        let officer_id = id("duty_officer_id", &self.duty_officer_id);
+        let region_id = parse_id(&mut errs, "region_id", &self.region_id);
+        let leader_id = parse_id(&mut errs, "duty_leader_id", &self.duty_leader_id);
+        let officer_id = parse_id(&mut errs, "duty_officer_id", &self.duty_officer_id);
         let note = crate::error::optional_text(&mut errs, "note", Some(&self.note), 200);
         errs.into_result()?;
         Ok(RosterDay {

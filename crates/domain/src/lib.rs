@@ -25,6 +25,7 @@ pub mod patrol;
 pub mod region;
 pub mod registry;
 pub mod risk;
+pub mod stock;
 pub mod telemetry;
 pub mod uscc;
 pub mod warning;

@@ -588,6 +588,7 @@ impl Service {
             .collect();
         summary.readings = self.demo_monitoring(&named, town.id).await?;
         self.demo_roster(town.id, &leaders, &office).await?;
+        self.demo_stock(town.id, villages[1].0.id).await?;
 
         // Extra enterprises for load tests, in batches of one transaction each.
         let all_regions: Vec<i64> = villages
@@ -1328,6 +1329,78 @@ impl Service {
 }
 
 impl Service {
+    /// The town warehouse and one village store, stocked, one item short of its minimum and one
+    /// expiring soon, with a few movements.
+    async fn demo_stock(&self, town_id: i64, village_id: i64) -> Result<()> {
+        use safegrid_domain::stock::{ItemInput, MovementInput, WarehouseInput};
+        let sys = system();
+        let today = safegrid_domain::local_time::day_of(chrono::Utc::now());
+        let town = self
+            .create_warehouse(
+                &sys,
+                &WarehouseInput {
+                    name: "马武镇应急物资仓库".into(),
+                    kind: "town".into(),
+                    region_id: town_id.to_string(),
+                    address: "马武镇政府后院".into(),
+                    keeper: "应急办".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let village = self
+            .create_warehouse(
+                &sys,
+                &WarehouseInput {
+                    name: "石坝村物资储备点".into(),
+                    kind: "village".into(),
+                    region_id: village_id.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        // (warehouse, name, category, unit, minimum, expiry in days, received)
+        let soon = (today + chrono::Duration::days(20)).to_string();
+        let later = (today + chrono::Duration::days(400)).to_string();
+        let lines: [(i64, &str, &str, &str, i64, &str, i64); 8] = [
+            (town.id, "救灾帐篷", "relief", "顶", 20, "", 30),
+            (town.id, "棉被", "relief", "床", 100, "", 160),
+            (town.id, "方便面", "relief", "箱", 50, &soon, 60),
+            (town.id, "瓶装水", "relief", "箱", 50, &later, 80),
+            (town.id, "编织袋(沙袋)", "flood", "条", 2000, "", 1500),
+            (town.id, "救生衣", "flood", "件", 50, "", 60),
+            (town.id, "风力灭火机", "forest_fire", "台", 5, "", 8),
+            (village.id, "手摇报警器", "equipment", "个", 2, "", 3),
+        ];
+        for (w, name, category, unit, min, expires, qty) in lines {
+            let item = self
+                .add_stock_item(
+                    &sys,
+                    w,
+                    &ItemInput {
+                        name: name.into(),
+                        category: category.into(),
+                        unit: unit.into(),
+                        min_stock: min.to_string(),
+                        expires_on: expires.into(),
+                    },
+                )
+                .await?;
+            self.move_stock(
+                &sys,
+                item.id,
+                &MovementInput {
+                    kind: "receive".into(),
+                    quantity: qty.to_string(),
+                    reason: "年度采购入库".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     /// The duty roster from the first of this month for two months: the town's leaders lead in
     /// turn, the office's staff stand duty in turn.
     async fn demo_roster(&self, town_id: i64, leaders: &[i64], office: &[i64]) -> Result<()> {

@@ -15,10 +15,8 @@ impl Service {
     pub async fn set_duty_day(&self, who: &Principal, input: &RosterInput) -> Result<RosterRow> {
         let d = input.validate()?;
         let mut tx = self.store.begin().await?;
-        let region = regions::get(&mut tx, d.region_id)
-            .await?
-            .filter(|r| who.can_read_region(&r.path))
-            .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
+        let region =
+            crate::registry::visible_region(&mut tx, who, "region_id", d.region_id).await?;
         ensure(who.can_manage_structure(&region.path))?;
         let mut errs = Invalid::default();
         for (field, id) in [

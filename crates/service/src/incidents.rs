@@ -13,7 +13,6 @@ use safegrid_domain::incident::{
 use safegrid_store::Tx;
 use safegrid_store::incidents::{self as store, IncidentRow, LogRow, ReportRow};
 use safegrid_store::jobs;
-use safegrid_store::regions;
 use serde::{Deserialize, Serialize};
 
 const CLOCKS_KEY: &str = "incident_clocks";
@@ -71,10 +70,8 @@ impl Service {
     ) -> Result<IncidentDetail> {
         let d = input.validate(Utc::now())?;
         let mut tx = self.store.begin().await?;
-        let region = regions::get(&mut tx, d.region_id)
-            .await?
-            .filter(|r| who.can_read_region(&r.path))
-            .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
+        let region =
+            crate::registry::visible_region(&mut tx, who, "region_id", d.region_id).await?;
         ensure(who.can_record_incident(&region.path))?;
         let grade = incident::grade_of(d.kind, &incident::Figures::default(), false);
         let id = store::insert(

@@ -25,6 +25,7 @@ pub mod patrols;
 pub mod posts;
 pub mod registry;
 pub mod risks;
+pub mod stock;
 pub mod warnings;
 pub mod xlsx;
 

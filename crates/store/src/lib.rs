@@ -28,6 +28,7 @@ pub mod posts;
 pub mod readings;
 pub mod regions;
 pub mod risks;
+pub mod stock;
 pub mod testing;
 pub mod users;
 pub mod warnings;

@@ -108,6 +108,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_duty_roster.sql"),
         postgres: include_str!("../migrations/postgres/0016_duty_roster.sql"),
     },
+    Migration {
+        version: 17,
+        name: "stock",
+        sqlite: include_str!("../migrations/sqlite/0017_stock.sql"),
+        postgres: include_str!("../migrations/postgres/0017_stock.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

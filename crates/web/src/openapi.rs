@@ -481,6 +481,41 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/stock",
+        "Warehouses, their items (flagged low, expiring within 30 days, expired) and recent movements",
+        None,
+        "The stock",
+    ),
+    (
+        "post",
+        "/warehouses",
+        "A warehouse of the town, a village or a team",
+        Some("WarehouseInput"),
+        "The warehouse",
+    ),
+    (
+        "post",
+        "/warehouses/{id}/items",
+        "A new item line, at zero",
+        Some("ItemInput"),
+        "The item",
+    ),
+    (
+        "post",
+        "/stock-items/{id}/movements",
+        "Move stock: receive, issue, transfer (to_warehouse_id), dispatch (incident_id), write_off; never below zero",
+        Some("MovementInput"),
+        "The item after",
+    ),
+    (
+        "get",
+        "/incidents/{id}/dispatched",
+        "Stock dispatched to an incident",
+        None,
+        "The movements",
+    ),
+    (
+        "get",
         "/duty-roster",
         "The duty roster of the caller's region, by day (query from, to: 2026-07-01; the current month by default)",
         None,
@@ -809,6 +844,26 @@ pub fn document() -> Value {
         json!({ "type": "object", "additionalProperties": false, "required": ["stage", "summary"], "properties": {
             "stage": { "type": "string", "enum": ["accident", "initial", "update", "final"] },
             "reported_at": { "type": "string" }, "summary": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "WarehouseInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["name", "kind", "region_id"], "properties": {
+            "name": { "type": "string" }, "kind": { "type": "string", "enum": ["town", "village", "team"] },
+            "region_id": { "type": "string" }, "address": { "type": "string" }, "keeper": { "type": "string" },
+            "keeper_mobile": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "ItemInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["name", "category", "unit"], "properties": {
+            "name": { "type": "string" }, "category": { "type": "string", "enum": ["relief", "flood", "forest_fire", "equipment", "medical", "other"] },
+            "unit": { "type": "string" }, "min_stock": { "type": "string" }, "expires_on": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "MovementInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["kind", "quantity"], "properties": {
+            "kind": { "type": "string", "enum": ["receive", "issue", "transfer", "dispatch", "write_off"] },
+            "quantity": { "type": "string" }, "to_warehouse_id": { "type": "string" }, "incident_id": { "type": "string" },
+            "reason": { "type": "string" } } }),
     );
     schemas.insert(
         "RosterInput".into(),

@@ -1,5 +1,6 @@
 //! `/api/v1` for emergency response: incidents (record, figures with the grade following,
-//! reports upward, the timeline, the end) and their reporting clocks; the duty roster.
+//! reports upward, the timeline, the end) and their reporting clocks; stockpiles; the duty
+//! roster.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err};
@@ -14,6 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use safegrid_domain::Invalid;
 use safegrid_domain::duty::RosterInput;
 use safegrid_domain::incident::{FiguresInput, IncidentInput, ReportClocks, ReportInput};
+use safegrid_domain::stock::{ItemInput, MovementInput, WarehouseInput};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -25,6 +27,11 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{id}/log", post(log))
         .route("/incidents/{id}/end", post(end))
         .route("/incident-clocks", get(clocks).put(set_clocks))
+        .route("/stock", get(stock))
+        .route("/warehouses", post(create_warehouse))
+        .route("/warehouses/{id}/items", post(add_item))
+        .route("/stock-items/{id}/movements", post(move_stock))
+        .route("/incidents/{id}/dispatched", get(dispatched))
         .route("/duty-roster", get(roster).put(set_day))
         .route("/duty-roster/now", get(on_duty))
 }
@@ -160,4 +167,58 @@ async fn set_clocks(
         .await
         .map_err(err(a.lang))?;
     Ok(Json(c).into_response())
+}
+
+async fn stock(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.stock(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn create_warehouse(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<WarehouseInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc
+            .create_warehouse(&a.who, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn add_item(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<ItemInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc
+            .add_stock_item(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    ))
+}
+
+async fn move_stock(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<MovementInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .move_stock(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn dispatched(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.dispatched(&a.who, id).await.map_err(err(a.lang))?).into_response())
 }

@@ -12,6 +12,7 @@ mod mqtt;
 mod pages;
 mod patrols;
 mod sinks;
+mod stock;
 mod warning_settings;
 mod warnings;
 

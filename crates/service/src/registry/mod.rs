@@ -37,6 +37,25 @@ pub(crate) async fn referenced_region(
         .ok_or_else(|| Error::Invalid(safegrid_domain::Invalid::one(field, "not_a_reference")))
 }
 
+/// A region named in an input that the caller may see; one they may not reads as no such
+/// region, so nothing is told of regions outside their scope.
+pub(crate) async fn visible_region(
+    src: impl Into<Src<'_>>,
+    who: &safegrid_domain::access::Principal,
+    field: &str,
+    id: i64,
+) -> Result<region_store::RegionRow> {
+    let r = referenced_region(src, field, id).await?;
+    if who.can_read_region(&r.path) {
+        Ok(r)
+    } else {
+        Err(Error::Invalid(safegrid_domain::Invalid::one(
+            field,
+            "not_a_reference",
+        )))
+    }
+}
+
 impl Service {
     /// The history of one record, newest first, for a caller who may read the audit and may see
     /// the record.

@@ -13,6 +13,7 @@ mod patrols;
 mod posts;
 mod registry;
 mod risks;
+mod stock;
 mod warning_board;
 mod warning_settings;
 mod warning_sources;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(hazards::routes())
         .merge(incidents::routes())
         .merge(duty::routes())
+        .merge(stock::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
         .merge(posts::routes())
