@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Percentile of sorted durations, in milliseconds.
-fn pct(sorted: &[Duration], p: f64) -> f64 {
+pub(crate) fn pct(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -232,7 +232,7 @@ pub async fn list(database_url: &str, enterprises: usize, requests: usize) -> Re
 }
 
 /// Logs `office` in through the form and returns the session cookie.
-async fn page_session(client: &reqwest::Client, base: &str) -> Result<String> {
+pub(crate) async fn page_session(client: &reqwest::Client, base: &str) -> Result<String> {
     let r = client.get(format!("{base}/login")).send().await?;
     let login_cookie = r
         .headers()

@@ -2,6 +2,7 @@
 //! audit chain, import and export the registry.
 
 mod bench;
+mod bench_command;
 mod bench_ingest;
 mod bench_warnings;
 mod config;
@@ -212,6 +213,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 100)]
         silent: usize,
     },
+    /// The command page of an incident with a long timeline and many dispatches, over HTTP.
+    Command {
+        #[arg(long, default_value_t = 500)]
+        timeline: usize,
+        #[arg(long, default_value_t = 2000)]
+        dispatches: usize,
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+    },
     /// Latency of filtered enterprise lists (API and page) over a large registry.
     List {
         /// Enterprises to generate into an empty database (the demo town's plus generated ones).
@@ -353,6 +363,14 @@ async fn main() -> Result<()> {
                     silent,
                 },
         } => bench_warnings::warnings(&cfg.database_url()?, recipients, ack_secs, silent).await,
+        Command::Bench {
+            command:
+                BenchCommand::Command {
+                    timeline,
+                    dispatches,
+                    requests,
+                },
+        } => bench_command::command(&cfg.database_url()?, timeline, dispatches, requests).await,
         Command::Bench {
             command:
                 BenchCommand::List {

@@ -10,6 +10,7 @@ use safegrid_domain::access::Principal;
 use safegrid_domain::incident::{
     self, FiguresInput, IncidentInput, IncidentKind, ReportClocks, ReportInput, ReportStage,
 };
+use safegrid_domain::region::is_within;
 use safegrid_store::Tx;
 use safegrid_store::incidents::{self as store, IncidentRow, LogRow, ReportRow};
 use safegrid_store::jobs;
@@ -353,5 +354,62 @@ impl Service {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// Everything the command page of an incident shows at once.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandView {
+    pub detail: IncidentDetail,
+    /// Every dispatch of stock to the incident, in order.
+    pub dispatched: Vec<safegrid_store::stock::MovementRow>,
+    /// Dispatched per item: (item, unit, quantity).
+    pub totals: Vec<(String, String, i64)>,
+    /// The live warnings over the incident's area or the area holding it.
+    pub warnings: Vec<safegrid_store::warnings::WarningRow>,
+    pub mark: String,
+}
+
+impl Service {
+    /// The command page's view of an incident (for the command centre's big screen).
+    pub async fn command(&self, who: &Principal, id: i64) -> Result<CommandView> {
+        let detail = self.incident(who, id).await?;
+        let dispatched = safegrid_store::stock::dispatched_to(&self.store, id).await?;
+        let mut totals: Vec<(String, String, i64)> = Vec::new();
+        for m in &dispatched {
+            match totals
+                .iter_mut()
+                .find(|t| t.0 == m.item_name && t.1 == m.unit)
+            {
+                Some(t) => t.2 += m.quantity,
+                None => totals.push((m.item_name.clone(), m.unit.clone(), m.quantity)),
+            }
+        }
+        let path = detail.incident.region_path.clone();
+        let warnings = if who.can_read_monitoring(&who.region_path) {
+            safegrid_store::warnings::list(&self.store, &who.region_path, true)
+                .await?
+                .into_iter()
+                .filter(|w| is_within(&path, &w.region_path) || is_within(&w.region_path, &path))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(CommandView {
+            mark: store::mark(&self.store, id).await?,
+            detail,
+            dispatched,
+            totals,
+            warnings,
+        })
+    }
+
+    /// The mark of the command page (see [`store::mark`]), for its event stream.
+    pub async fn command_mark(&self, who: &Principal, id: i64) -> Result<String> {
+        let row = store::get(&self.store, id).await?.ok_or(Error::NotFound)?;
+        if !who.can_read_incident(&row.region_path) {
+            return Err(Error::NotFound);
+        }
+        Ok(store::mark(&self.store, id).await?)
     }
 }

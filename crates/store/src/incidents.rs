@@ -156,3 +156,18 @@ pub async fn log(src: impl Into<Src<'_>>, incident_id: i64) -> Result<Vec<LogRow
          LEFT JOIN users u ON u.id = l.written_by WHERE l.incident_id = $1 ORDER BY l.at, l.id")
         .bind(incident_id).fetch_all(c).await?))
 }
+
+/// A cheap mark of everything the command page shows of an incident: it changes when the
+/// incident, its timeline, its reports or what was dispatched to it changes.
+pub async fn mark(src: impl Into<Src<'_>>, id: i64) -> Result<String> {
+    let (updated, log, reports, dispatched): (Option<DateTime<Utc>>, i64, i64, i64) = on_src!(src.into(), c => sqlx::query_as(
+            "SELECT (SELECT updated_at FROM incidents WHERE id = $1),
+                    (SELECT COUNT(*) FROM incident_log WHERE incident_id = $1),
+                    (SELECT COUNT(*) FROM incident_reports WHERE incident_id = $1),
+                    (SELECT COUNT(*) FROM stock_movements WHERE incident_id = $1)")
+            .bind(id).fetch_one(c).await?);
+    Ok(format!(
+        "{}:{log}:{reports}:{dispatched}",
+        updated.map(|t| t.timestamp_millis()).unwrap_or(0)
+    ))
+}

@@ -369,3 +369,64 @@ async fn the_office_keeps_the_duty_roster_and_a_village_does_not() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_command_page_shows_the_incident_live() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let shiba = village(&s, "石坝村").await;
+        let (_, d) = post(
+            &format!("{api}/incidents"),
+            &office,
+            json!({"kind": "geo_hazard", "name": "石坝村3号滑坡灾情",
+                   "occurred_at": form_value(Utc::now() - Duration::minutes(90)),
+                   "region_id": shiba.to_string()}),
+        )
+        .await;
+        let id = d["incident"]["id"].as_i64().unwrap();
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/incidents/{id}/command", s.base)).await;
+        assert!(
+            page.contains("data-live=\"/incidents/") && page.contains("初报(2小时)"),
+            "{page}"
+        );
+        // The event stream says "changed" once a timeline entry is written.
+        let mut events = c
+            .get(format!("{}/incidents/{id}/command/events", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(events.status(), 200);
+        post(
+            &format!("{api}/incidents/{id}/log"),
+            &office,
+            json!({"entry": "抢险队已到达现场"}),
+        )
+        .await;
+        let mut seen = String::new();
+        while !seen.contains("event: changed") {
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), events.chunk())
+                .await
+                .expect("a change within 10 s")
+                .unwrap()
+                .expect("the stream stays open");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let body = body_of(&c, format!("{}/incidents/{id}/command?fragment=1", s.base)).await;
+        assert!(
+            body.contains("抢险队已到达现场") && !body.contains("<html"),
+            "{body}"
+        );
+        // An enterprise account sees no incident.
+        let firm = client();
+        login(&firm, &s.base, "firm").await;
+        let r = firm
+            .get(format!("{}/incidents/{id}/command", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+    }
+}

@@ -3,6 +3,7 @@
 
 mod answer;
 mod auth;
+mod command;
 mod duty;
 mod hazards;
 mod inbox;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(hazards::routes())
         .merge(incidents::routes())
+        .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())
         .merge(inspections::routes())
@@ -119,6 +121,39 @@ pub fn words(p: &crate::ctx::Page, e: &safegrid_domain::Invalid) -> String {
         .map(|x| p.lang.field_error(&x.field, &x.code))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A live page's event stream: `event: changed` (with the new mark) whenever `poll` gives a mark
+/// other than the last, looked at every half second; it ends when `poll` fails (the record went
+/// or the session may no longer see it).
+pub fn changes<F, Fut>(
+    first: String,
+    poll: F,
+) -> axum::response::sse::Sse<
+    impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = safegrid_service::Result<String>> + Send,
+{
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let stream = futures_util::stream::unfold(first, move |last| {
+        let poll = poll.clone();
+        async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                match poll().await {
+                    Ok(m) if m != last => {
+                        let e = Event::default().event("changed").data(m.clone());
+                        return Some((Ok(e), m));
+                    }
+                    Ok(_) => {}
+                    Err(_) => return None,
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
 /// The CSRF token a form sent.

@@ -10,14 +10,11 @@ use crate::view::{Ui, fail, render, xlsx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use safegrid_service::deliveries::{Board, BoardRow};
 use safegrid_service::xlsx::Table;
 use serde::Deserialize;
-use std::convert::Infallible;
-use std::time::Duration;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -191,26 +188,9 @@ async fn events(
         .warning_board_mark(&p.who, id)
         .await
         .map_err(fail(p.lang))?;
-    let svc = s.svc.clone();
-    let who = p.who.clone();
-    let stream = futures_util::stream::unfold(first, move |last| {
-        let svc = svc.clone();
-        let who = who.clone();
-        async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                match svc.warning_board_mark(&who, id).await {
-                    Ok(m) if m != last => {
-                        return Some((
-                            Ok::<_, Infallible>(Event::default().event("changed").data(m.clone())),
-                            m,
-                        ));
-                    }
-                    Ok(_) => {}
-                    Err(_) => return None,
-                }
-            }
-        }
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    let (svc, who) = (s.svc.clone(), p.who.clone());
+    Ok(super::changes(first, move || {
+        let (svc, who) = (svc.clone(), who.clone());
+        async move { svc.warning_board_mark(&who, id).await }
+    }))
 }
