@@ -22,6 +22,7 @@ pub mod local_time;
 pub mod mobile;
 pub mod monitoring;
 pub mod patrol;
+pub mod plan;
 pub mod region;
 pub mod registry;
 pub mod risk;

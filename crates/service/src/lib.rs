@@ -22,6 +22,7 @@ pub mod inspections;
 pub mod locale;
 pub mod monitoring;
 pub mod patrols;
+pub mod plans;
 pub mod posts;
 pub mod registry;
 pub mod risks;

@@ -24,6 +24,7 @@ pub mod monitoring;
 pub mod organisations;
 pub mod patrols;
 pub mod people;
+pub mod plans;
 pub mod posts;
 pub mod readings;
 pub mod regions;

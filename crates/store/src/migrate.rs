@@ -114,6 +114,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_stock.sql"),
         postgres: include_str!("../migrations/postgres/0017_stock.sql"),
     },
+    Migration {
+        version: 18,
+        name: "plans",
+        sqlite: include_str!("../migrations/sqlite/0018_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0018_plans.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

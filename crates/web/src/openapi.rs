@@ -516,6 +516,48 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/preparedness",
+        "Plans with their next revision (overdue flagged), revisions, a year's drills (query year) and drills per village and town against the quota",
+        None,
+        "Plans and drills",
+    ),
+    (
+        "post",
+        "/plans",
+        "Register an emergency plan (office; a village its own)",
+        Some("PlanInput"),
+        "The plan",
+    ),
+    (
+        "post",
+        "/plans/{id}/revisions",
+        "A new version of a plan",
+        Some("RevisionInput"),
+        "The plan",
+    ),
+    (
+        "post",
+        "/drills",
+        "Record a drill held",
+        Some("DrillInput"),
+        "The drill",
+    ),
+    (
+        "get",
+        "/drill-quota",
+        "Drills a year asked of each village and of the town",
+        None,
+        "The quota",
+    ),
+    (
+        "put",
+        "/drill-quota",
+        "Set the drill quota (office)",
+        Some("DrillQuota"),
+        "The quota",
+    ),
+    (
+        "get",
         "/duty-roster",
         "The duty roster of the caller's region, by day (query from, to: 2026-07-01; the current month by default)",
         None,
@@ -864,6 +906,32 @@ pub fn document() -> Value {
             "kind": { "type": "string", "enum": ["receive", "issue", "transfer", "dispatch", "write_off"] },
             "quantity": { "type": "string" }, "to_warehouse_id": { "type": "string" }, "incident_id": { "type": "string" },
             "reason": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "PlanInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["name", "level", "kind", "region_id", "version", "revised_on"], "properties": {
+            "name": { "type": "string" }, "level": { "type": "string", "enum": ["town", "village", "enterprise"] },
+            "kind": { "type": "string", "enum": ["comprehensive", "flood", "geo_hazard", "forest_fire", "production_safety", "hazardous_chemicals", "other"] },
+            "region_id": { "type": "string" }, "department": { "type": "string" }, "version": { "type": "string" },
+            "revised_on": { "type": "string" }, "period_months": { "type": "string", "description": "blank: 36" } } }),
+    );
+    schemas.insert(
+        "RevisionInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["version", "revised_on"], "properties": {
+            "version": { "type": "string" }, "revised_on": { "type": "string" }, "note": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "DrillInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["region_id", "held_on", "scenario", "participants"], "properties": {
+            "drilled_plan_id": { "type": "string" }, "region_id": { "type": "string" }, "held_on": { "type": "string" },
+            "place": { "type": "string" }, "scenario": { "type": "string" }, "participants": { "type": "string" },
+            "teams": { "type": "string" }, "joint_with": { "type": "string" }, "evaluation": { "type": "string" },
+            "problems": { "type": "string", "description": "one per line" } } }),
+    );
+    schemas.insert(
+        "DrillQuota".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": {
+            "per_village": { "type": "integer" }, "per_town": { "type": "integer" } } }),
     );
     schemas.insert(
         "RosterInput".into(),

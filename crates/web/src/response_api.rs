@@ -1,6 +1,6 @@
 //! `/api/v1` for emergency response: incidents (record, figures with the grade following,
-//! reports upward, the timeline, the end) and their reporting clocks; stockpiles; the duty
-//! roster.
+//! reports upward, the timeline, the end) and their reporting clocks; stockpiles; plans and
+//! drills; the duty roster.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err};
@@ -15,6 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use safegrid_domain::Invalid;
 use safegrid_domain::duty::RosterInput;
 use safegrid_domain::incident::{FiguresInput, IncidentInput, ReportClocks, ReportInput};
+use safegrid_domain::plan::{DrillInput, DrillQuota, PlanInput, RevisionInput};
 use safegrid_domain::stock::{ItemInput, MovementInput, WarehouseInput};
 use serde::Deserialize;
 
@@ -32,6 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/warehouses/{id}/items", post(add_item))
         .route("/stock-items/{id}/movements", post(move_stock))
         .route("/incidents/{id}/dispatched", get(dispatched))
+        .route("/preparedness", get(preparedness))
+        .route("/plans", post(create_plan))
+        .route("/plans/{id}/revisions", post(revise_plan))
+        .route("/drills", post(record_drill))
+        .route("/drill-quota", get(drill_quota).put(set_drill_quota))
         .route("/duty-roster", get(roster).put(set_day))
         .route("/duty-roster/now", get(on_duty))
 }
@@ -221,4 +227,70 @@ async fn dispatched(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     Ok(Json(s.svc.dispatched(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Year {
+    year: Option<i32>,
+}
+
+async fn preparedness(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<Year>,
+) -> Result<Response, ApiError> {
+    let p = s.svc.preparedness(&a.who, q.year).await;
+    Ok(Json(p.map_err(err(a.lang))?).into_response())
+}
+
+async fn create_plan(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<PlanInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc.create_plan(&a.who, &i).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn revise_plan(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<RevisionInput>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        s.svc
+            .revise_plan(&a.who, id, &i)
+            .await
+            .map_err(err(a.lang))?,
+    )
+    .into_response())
+}
+
+async fn record_drill(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<DrillInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc.record_drill(&a.who, &i).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn drill_quota(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.drill_quota().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_drill_quota(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(q): JsonBody<DrillQuota>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_drill_quota(&a.who, &q)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(q).into_response())
 }

@@ -430,3 +430,142 @@ async fn the_command_page_shows_the_incident_live() {
         assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
     }
 }
+
+#[tokio::test]
+async fn plans_come_due_and_drills_count_against_the_quota() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let shiba = village(&s, "石坝村").await;
+        let town = get_json(format!("{api}/duty-roster/now"), &office).await["region_id"]
+            .as_i64()
+            .unwrap();
+        let plan = |name: &str, region: i64, revised_on: &str| {
+            json!({"name": name, "level": "town", "kind": "flood", "region_id": region.to_string(),
+                   "department": "应急办", "version": "2021版", "revised_on": revised_on})
+        };
+        // Revised four years ago: overdue. Revised last year: not.
+        let (st, old) = post(
+            &format!("{api}/plans"),
+            &office,
+            plan("马武镇防汛应急预案", town, "2022-05-01"),
+        )
+        .await;
+        assert_eq!(st, 201, "{old}");
+        let (st, _) = post(
+            &format!("{api}/plans"),
+            &office,
+            plan("马武镇地质灾害应急预案", town, "2026-01-10"),
+        )
+        .await;
+        assert_eq!(st, 201);
+        let (st, b) = post(
+            &format!("{api}/plans"),
+            &office,
+            plan("", town, "2030-01-01"),
+        )
+        .await;
+        assert_eq!(st, 422);
+        let fields: Vec<&str> = b["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["name", "revised_on"]);
+        let p = get_json(format!("{api}/preparedness"), &office).await;
+        let status = |name: &str| {
+            p["plans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["plan"]["title"] == name)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(status("马武镇防汛应急预案")["overdue"], true);
+        assert_eq!(status("马武镇防汛应急预案")["next_due"], "2025-05-01");
+        assert_eq!(status("马武镇地质灾害应急预案")["overdue"], false);
+
+        // Revised now: no longer overdue; a revision older than the last is refused.
+        let id = old["id"].as_i64().unwrap();
+        let (st, b) = post(
+            &format!("{api}/plans/{id}/revisions"),
+            &office,
+            json!({"version": "2020版", "revised_on": "2021-01-01"}),
+        )
+        .await;
+        assert_eq!(
+            (st, &b["fields"][0]["code"]),
+            (422, &json!("plans.revision_before_last"))
+        );
+        let today = safegrid_domain::local_time::day_of(Utc::now()).to_string();
+        let (st, d) = post(
+            &format!("{api}/plans/{id}/revisions"),
+            &office,
+            json!({"version": "2026版", "revised_on": today, "note": "按新机构调整职责"}),
+        )
+        .await;
+        assert_eq!(st, 200, "{d}");
+        let p = get_json(format!("{api}/preparedness"), &office).await;
+        assert_eq!(
+            p["plans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["plan"]["id"] == id)
+                .unwrap()["overdue"],
+            false
+        );
+        assert_eq!(
+            p["revisions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["plan_id"] == id)
+                .count(),
+            2
+        );
+
+        // Shiba holds its drill, a joint one with the neighbouring town; the village may record
+        // its own, not another's.
+        let shiba_t = token(&s, "shiba").await;
+        let drill = |region: i64| {
+            json!({"region_id": region.to_string(), "held_on": today, "scenario": "滑坡险情避险转移",
+                   "participants": "60", "joint_with": "邻镇", "problems": "报警器电池失效\n转移路线标识不清",
+                   "drilled_plan_id": id.to_string()})
+        };
+        let (st, d) = post(&format!("{api}/drills"), &shiba_t, drill(shiba)).await;
+        assert_eq!(st, 201, "{d}");
+        let baozi = village(&s, "堡子村").await;
+        let (st, _) = post(&format!("{api}/drills"), &shiba_t, drill(baozi)).await;
+        assert!(st == 403 || st == 422, "{st}");
+        let p = get_json(format!("{api}/preparedness"), &office).await;
+        let count = |name: &str| {
+            p["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["region_name"] == name)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            (
+                count("石坝村")["held"].as_i64(),
+                count("石坝村")["joint"].as_i64()
+            ),
+            (Some(1), Some(1))
+        );
+        assert_eq!(count("堡子村")["held"], 0);
+        assert_eq!(count("马武镇")["quota"], 2);
+        // The page lists them.
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/plans", s.base)).await;
+        assert!(
+            page.contains("滑坡险情避险转移") && page.contains("马武镇防汛应急预案"),
+            "{page}"
+        );
+    }
+}

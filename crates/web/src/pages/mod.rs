@@ -11,6 +11,7 @@ mod incidents;
 mod inspections;
 mod monitoring;
 mod patrols;
+mod plans;
 mod posts;
 mod registry;
 mod risks;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())
+        .merge(plans::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
         .merge(posts::routes())
@@ -154,6 +156,16 @@ where
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// A form's fields as a use case's input, once its CSRF token is checked; a form that cannot be
+/// read as the input (a field of the wrong shape, which the pages never send) is not found.
+pub fn form_input<T: DeserializeOwned>(
+    p: &crate::ctx::Page,
+    pairs: &[(String, String)],
+) -> Result<T, crate::error::PageError> {
+    p.check_csrf(csrf_of(pairs))?;
+    input_from(pairs, &[]).map_err(|_| crate::view::fail(p.lang)(safegrid_service::Error::NotFound))
 }
 
 /// The CSRF token a form sent.

@@ -2,7 +2,7 @@
 //! forms that add a warehouse, an item and a movement, the recent movements; the inventory as
 //! xlsx and as a printable count sheet with an empty column for the count.
 
-use super::{csrf_of, field, input_from, words};
+use super::{field, form_input, words};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
@@ -167,8 +167,7 @@ async fn add_warehouse(
     p: Page,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    p.check_csrf(csrf_of(&pairs))?;
-    let i: WarehouseInput = input_from(&pairs, &[]).map_err(|_| fail(p.lang)(Error::NotFound))?;
+    let i: WarehouseInput = form_input(&p, &pairs)?;
     let r = s.svc.create_warehouse(&p.who, &i).await.map(|_| ());
     done(&s, &p, r).await
 }
@@ -179,8 +178,7 @@ async fn add_item(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    p.check_csrf(csrf_of(&pairs))?;
-    let i: ItemInput = input_from(&pairs, &[]).map_err(|_| fail(p.lang)(Error::NotFound))?;
+    let i: ItemInput = form_input(&p, &pairs)?;
     let r = s.svc.add_stock_item(&p.who, id, &i).await.map(|_| ());
     done(&s, &p, r).await
 }
@@ -191,10 +189,9 @@ async fn move_stock(
     p: Page,
     Form(mut pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    p.check_csrf(csrf_of(&pairs))?;
     let id: i64 = field(&pairs, "item_id").parse().unwrap_or(0);
     pairs.retain(|(k, _)| k != "item_id");
-    let i: MovementInput = input_from(&pairs, &[]).map_err(|_| fail(p.lang)(Error::NotFound))?;
+    let i: MovementInput = form_input(&p, &pairs)?;
     let r = s.svc.move_stock(&p.who, id, &i).await.map(|_| ());
     done(&s, &p, r).await
 }

@@ -1,0 +1,112 @@
+//! Plans and drills on one page: the plans with the revision each owes (overdue in red), the
+//! year's drills, each village's and the town's count against the quota, and the forms that
+//! register a plan, revise one and record a drill.
+
+use super::{field, form_input, words};
+use crate::AppState;
+use crate::ctx::Page;
+use crate::error::PageError;
+use crate::view::{Ui, fail, render_status};
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use safegrid_domain::plan::{DrillInput, PlanInput, PlanKind, PlanLevel, RevisionInput};
+use safegrid_service::Error;
+use safegrid_service::plans::Preparedness;
+use safegrid_store::regions::RegionRow;
+use serde::Deserialize;
+
+type PageResult = Result<Response, PageError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(page).post(create_plan))
+        .route("/plans/revise", post(revise))
+        .route("/plans/drills", post(record_drill))
+}
+
+#[derive(askama::Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    ui: Ui,
+    p: Preparedness,
+    /// Where the caller may register plans and drills.
+    regions: Vec<RegionRow>,
+    levels: Vec<&'static str>,
+    kinds: Vec<&'static str>,
+    today: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Year {
+    year: Option<i32>,
+}
+
+async fn show(s: &AppState, p: &Page, year: Option<i32>, error: Option<String>) -> PageResult {
+    let fl = fail(p.lang);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &PlansPage {
+            p: s.svc.preparedness(&p.who, year).await.map_err(&fl)?,
+            regions: s.svc.stock_places(&p.who).await.map_err(&fl)?,
+            levels: PlanLevel::ALL.iter().map(|x| x.as_str()).collect(),
+            kinds: PlanKind::ALL.iter().map(|x| x.as_str()).collect(),
+            today: safegrid_domain::local_time::day_of(chrono::Utc::now()).to_string(),
+            ui: Ui::new(p, "response"),
+            error,
+        },
+    ))
+}
+
+async fn page(State(s): State<AppState>, p: Page, Query(q): Query<Year>) -> PageResult {
+    show(&s, &p, q.year, None).await
+}
+
+async fn done(s: &AppState, p: &Page, r: Result<(), Error>) -> PageResult {
+    match r {
+        Ok(()) => Ok(Redirect::to("/plans").into_response()),
+        Err(Error::Invalid(e)) => show(s, p, None, Some(words(p, &e))).await,
+        Err(e) => Err(fail(p.lang)(e)),
+    }
+}
+
+async fn create_plan(
+    State(s): State<AppState>,
+    p: Page,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let i: PlanInput = form_input(&p, &pairs)?;
+    let r = s.svc.create_plan(&p.who, &i).await.map(|_| ());
+    done(&s, &p, r).await
+}
+
+async fn revise(
+    State(s): State<AppState>,
+    p: Page,
+    Form(mut pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let id: i64 = field(&pairs, "plan_id").parse().unwrap_or(0);
+    pairs.retain(|(k, _)| k != "plan_id");
+    let i: RevisionInput = form_input(&p, &pairs)?;
+    let r = s.svc.revise_plan(&p.who, id, &i).await.map(|_| ());
+    done(&s, &p, r).await
+}
+
+async fn record_drill(
+    State(s): State<AppState>,
+    p: Page,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let i: DrillInput = form_input(&p, &pairs)?;
+    let r = s.svc.record_drill(&p.who, &i).await.map(|_| ());
+    done(&s, &p, r).await
+}
