@@ -589,6 +589,7 @@ impl Service {
         summary.readings = self.demo_monitoring(&named, town.id).await?;
         self.demo_roster(town.id, &leaders, &office).await?;
         self.demo_stock(town.id, villages[1].0.id).await?;
+        self.demo_plans(town.id, villages[1].0.id).await?;
 
         // Extra enterprises for load tests, in batches of one transaction each.
         let all_regions: Vec<i64> = villages
@@ -1397,6 +1398,118 @@ impl Service {
                 },
             )
             .await?;
+        }
+        Ok(())
+    }
+
+    /// The town's plans (the flood plan overdue for revision), a drill of Shiba's landslide
+    /// plan held jointly with the neighbouring town, and an open landslide incident with its
+    /// initial report made and a few entries in its timeline.
+    async fn demo_plans(&self, town_id: i64, shiba_id: i64) -> Result<()> {
+        use safegrid_domain::incident::{IncidentInput, ReportInput};
+        use safegrid_domain::plan::{DrillInput, PlanInput};
+        let sys = system();
+        let now = chrono::Utc::now();
+        let today = safegrid_domain::local_time::day_of(now);
+        let mut ids = Vec::new();
+        for (name, level, kind, region, revised) in [
+            (
+                "马武镇突发事件总体应急预案",
+                "town",
+                "comprehensive",
+                town_id,
+                "2024-03-15",
+            ),
+            (
+                "马武镇防汛抗旱应急预案",
+                "town",
+                "flood",
+                town_id,
+                "2022-04-20",
+            ),
+            (
+                "马武镇森林防灭火应急预案",
+                "town",
+                "forest_fire",
+                town_id,
+                "2025-01-08",
+            ),
+            (
+                "石坝村地质灾害避险应急预案",
+                "village",
+                "geo_hazard",
+                shiba_id,
+                "2025-04-01",
+            ),
+        ] {
+            let p = self
+                .create_plan(
+                    &sys,
+                    &PlanInput {
+                        name: name.into(),
+                        level: level.into(),
+                        kind: kind.into(),
+                        region_id: region.to_string(),
+                        department: "应急办".into(),
+                        version: format!("{}版", &revised[..4]),
+                        revised_on: revised.into(),
+                        period_months: String::new(),
+                    },
+                )
+                .await?;
+            ids.push(p.id);
+        }
+        self.record_drill(
+            &sys,
+            &DrillInput {
+                drilled_plan_id: ids[3].to_string(),
+                region_id: shiba_id.to_string(),
+                held_on: (today - chrono::Duration::days(150)).to_string(),
+                place: "石坝村3号滑坡".into(),
+                scenario: "强降雨引发滑坡险情，群众避险转移".into(),
+                participants: "86".into(),
+                teams: "镇应急分队、石坝村民兵".into(),
+                joint_with: "邻镇".into(),
+                evaluation: "转移用时25分钟，达到预案要求".into(),
+                problems: "手摇报警器一台电池失效\n转移路线标识牌被遮挡".into(),
+            },
+        )
+        .await?;
+        let incident = self
+            .create_incident(
+                &sys,
+                &IncidentInput {
+                    kind: "geo_hazard".into(),
+                    name: "石坝村3号滑坡前缘局部垮塌".into(),
+                    occurred_at: safegrid_domain::local_time::form_value(
+                        now - chrono::Duration::hours(3),
+                    ),
+                    known_at: safegrid_domain::local_time::form_value(
+                        now - chrono::Duration::minutes(170),
+                    ),
+                    region_id: shiba_id.to_string(),
+                    place: "石坝村3组".into(),
+                    course: "连续降雨后滑坡前缘垮塌约300方，堵塞村道，无人员伤亡。".into(),
+                },
+            )
+            .await?;
+        let id = incident.incident.id;
+        self.report_incident(
+            &sys,
+            id,
+            &ReportInput {
+                stage: "initial".into(),
+                reported_at: String::new(),
+                summary: "石坝村3号滑坡前缘局部垮塌约300方，村道中断，已转移受威胁群众12户41人，无人员伤亡。".into(),
+            },
+        )
+        .await?;
+        for entry in [
+            "群测群防员发现前缘垮塌，电话报告村委会",
+            "镇应急分队到达现场，设置警戒",
+            "受威胁群众12户41人转移至村委会避灾点",
+        ] {
+            self.log_incident(&sys, id, entry).await?;
         }
         Ok(())
     }
