@@ -27,6 +27,7 @@ pub mod region;
 pub mod registry;
 pub mod risk;
 pub mod stock;
+pub mod team;
 pub mod telemetry;
 pub mod uscc;
 pub mod warning;

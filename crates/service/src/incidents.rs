@@ -367,6 +367,8 @@ pub struct CommandView {
     pub totals: Vec<(String, String, i64)>,
     /// The live warnings over the incident's area or the area holding it.
     pub warnings: Vec<safegrid_store::warnings::WarningRow>,
+    /// The rescue teams sent.
+    pub teams: Vec<safegrid_store::teams::SentRow>,
     pub mark: String,
 }
 
@@ -396,6 +398,7 @@ impl Service {
             Vec::new()
         };
         Ok(CommandView {
+            teams: safegrid_store::teams::sent_to(&self.store, id).await?,
             mark: store::mark(&self.store, id).await?,
             detail,
             dispatched,

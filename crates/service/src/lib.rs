@@ -27,6 +27,7 @@ pub mod posts;
 pub mod registry;
 pub mod risks;
 pub mod stock;
+pub mod teams;
 pub mod warnings;
 pub mod xlsx;
 

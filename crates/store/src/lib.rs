@@ -30,6 +30,7 @@ pub mod readings;
 pub mod regions;
 pub mod risks;
 pub mod stock;
+pub mod teams;
 pub mod testing;
 pub mod users;
 pub mod warnings;

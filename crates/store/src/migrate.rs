@@ -120,6 +120,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_plans.sql"),
         postgres: include_str!("../migrations/postgres/0018_plans.sql"),
     },
+    Migration {
+        version: 19,
+        name: "teams",
+        sqlite: include_str!("../migrations/sqlite/0019_teams.sql"),
+        postgres: include_str!("../migrations/postgres/0019_teams.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

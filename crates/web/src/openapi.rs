@@ -516,6 +516,34 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/teams",
+        "Rescue teams and their members",
+        None,
+        "The teams",
+    ),
+    (
+        "post",
+        "/teams",
+        "Register a rescue team",
+        Some("TeamInput"),
+        "The team",
+    ),
+    (
+        "post",
+        "/teams/{id}/members",
+        "Add a member to a team",
+        Some("MemberInput"),
+        "The team",
+    ),
+    (
+        "post",
+        "/incidents/{id}/teams",
+        "Send a team to an incident (written in its timeline)",
+        Some("SendTeam"),
+        "The teams sent",
+    ),
+    (
+        "get",
         "/preparedness",
         "Plans with their next revision (overdue flagged), revisions, a year's drills (query year) and drills per village and town against the quota",
         None,
@@ -719,6 +747,22 @@ pub fn document() -> Value {
     let mut region = text_object(&["name", "level", "kind", "code"], &["name", "level"]);
     region["properties"]["parent_id"] = json!({ "type": ["integer", "null"] });
     schemas.insert("RegionInput".into(), region);
+    schemas.insert(
+        "TeamInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["name", "kind", "region_id", "leader", "leader_mobile"], "properties": {
+            "name": { "type": "string" }, "kind": { "type": "string", "enum": ["comprehensive", "professional", "social"] },
+            "region_id": { "type": "string" }, "specialty": { "type": "string" }, "leader": { "type": "string" },
+            "leader_mobile": { "type": "string" }, "call_out": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "MemberInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["name", "mobile"], "properties": {
+            "name": { "type": "string" }, "mobile": { "type": "string" }, "skills": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "SendTeam".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["team_id"], "properties": { "team_id": { "type": "integer" } } }),
+    );
     schemas.insert(
         "PlanInput".into(),
         text_object(

@@ -1,6 +1,6 @@
 //! `/api/v1` for emergency response: incidents (record, figures with the grade following,
-//! reports upward, the timeline, the end) and their reporting clocks; stockpiles; plans and
-//! drills; the duty roster.
+//! reports upward, the timeline, the end) and their reporting clocks; rescue teams;
+//! stockpiles; plans and drills; the duty roster.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err};
@@ -17,6 +17,7 @@ use safegrid_domain::duty::RosterInput;
 use safegrid_domain::incident::{FiguresInput, IncidentInput, ReportClocks, ReportInput};
 use safegrid_domain::plan::{DrillInput, DrillQuota, PlanInput, RevisionInput};
 use safegrid_domain::stock::{ItemInput, MovementInput, WarehouseInput};
+use safegrid_domain::team::{MemberInput, TeamInput};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -33,6 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/warehouses/{id}/items", post(add_item))
         .route("/stock-items/{id}/movements", post(move_stock))
         .route("/incidents/{id}/dispatched", get(dispatched))
+        .route("/teams", get(teams).post(create_team))
+        .route("/teams/{id}/members", post(add_member))
+        .route("/incidents/{id}/teams", post(send_team))
         .route("/preparedness", get(preparedness))
         .route("/plans", post(create_plan))
         .route("/plans/{id}/revisions", post(revise_plan))
@@ -293,4 +297,44 @@ async fn set_drill_quota(
         .await
         .map_err(err(a.lang))?;
     Ok(Json(q).into_response())
+}
+
+async fn teams(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.teams(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn create_team(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<TeamInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc.create_team(&a.who, &i).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn add_member(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<MemberInput>,
+) -> Result<Response, ApiError> {
+    let t = s.svc.add_team_member(&a.who, id, &i).await;
+    Ok(Json(t.map_err(err(a.lang))?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendTeam {
+    team_id: i64,
+}
+
+async fn send_team(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<SendTeam>,
+) -> Result<Response, ApiError> {
+    let sent = s.svc.send_team(&a.who, id, i.team_id).await;
+    Ok(Json(sent.map_err(err(a.lang))?).into_response())
 }

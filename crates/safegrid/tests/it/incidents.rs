@@ -578,3 +578,91 @@ async fn plans_come_due_and_drills_count_against_the_quota() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_team_is_registered_with_its_members_and_sent_to_an_incident() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let town = get_json(format!("{api}/duty-roster/now"), &office).await["region_id"]
+            .as_i64()
+            .unwrap();
+        let team = json!({"name": "马武镇综合应急救援队", "kind": "comprehensive", "region_id": town.to_string(),
+                          "specialty": "抗洪抢险、地灾排危", "leader": "王强", "leader_mobile": "13800002222",
+                          "call_out": "值班电话通知，30分钟内镇政府集结"});
+        let (st, t) = post(&format!("{api}/teams"), &office, team.clone()).await;
+        assert_eq!(st, 201, "{t}");
+        let (st, b) = post(&format!("{api}/teams"), &office, team).await;
+        assert_eq!((st, &b["fields"][0]["code"]), (422, &json!("duplicate")));
+        let id = t["id"].as_i64().unwrap();
+        for (name, mobile) in [("李明", "13900003333"), ("赵亮", "13900004444")] {
+            let (st, t) = post(
+                &format!("{api}/teams/{id}/members"),
+                &office,
+                json!({"name": name, "mobile": mobile, "skills": "急救证"}),
+            )
+            .await;
+            assert_eq!(st, 200, "{t}");
+        }
+        let (st, _) = post(
+            &format!("{api}/teams/{id}/members"),
+            &office,
+            json!({"name": "李明", "mobile": "139 0000 3333"}),
+        )
+        .await;
+        assert_eq!(st, 422, "the same number twice");
+        // A village may not register a team for the town.
+        let shiba_t = token(&s, "shiba").await;
+        let (st, _) = post(
+            &format!("{api}/teams/{id}/members"),
+            &shiba_t,
+            json!({"name": "x", "mobile": "13900005555"}),
+        )
+        .await;
+        assert!(st == 403 || st == 404, "{st}");
+
+        let shiba = village(&s, "石坝村").await;
+        let (_, inc) = post(
+            &format!("{api}/incidents"),
+            &office,
+            json!({"kind": "natural_disaster", "name": "石坝村山洪灾害",
+                   "occurred_at": form_value(Utc::now() - Duration::minutes(30)),
+                   "region_id": shiba.to_string()}),
+        )
+        .await;
+        let incident = inc["incident"]["id"].as_i64().unwrap();
+        let (st, sent) = post(
+            &format!("{api}/incidents/{incident}/teams"),
+            &office,
+            json!({"team_id": id}),
+        )
+        .await;
+        assert_eq!(st, 200, "{sent}");
+        assert_eq!(
+            (sent[0]["name"].as_str(), sent[0]["members"].as_i64()),
+            (Some("马武镇综合应急救援队"), Some(2))
+        );
+        let (st, b) = post(
+            &format!("{api}/incidents/{incident}/teams"),
+            &office,
+            json!({"team_id": id}),
+        )
+        .await;
+        assert_eq!(
+            (st, &b["fields"][0]["code"]),
+            (422, &json!("incident.team_sent"))
+        );
+        // On the command page and in the timeline.
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let body = body_of(
+            &c,
+            format!("{}/incidents/{incident}/command?fragment=1", s.base),
+        )
+        .await;
+        assert!(
+            body.contains("马武镇综合应急救援队") && body.contains("调派马武镇综合应急救援队"),
+            "{body}"
+        );
+    }
+}

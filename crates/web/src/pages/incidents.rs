@@ -113,6 +113,8 @@ struct DetailPage {
     d: IncidentDetail,
     can_record: bool,
     stages: Vec<&'static str>,
+    /// The teams that may be sent.
+    teams: Vec<safegrid_store::teams::TeamRow>,
     error: Option<String>,
 }
 
@@ -139,11 +141,13 @@ async fn detail_page(
     status: StatusCode,
 ) -> PageResult {
     let d = s.svc.incident(&p.who, id).await.map_err(fail(p.lang))?;
+    let teams = s.svc.teams(&p.who).await.map_err(fail(p.lang))?.teams;
     Ok(render_status(
         status,
         &DetailPage {
             can_record: p.who.can_record_incident(&d.incident.region_path),
             stages: ReportStage::ALL.iter().map(|x| x.as_str()).collect(),
+            teams,
             ui: Ui::new(p, "response"),
             d,
             error,

@@ -16,6 +16,7 @@ mod posts;
 mod registry;
 mod risks;
 mod stock;
+mod teams;
 mod warning_board;
 mod warning_settings;
 mod warning_sources;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(duty::routes())
         .merge(stock::routes())
         .merge(plans::routes())
+        .merge(teams::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
         .merge(posts::routes())

@@ -1,0 +1,33 @@
+-- Rescue teams, their members, and the incidents they are sent to (PostgreSQL).
+
+CREATE TABLE teams (
+    id            BIGSERIAL PRIMARY KEY,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    region_id     BIGINT NOT NULL REFERENCES regions(id),
+    region_path   TEXT NOT NULL,
+    specialty     TEXT,
+    leader        TEXT NOT NULL,
+    leader_mobile TEXT NOT NULL,
+    call_out      TEXT,
+    created_at    TIMESTAMPTZ NOT NULL,
+    UNIQUE (region_id, name)
+);
+
+CREATE TABLE team_members (
+    id         BIGSERIAL PRIMARY KEY,
+    team_id    BIGINT NOT NULL REFERENCES teams(id),
+    name       TEXT NOT NULL,
+    mobile     TEXT NOT NULL,
+    skills     TEXT,
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (team_id, mobile)
+);
+
+CREATE TABLE incident_teams (
+    incident_id BIGINT NOT NULL REFERENCES incidents(id),
+    team_id     BIGINT NOT NULL REFERENCES teams(id),
+    sent_at     TIMESTAMPTZ NOT NULL,
+    sent_by     BIGINT REFERENCES users(id),
+    PRIMARY KEY (incident_id, team_id)
+);
