@@ -1504,6 +1504,37 @@ impl Service {
             },
         )
         .await?;
+        let team = self
+            .create_team(
+                &sys,
+                &safegrid_domain::team::TeamInput {
+                    name: "马武镇综合应急救援队".into(),
+                    kind: "comprehensive".into(),
+                    region_id: town_id.to_string(),
+                    specialty: "抗洪抢险、地灾排危、森林灭火".into(),
+                    leader: "王强".into(),
+                    leader_mobile: "13808230001".into(),
+                    call_out: "值班室电话通知，30分钟内镇政府院坝集结".into(),
+                },
+            )
+            .await?;
+        for (name, mobile, skills) in [
+            ("李明", "13808230002", "急救证,驾驶"),
+            ("赵亮", "13808230003", "无人机"),
+            ("陈刚", "13808230004", "油锯,水泵"),
+        ] {
+            self.add_team_member(
+                &sys,
+                team.id,
+                &safegrid_domain::team::MemberInput {
+                    name: name.into(),
+                    mobile: mobile.into(),
+                    skills: skills.into(),
+                },
+            )
+            .await?;
+        }
+        self.send_team(&sys, id, team.id).await?;
         for entry in [
             "群测群防员发现前缘垮塌，电话报告村委会",
             "镇应急分队到达现场，设置警戒",

@@ -587,7 +587,7 @@ async fn a_team_is_registered_with_its_members_and_sent_to_an_incident() {
         let town = get_json(format!("{api}/duty-roster/now"), &office).await["region_id"]
             .as_i64()
             .unwrap();
-        let team = json!({"name": "马武镇综合应急救援队", "kind": "comprehensive", "region_id": town.to_string(),
+        let team = json!({"name": "马武镇森林消防半专业队", "kind": "professional", "region_id": town.to_string(),
                           "specialty": "抗洪抢险、地灾排危", "leader": "王强", "leader_mobile": "13800002222",
                           "call_out": "值班电话通知，30分钟内镇政府集结"});
         let (st, t) = post(&format!("{api}/teams"), &office, team.clone()).await;
@@ -640,7 +640,7 @@ async fn a_team_is_registered_with_its_members_and_sent_to_an_incident() {
         assert_eq!(st, 200, "{sent}");
         assert_eq!(
             (sent[0]["name"].as_str(), sent[0]["members"].as_i64()),
-            (Some("马武镇综合应急救援队"), Some(2))
+            (Some("马武镇森林消防半专业队"), Some(2))
         );
         let (st, b) = post(
             &format!("{api}/incidents/{incident}/teams"),
@@ -661,7 +661,7 @@ async fn a_team_is_registered_with_its_members_and_sent_to_an_incident() {
         )
         .await;
         assert!(
-            body.contains("马武镇综合应急救援队") && body.contains("调派马武镇综合应急救援队"),
+            body.contains("马武镇森林消防半专业队") && body.contains("调派马武镇森林消防半专业队"),
             "{body}"
         );
     }
