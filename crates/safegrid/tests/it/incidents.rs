@@ -284,6 +284,31 @@ async fn the_village_records_an_incident_on_the_pages() {
         assert!(page.contains("id=\"grade\">较大"), "{page}");
         let list = body_of(&c, format!("{}/incidents", s.base)).await;
         assert!(list.contains("石坝村后山森林火灾"));
+        let r = c
+            .get(format!("{}/incidents.xlsx", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = calamine::Reader::worksheet_range_at(&mut book, 0)
+            .unwrap()
+            .unwrap();
+        assert!(
+            sheet
+                .rows()
+                .any(|r| r.iter().any(|c| c.to_string() == "石坝村后山森林火灾")
+                    && r.iter().any(|c| c.to_string() == "较大")),
+            "the fire and its grade in the sheet"
+        );
     }
 }
 

@@ -24,6 +24,7 @@ type PageResult = Result<Response, PageError>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/incidents", get(list).post(create))
+        .route("/incidents.xlsx", get(export))
         .route("/incidents/new", get(new_form))
         .route("/incidents/{id}", get(detail))
         .route("/incidents/{id}/{action}", post(act))
@@ -51,6 +52,65 @@ async fn list(State(s): State<AppState>, p: Page) -> PageResult {
         rows,
         ui: Ui::new(&p, "response"),
     }))
+}
+
+/// The list in Excel: one row per incident with its figures and the report it owes.
+async fn export(State(s): State<AppState>, p: Page) -> PageResult {
+    let l = p.lang;
+    let fl = fail(l);
+    let mut rows = Vec::new();
+    for i in s.svc.incidents(&p.who).await.map_err(&fl)? {
+        let next = s.svc.incident(&p.who, i.id).await.map_err(&fl)?.next_report;
+        rows.push(vec![
+            safegrid_domain::local_time::display(i.occurred_at),
+            l.t(&format!("incident_kind.{}", i.kind)).to_string(),
+            i.title.clone(),
+            i.region_name.clone(),
+            i.grade
+                .as_deref()
+                .map(|g| l.t(&format!("incident_grade.{g}")).to_string())
+                .unwrap_or_default(),
+            i.deaths.to_string(),
+            i.missing.to_string(),
+            i.serious_injuries.to_string(),
+            format!("{:.2}", i.direct_loss_fen as f64 / 1_000_000.0),
+            l.t(&format!("incident_status.{}", i.status)).to_string(),
+            next.map(|n| {
+                format!(
+                    "{}{} {}",
+                    if n.overdue {
+                        l.t("incident.overdue")
+                    } else {
+                        ""
+                    },
+                    l.t(&format!("report_stage.{}", n.stage.as_str())),
+                    safegrid_domain::local_time::display(n.due)
+                )
+            })
+            .unwrap_or_default(),
+        ]);
+    }
+    let table = safegrid_service::xlsx::Table {
+        title: l.t("nav.incidents").to_string(),
+        headers: [
+            "field.occurred_at",
+            "field.kind",
+            "field.name",
+            "field.region_id",
+            "incident.grade",
+            "field.deaths",
+            "field.missing",
+            "field.serious_injuries",
+            "incident.loss_wan",
+            "field.status",
+            "incident.next_report",
+        ]
+        .iter()
+        .map(|k| l.t(k).to_string())
+        .collect(),
+        rows,
+    };
+    crate::view::xlsx(&[table], "incidents.xlsx", l)
 }
 
 #[derive(askama::Template)]
