@@ -305,8 +305,8 @@ async fn the_village_records_an_incident_on_the_pages() {
         assert!(
             sheet
                 .rows()
-                .any(|r| r.iter().any(|c| c.to_string() == "石坝村后山森林火灾")
-                    && r.iter().any(|c| c.to_string() == "较大")),
+                .any(|r| r.iter().any(|c| *c == "石坝村后山森林火灾")
+                    && r.iter().any(|c| *c == "较大")),
             "the fire and its grade in the sheet"
         );
     }
