@@ -199,6 +199,20 @@ pub struct ProgressLine {
 
 impl Service {
     pub async fn report_hazard(&self, who: &Principal, input: &HazardInput) -> Result<HazardRow> {
+        let mut tx = self.store.begin().await?;
+        let row = self.report_hazard_in(&mut tx, who, input).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// [`Service::report_hazard`] inside a transaction of the caller's (a hazard made from
+    /// something else, recorded with it at once).
+    pub(crate) async fn report_hazard_in(
+        &self,
+        tx: &mut safegrid_store::Tx,
+        who: &Principal,
+        input: &HazardInput,
+    ) -> Result<HazardRow> {
         let today = today();
         let mut errs = Invalid::default();
         let title = required_text(&mut errs, "name", &input.name, 100);
@@ -232,10 +246,9 @@ impl Service {
             errs.push("region_id", "required");
         }
         errs.into_result()?;
-        let mut tx = self.store.begin().await?;
         let region_id = match enterprise_id {
             Some(eid) => {
-                let e = enterprises::get(&mut tx, eid)
+                let e = enterprises::get(&mut *tx, eid)
                     .await?
                     .ok_or_else(|| Invalid::one("enterprise_id", "not_a_reference"))?;
                 ensure(who.can_read_enterprise(EnterpriseFacts {
@@ -247,7 +260,7 @@ impl Service {
             }
             None => {
                 let rid = region_id.unwrap_or_default();
-                let r = regions::get(&mut tx, rid)
+                let r = regions::get(&mut *tx, rid)
                     .await?
                     .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
                 ensure(who.can_read_region(&r.path))?;
@@ -265,9 +278,7 @@ impl Service {
             criterion: criterion.as_deref(),
             reported_by: who.user_id,
         };
-        let row = insert_hazard(&mut tx, who, &new).await?;
-        tx.commit().await?;
-        Ok(row)
+        insert_hazard(tx, who, &new).await
     }
 
     pub async fn hazard(&self, who: &Principal, id: i64) -> Result<HazardRow> {

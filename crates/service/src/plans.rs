@@ -39,6 +39,8 @@ pub struct Preparedness {
     pub year: i32,
     pub drills: Vec<DrillRow>,
     pub counts: Vec<DrillCount>,
+    /// The problems made hazards: (drill, problem index, hazard).
+    pub hazards: Vec<(i64, i64, i64)>,
 }
 
 fn by(who: &Principal) -> Option<i64> {
@@ -148,6 +150,53 @@ impl Service {
             .ok_or(Error::NotFound)
     }
 
+    /// A problem a drill found, made a hazard of the drill's area in one step (once: a second
+    /// try is refused, naming the problem).
+    pub async fn drill_problem_to_hazard(
+        &self,
+        who: &Principal,
+        drill_id: i64,
+        index: usize,
+    ) -> Result<safegrid_store::hazards::HazardRow> {
+        let mut tx = self.store.begin().await?;
+        let drill = store::drill(&mut tx, drill_id)
+            .await?
+            .filter(|d| who.can_read_region(&d.region_path))
+            .ok_or(Error::NotFound)?;
+        ensure(who.can_record_incident(&drill.region_path))?;
+        let problem = drill
+            .problems
+            .lines()
+            .nth(index)
+            .ok_or_else(|| Invalid::one("problem", "not_a_reference"))?
+            .to_string();
+        let input = crate::hazards::HazardInput {
+            region_id: drill.region_id.to_string(),
+            name: problem.chars().take(100).collect(),
+            description: format!("{}演练“{}”发现：{problem}", drill.held_on, drill.scenario),
+            location: drill.place.clone().unwrap_or_default(),
+            source: "other".into(),
+            ..Default::default()
+        };
+        let hazard = self.report_hazard_in(&mut tx, who, &input).await?;
+        if !store::link_hazard(&mut tx, drill.id, index as i64, hazard.id).await? {
+            // Already a hazard: the one made here is rolled back with the transaction.
+            return Err(Invalid::one("problem", "plans.problem_reported").into());
+        }
+        audit::record(
+            &mut tx,
+            who,
+            "problem_to_hazard",
+            "drill",
+            drill.id,
+            None::<&()>,
+            Some(&hazard.id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(hazard)
+    }
+
     /// The plans (with their next revision), their revisions, and a year's drills with the count
     /// per village and for the town against the quota.
     pub async fn preparedness(&self, who: &Principal, year: Option<i32>) -> Result<Preparedness> {
@@ -197,6 +246,7 @@ impl Service {
             });
         }
         Ok(Preparedness {
+            hazards: store::drill_hazards(&self.store, &who.region_path).await?,
             plans,
             revisions: store::revisions(&self.store, &who.region_path).await?,
             year,

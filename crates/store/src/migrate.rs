@@ -126,6 +126,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_teams.sql"),
         postgres: include_str!("../migrations/postgres/0019_teams.sql"),
     },
+    Migration {
+        version: 20,
+        name: "drill_hazards",
+        sqlite: include_str!("../migrations/sqlite/0020_drill_hazards.sql"),
+        postgres: include_str!("../migrations/postgres/0020_drill_hazards.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -130,3 +130,27 @@ pub async fn drills(store: &Store, path: &str, year: i32) -> Result<Vec<DrillRow
         .bind(path.to_string()).bind(path_upper(path)).bind(format!("{year}-01-01")).bind(format!("{}-01-01", year + 1))
         .fetch_all(c).await?))
 }
+
+pub async fn drill(src: impl Into<Src<'_>>, id: i64) -> Result<Option<DrillRow>> {
+    Ok(on_src!(src.into(), c => sqlx::query_as::<_, DrillRow>(
+        "SELECT d.id, d.plan_id, p.title AS plan_title, d.region_id, d.region_path, r.name AS region_name, d.held_on,
+            d.place, d.scenario, d.participants, d.teams, d.joint_with, d.evaluation, d.problems
+         FROM drills d JOIN regions r ON r.id = d.region_id LEFT JOIN plans p ON p.id = d.plan_id WHERE d.id = $1")
+        .bind(id).fetch_optional(c).await?))
+}
+
+/// Records that a drill's problem became a hazard; false when it already had.
+pub async fn link_hazard(tx: &mut Tx, drill_id: i64, index: i64, hazard_id: i64) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO drill_hazards (drill_id, problem_index, hazard_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(drill_id).bind(index).bind(hazard_id).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// The hazards a drill's problems became: (problem index, hazard id).
+pub async fn drill_hazards(store: &Store, path: &str) -> Result<Vec<(i64, i64, i64)>> {
+    Ok(on_read!(store, c => sqlx::query_as::<_, (i64, i64, i64)>(
+        "SELECT h.drill_id, h.problem_index, h.hazard_id FROM drill_hazards h JOIN drills d ON d.id = h.drill_id
+         WHERE d.region_path >= $1 AND d.region_path < $2 ORDER BY h.drill_id, h.problem_index")
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
+}

@@ -571,6 +571,13 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "The drill",
     ),
     (
+        "post",
+        "/drills/{id}/problems/{index}/hazard",
+        "Make a problem a drill found (0-based line) a hazard of its area, once",
+        None,
+        "The hazard",
+    ),
+    (
         "get",
         "/drill-quota",
         "Drills a year asked of each village and of the town",

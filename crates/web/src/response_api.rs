@@ -41,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", post(create_plan))
         .route("/plans/{id}/revisions", post(revise_plan))
         .route("/drills", post(record_drill))
+        .route(
+            "/drills/{id}/problems/{index}/hazard",
+            post(problem_to_hazard),
+        )
         .route("/drill-quota", get(drill_quota).put(set_drill_quota))
         .route("/duty-roster", get(roster).put(set_day))
         .route("/duty-roster/now", get(on_duty))
@@ -337,4 +341,13 @@ async fn send_team(
 ) -> Result<Response, ApiError> {
     let sent = s.svc.send_team(&a.who, id, i.team_id).await;
     Ok(Json(sent.map_err(err(a.lang))?).into_response())
+}
+
+async fn problem_to_hazard(
+    State(s): State<AppState>,
+    a: Api,
+    Path((id, index)): Path<(i64, usize)>,
+) -> Result<Response, ApiError> {
+    let h = s.svc.drill_problem_to_hazard(&a.who, id, index).await;
+    Ok(created(h.map_err(err(a.lang))?))
 }

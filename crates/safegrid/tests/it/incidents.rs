@@ -576,6 +576,44 @@ async fn plans_come_due_and_drills_count_against_the_quota() {
         };
         let (st, d) = post(&format!("{api}/drills"), &shiba_t, drill(shiba)).await;
         assert_eq!(st, 201, "{d}");
+        // A problem it found becomes a hazard of Shiba in one step, once.
+        let drill_id = d["id"].as_i64().unwrap();
+        let (st, h) = post(
+            &format!("{api}/drills/{drill_id}/problems/1/hazard"),
+            &shiba_t,
+            json!({}),
+        )
+        .await;
+        assert_eq!(st, 201, "{h}");
+        assert_eq!(
+            (h["title"].as_str(), h["region_id"].as_i64()),
+            (Some("转移路线标识不清"), Some(shiba))
+        );
+        let hazards_now =
+            get_json(format!("{api}/hazards?per_page=1"), &office).await["total"].clone();
+        assert!(hazards_now.as_i64().unwrap() > 0, "{hazards_now}");
+        let (st, b) = post(
+            &format!("{api}/drills/{drill_id}/problems/1/hazard"),
+            &shiba_t,
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            (st, &b["fields"][0]["code"]),
+            (422, &json!("plans.problem_reported"))
+        );
+        let (st, b) = post(
+            &format!("{api}/drills/{drill_id}/problems/5/hazard"),
+            &shiba_t,
+            json!({}),
+        )
+        .await;
+        assert_eq!((st, &b["fields"][0]["field"]), (422, &json!("problem")));
+        assert_eq!(
+            get_json(format!("{api}/hazards?per_page=1"), &office).await["total"],
+            hazards_now,
+            "the refused second one left no hazard behind"
+        );
         let baozi = village(&s, "堡子村").await;
         let (st, _) = post(&format!("{api}/drills"), &shiba_t, drill(baozi)).await;
         assert!(st == 403 || st == 422, "{st}");

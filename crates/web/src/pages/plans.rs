@@ -8,7 +8,7 @@ use crate::ctx::Page;
 use crate::error::PageError;
 use crate::view::{Ui, fail, render_status};
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", get(page).post(create_plan))
         .route("/plans/revise", post(revise))
         .route("/plans/drills", post(record_drill))
+        .route(
+            "/plans/drills/{id}/problems/{index}",
+            post(problem_to_hazard),
+        )
 }
 
 #[derive(askama::Template)]
@@ -65,6 +69,31 @@ async fn show(s: &AppState, p: &Page, year: Option<i32>, error: Option<String>) 
             error,
         },
     ))
+}
+
+impl PlansPage {
+    /// The hazard a drill's problem became, if it did.
+    fn hazard_of(&self, drill: &i64, index: &usize) -> Option<i64> {
+        self.p
+            .hazards
+            .iter()
+            .find(|(d, i, _)| d == drill && *i == *index as i64)
+            .map(|x| x.2)
+    }
+}
+
+/// A drill's problem made a hazard, and the hazard shown.
+async fn problem_to_hazard(
+    State(s): State<AppState>,
+    p: Page,
+    Path((id, index)): Path<(i64, usize)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    p.check_csrf(super::csrf_of(&pairs))?;
+    match s.svc.drill_problem_to_hazard(&p.who, id, index).await {
+        Ok(h) => Ok(Redirect::to(&format!("/hazards/{}", h.id)).into_response()),
+        Err(e) => done(&s, &p, Err(e)).await,
+    }
 }
 
 async fn page(State(s): State<AppState>, p: Page, Query(q): Query<Year>) -> PageResult {
