@@ -78,6 +78,9 @@ pub fn apply(stock: i64, kind: MovementKind, quantity: i64) -> Result<i64, Inval
     Ok(after)
 }
 
+/// Days before its expiry an item is flagged as expiring.
+pub const EXPIRY_SOON_DAYS: i64 = 30;
+
 /// How an item stands: short of its minimum, expiring within `soon_days`, expired.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Flags {

@@ -145,8 +145,8 @@ impl Service {
             (_, _, Some(w), _) => (Outcome::Noted, Some(w.id)),
             (_, Some(d), None, _) => {
                 let path = self.draft_path(&mut tx, d).await?;
-                let by = (who.user_id > 0).then_some(who.user_id);
-                let id = wstore::insert(&mut tx, d, "draft", &path, "imported", by).await?;
+                let id = wstore::insert(&mut tx, d, "draft", &path, "imported", crate::actor(who))
+                    .await?;
                 audit::record(&mut tx, who, "import", "warning", id, None::<&()>, Some(d)).await?;
                 (Outcome::Drafted, Some(id))
             }
@@ -263,12 +263,7 @@ impl Service {
             w.headline
         );
         let link = format!("/warnings/{warning_id}");
-        let mut users =
-            jobs::users_for(tx, "emergency_office", Some(&w.region_path), None, None).await?;
-        users.extend(jobs::users_for(tx, "leader", Some(&w.region_path), None, None).await?);
-        users.sort_unstable();
-        users.dedup();
-        for u in users {
+        for u in crate::office_and_leaders(tx, &w.region_path).await? {
             jobs::send(tx, u, &title, &body, Some(&link), None).await?;
         }
         Ok(())

@@ -104,10 +104,7 @@ async fn deliver(tx: &mut Tx, job_id: i64, h: &HazardRow, p: &Payload) -> Result
             ),
         )
     } else {
-        users.extend(jobs::users_for(tx, "leader", Some(&h.region_path), None, None).await?);
-        users.extend(
-            jobs::users_for(tx, "emergency_office", Some(&h.region_path), None, None).await?,
-        );
+        users.extend(crate::office_and_leaders(tx, &h.region_path).await?);
         (
             format!("隐患逾期未改，请领导督办：{}", h.title),
             format!(

@@ -43,13 +43,32 @@ pub struct IncidentDetail {
     pub next_report: Option<NextReport>,
 }
 
-/// The user id to record, none for the system.
-fn by(who: &Principal) -> Option<i64> {
-    (who.user_id > 0).then_some(who.user_id)
-}
-
 fn kind_of(row: &IncidentRow) -> Result<IncidentKind> {
     IncidentKind::parse(&row.kind).ok_or_else(|| Error::Internal(row.kind.clone()))
+}
+
+/// The report an incident owes next by the clocks, from the reports made so far.
+fn next_report(
+    clocks: &ReportClocks,
+    row: &IncidentRow,
+    made: &[(ReportStage, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<Option<NextReport>> {
+    Ok(clocks
+        .next_due(kind_of(row)?, row.known_at, made, row.ended_at)
+        .map(|(stage, due)| NextReport {
+            stage,
+            due,
+            overdue: due < now,
+        }))
+}
+
+/// The reports made, as the clocks read them.
+fn made(reports: &[ReportRow]) -> Vec<(ReportStage, DateTime<Utc>)> {
+    reports
+        .iter()
+        .filter_map(|r| ReportStage::parse(&r.stage).map(|s| (s, r.reported_at)))
+        .collect()
 }
 
 impl Service {
@@ -80,7 +99,7 @@ impl Service {
             &d,
             &region.path,
             grade.map(|g| g.as_str()),
-            by(who),
+            crate::actor(who),
         )
         .await?;
         audit::record(
@@ -104,38 +123,43 @@ impl Service {
         Ok(store::list(&self.store, &who.region_path, 500).await?)
     }
 
+    /// The incidents with the report each owes, for the list and its export: the reports of
+    /// all of them read in one query.
+    pub async fn incident_list(
+        &self,
+        who: &Principal,
+    ) -> Result<Vec<(IncidentRow, Option<NextReport>)>> {
+        let rows = self.incidents(who).await?;
+        let reports = store::reports_within(&self.store, &who.region_path).await?;
+        let clocks = self.incident_clocks().await?;
+        let now = Utc::now();
+        rows.into_iter()
+            .map(|row| {
+                let made: Vec<(ReportStage, DateTime<Utc>)> = reports
+                    .iter()
+                    .filter(|r| r.0 == row.id)
+                    .filter_map(|r| ReportStage::parse(&r.1).map(|s| (s, r.2)))
+                    .collect();
+                let next = next_report(&clocks, &row, &made, now)?;
+                Ok((row, next))
+            })
+            .collect()
+    }
+
     pub async fn incident(&self, who: &Principal, id: i64) -> Result<IncidentDetail> {
         let row = store::get(&self.store, id).await?.ok_or(Error::NotFound)?;
         if !who.can_read_incident(&row.region_path) {
             return Err(Error::NotFound);
         }
         let reports = store::reports(&self.store, id).await?;
-        let next_report = self.next_report(&row, &reports).await?;
+        let clocks = self.incident_clocks().await?;
+        let next_report = next_report(&clocks, &row, &made(&reports), Utc::now())?;
         Ok(IncidentDetail {
             log: store::log(&self.store, id).await?,
             incident: row,
             reports,
             next_report,
         })
-    }
-
-    async fn next_report(
-        &self,
-        row: &IncidentRow,
-        reports: &[ReportRow],
-    ) -> Result<Option<NextReport>> {
-        let clocks = self.incident_clocks().await?;
-        let made: Vec<(ReportStage, DateTime<Utc>)> = reports
-            .iter()
-            .filter_map(|r| ReportStage::parse(&r.stage).map(|s| (s, r.reported_at)))
-            .collect();
-        Ok(clocks
-            .next_due(kind_of(row)?, row.known_at, &made, row.ended_at)
-            .map(|(stage, due)| NextReport {
-                stage,
-                due,
-                overdue: due < Utc::now(),
-            }))
     }
 
     /// Loads an incident the caller may record on, in the transaction that changes it.
@@ -198,7 +222,7 @@ impl Service {
                 grade.map(|g| g.as_str()).unwrap_or("-")
             ));
         }
-        store::add_log(&mut tx, id, now, &entry, by(who)).await?;
+        store::add_log(&mut tx, id, now, &entry, crate::actor(who)).await?;
         tx.commit().await?;
         self.incident(who, id).await
     }
@@ -213,7 +237,8 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let row = self.recording(&mut tx, who, id).await?;
         let (stage, at, summary) = input.validate(Utc::now(), row.status == "ended")?;
-        let rid = store::add_report(&mut tx, id, stage.as_str(), at, &summary, by(who)).await?;
+        let rid =
+            store::add_report(&mut tx, id, stage.as_str(), at, &summary, crate::actor(who)).await?;
         audit::record(
             &mut tx,
             who,
@@ -246,7 +271,7 @@ impl Service {
         }
         let mut tx = self.store.begin().await?;
         self.recording(&mut tx, who, id).await?;
-        store::add_log(&mut tx, id, Utc::now(), entry, by(who)).await?;
+        store::add_log(&mut tx, id, Utc::now(), entry, crate::actor(who)).await?;
         tx.commit().await?;
         self.incident(who, id).await
     }
@@ -270,7 +295,7 @@ impl Service {
             after.as_ref(),
         )
         .await?;
-        store::add_log(&mut tx, id, now, "应急处置结束", by(who)).await?;
+        store::add_log(&mut tx, id, now, "应急处置结束", crate::actor(who)).await?;
         self.schedule_report_clock(&mut tx, id).await?;
         tx.commit().await?;
         self.wake.jobs.notify_one();
@@ -283,7 +308,8 @@ impl Service {
             return Ok(());
         };
         let reports = store::reports(&mut *tx, id).await?;
-        let Some(next) = self.next_report(&row, &reports).await? else {
+        let clocks = self.incident_clocks().await?;
+        let Some(next) = next_report(&clocks, &row, &made(&reports), Utc::now())? else {
             return Ok(());
         };
         let payload = ClockPayload {
@@ -316,9 +342,8 @@ impl Service {
             return Ok(());
         };
         let reports = store::reports(&mut *tx, p.incident_id).await?;
-        let still_owed = self
-            .next_report(&row, &reports)
-            .await?
+        let clocks = self.incident_clocks().await?;
+        let still_owed = next_report(&clocks, &row, &made(&reports), Utc::now())?
             .is_some_and(|n| n.stage == p.stage && n.due == p.due);
         if !still_owed {
             return Ok(());
@@ -337,12 +362,7 @@ impl Service {
             safegrid_domain::local_time::display(p.due)
         );
         let link = format!("/incidents/{}", row.id);
-        let mut users =
-            jobs::users_for(tx, "emergency_office", Some(&row.region_path), None, None).await?;
-        users.extend(jobs::users_for(tx, "leader", Some(&row.region_path), None, None).await?);
-        users.sort_unstable();
-        users.dedup();
-        for u in users {
+        for u in crate::office_and_leaders(tx, &row.region_path).await? {
             jobs::send(tx, u, &title, &body, Some(&link), Some(job.id)).await?;
         }
         store::add_log(

@@ -167,6 +167,25 @@ pub(crate) fn ensure(allowed: bool) -> Result<()> {
     }
 }
 
+/// The account to record as having done something: none for the system, which has none.
+pub(crate) fn actor(who: &Principal) -> Option<i64> {
+    (who.user_id > 0).then_some(who.user_id)
+}
+
+/// The accounts of the office and of the leaders over a place, each once: whom a late report,
+/// an overdue hazard or a warning from elsewhere is told to.
+pub(crate) async fn office_and_leaders(
+    tx: &mut safegrid_store::Tx,
+    path: &str,
+) -> Result<Vec<i64>> {
+    use safegrid_store::jobs::users_for;
+    let mut users = users_for(tx, "emergency_office", Some(path), None, None).await?;
+    users.extend(users_for(tx, "leader", Some(path), None, None).await?);
+    users.sort_unstable();
+    users.dedup();
+    Ok(users)
+}
+
 /// Turns a unique-constraint refusal into a field error; passes other errors on.
 pub(crate) fn duplicate_as(field: &str, code: &str) -> impl FnOnce(StoreError) -> Error {
     let (field, code) = (field.to_string(), code.to_string());

@@ -43,10 +43,6 @@ pub struct Preparedness {
     pub hazards: Vec<(i64, i64, i64)>,
 }
 
-fn by(who: &Principal) -> Option<i64> {
-    (who.user_id > 0).then_some(who.user_id)
-}
-
 fn today() -> NaiveDate {
     local_time::day_of(Utc::now())
 }
@@ -76,7 +72,7 @@ impl Service {
             &d.version,
             &d.revised_on.to_string(),
             Some("登记"),
-            by(who),
+            crate::actor(who),
         )
         .await?;
         audit::record(&mut tx, who, "create", "plan", id, None::<&()>, Some(&d)).await?;
@@ -107,7 +103,7 @@ impl Service {
             &version,
             &on.to_string(),
             note.as_deref(),
-            by(who),
+            crate::actor(who),
         )
         .await?;
         let after = store::plan(&mut tx, id).await?.ok_or(Error::NotFound)?;
@@ -140,7 +136,7 @@ impl Service {
         {
             return Err(Invalid::one("drilled_plan_id", "not_a_reference").into());
         }
-        let id = store::insert_drill(&mut tx, &d, &region.path, by(who)).await?;
+        let id = store::insert_drill(&mut tx, &d, &region.path, crate::actor(who)).await?;
         audit::record(&mut tx, who, "create", "drill", id, None::<&()>, Some(&d)).await?;
         tx.commit().await?;
         store::drills(&self.store, &region.path, d.held_on.year())

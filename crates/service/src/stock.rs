@@ -13,9 +13,6 @@ use safegrid_store::regions;
 use safegrid_store::stock::{self as store, ItemRow, MovementRow, WarehouseRow};
 use serde::Serialize;
 
-/// Days before its expiry an item is flagged.
-pub const EXPIRY_SOON_DAYS: i64 = 30;
-
 #[derive(Debug, Clone, Serialize)]
 pub struct StockItem {
     pub item: ItemRow,
@@ -27,10 +24,6 @@ pub struct StockView {
     pub warehouses: Vec<WarehouseRow>,
     pub items: Vec<StockItem>,
     pub movements: Vec<MovementRow>,
-}
-
-fn by(who: &Principal) -> Option<i64> {
-    (who.user_id > 0).then_some(who.user_id)
 }
 
 impl Service {
@@ -160,7 +153,7 @@ impl Service {
                     "调用物资：{}{}{}（{}）",
                     item.name, m.quantity, item.unit, item.warehouse_name
                 ),
-                by(who),
+                crate::actor(who),
             )
             .await?;
         }
@@ -187,7 +180,7 @@ impl Service {
             to_item,
             m.incident_id,
             m.reason.as_deref(),
-            by(who),
+            crate::actor(who),
         )
         .await?;
         audit::record(
@@ -223,7 +216,7 @@ impl Service {
                         .as_deref()
                         .and_then(|e| chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").ok()),
                     today,
-                    EXPIRY_SOON_DAYS,
+                    domain::EXPIRY_SOON_DAYS,
                 ),
                 item,
             })

@@ -15,10 +15,6 @@ pub struct Teams {
     pub members: Vec<MemberRow>,
 }
 
-fn by(who: &Principal) -> Option<i64> {
-    (who.user_id > 0).then_some(who.user_id)
-}
-
 impl Service {
     pub async fn create_team(&self, who: &Principal, input: &TeamInput) -> Result<TeamRow> {
         let d = input.validate()?;
@@ -94,7 +90,7 @@ impl Service {
             .await?
             .filter(|t| who.can_read_region(&t.region_path))
             .ok_or_else(|| Invalid::one("team_id", "not_a_reference"))?;
-        if !store::send(&mut tx, incident.id, team.id, by(who)).await? {
+        if !store::send(&mut tx, incident.id, team.id, crate::actor(who)).await? {
             return Err(Invalid::one("team_id", "incident.team_sent").into());
         }
         incidents::add_log(
@@ -105,7 +101,7 @@ impl Service {
                 "调派{}（{}人，带队{} {}）",
                 team.name, team.members, team.leader, team.leader_mobile
             ),
-            by(who),
+            crate::actor(who),
         )
         .await?;
         audit::record(

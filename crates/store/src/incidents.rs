@@ -128,6 +128,20 @@ pub async fn reports(src: impl Into<Src<'_>>, incident_id: i64) -> Result<Vec<Re
         .bind(incident_id).fetch_all(c).await?))
 }
 
+/// Every report made on the incidents inside a region: `(incident, stage, reported at)`, for the
+/// list's clocks in one query.
+pub async fn reports_within(
+    store: &Store,
+    path: &str,
+) -> Result<Vec<(i64, String, DateTime<Utc>)>> {
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, (i64, String, DateTime<Utc>)>(
+        "SELECT r.incident_id, r.stage, r.reported_at FROM incident_reports r JOIN incidents i ON i.id = r.incident_id
+         WHERE i.region_path >= $1 AND i.region_path < $2 ORDER BY r.incident_id, r.reported_at")
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?),
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct LogRow {
     pub id: i64,

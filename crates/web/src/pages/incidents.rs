@@ -41,14 +41,9 @@ struct ListPage {
 
 async fn list(State(s): State<AppState>, p: Page) -> PageResult {
     let fl = fail(p.lang);
-    let mut rows = Vec::new();
-    for r in s.svc.incidents(&p.who).await.map_err(&fl)? {
-        let next = s.svc.incident(&p.who, r.id).await.map_err(&fl)?.next_report;
-        rows.push((r, next));
-    }
+    let rows = s.svc.incident_list(&p.who).await.map_err(&fl)?;
     Ok(render(&ListPage {
-        can_record: p.who.can_record_incident(&p.who.region_path)
-            || p.who.role == safegrid_domain::access::Role::Village,
+        can_record: p.who.can_record_incident(&p.who.region_path),
         rows,
         ui: Ui::new(&p, "response"),
     }))
@@ -59,8 +54,7 @@ async fn export(State(s): State<AppState>, p: Page) -> PageResult {
     let l = p.lang;
     let fl = fail(l);
     let mut rows = Vec::new();
-    for i in s.svc.incidents(&p.who).await.map_err(&fl)? {
-        let next = s.svc.incident(&p.who, i.id).await.map_err(&fl)?.next_report;
+    for (i, next) in s.svc.incident_list(&p.who).await.map_err(&fl)? {
         rows.push(vec![
             safegrid_domain::local_time::display(i.occurred_at),
             l.t(&format!("incident_kind.{}", i.kind)).to_string(),
