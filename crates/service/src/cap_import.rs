@@ -43,6 +43,17 @@ pub struct Imported {
     pub identifier: String,
 }
 
+impl Imported {
+    fn of(outcome: Outcome, warning_id: Option<i64>, got: &cap_import::Received) -> Imported {
+        Imported {
+            outcome,
+            warning_id,
+            sender: got.sender.clone(),
+            identifier: got.identifier.clone(),
+        }
+    }
+}
+
 /// Why a document is not a CAP message the town can read: the element, as the field.
 pub fn cap_error(e: cap::Error) -> Error {
     tracing::info!("CAP refused: {e}");
@@ -86,7 +97,7 @@ impl Service {
         let got = cap_import::read(alert, &known, now)?;
         let mut tx = self.store.begin().await?;
         if wstore::identifier_taken(&mut tx, &got.sender, &got.identifier).await? {
-            return Ok(self.imported(Outcome::AlreadyHeld, None, &got));
+            return Ok(Imported::of(Outcome::AlreadyHeld, None, &got));
         }
         // The warning it belongs to: what it refers to, else the incident it names.
         let mut linked = None;
@@ -166,7 +177,7 @@ impl Service {
         .is_none()
         {
             // Another process held it a moment ago.
-            return Ok(self.imported(Outcome::AlreadyHeld, None, &got));
+            return Ok(Imported::of(Outcome::AlreadyHeld, None, &got));
         }
         if let Some(id) = warning_id {
             self.tell_office(&mut tx, id, outcome, alert, via).await?;
@@ -176,21 +187,7 @@ impl Service {
             sender = %got.sender, identifier = %got.identifier, via,
             "CAP message received: {outcome:?}"
         );
-        Ok(self.imported(outcome, warning_id, &got))
-    }
-
-    fn imported(
-        &self,
-        outcome: Outcome,
-        warning_id: Option<i64>,
-        got: &cap_import::Received,
-    ) -> Imported {
-        Imported {
-            outcome,
-            warning_id,
-            sender: got.sender.clone(),
-            identifier: got.identifier.clone(),
-        }
+        Ok(Imported::of(outcome, warning_id, &got))
     }
 
     /// The region a received draft covers (its regions were matched within the reader's scope).
