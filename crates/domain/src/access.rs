@@ -122,6 +122,12 @@ impl Principal {
         self.can_manage_structure(path) || (self.role == Role::Village && self.inside(path))
     }
 
+    /// Tracking the investigation of an incident in `path` (its report, the accountability):
+    /// the office, leaders and admins over it.
+    pub fn can_track_investigation(&self, path: &str) -> bool {
+        self.can_manage_structure(path)
+    }
+
     /// Keeping a warehouse in `path` (its items and their movements): the office, leaders and
     /// admins over it, and the cadres of its village (村级储备).
     pub fn can_keep_stock(&self, path: &str) -> bool {

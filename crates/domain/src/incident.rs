@@ -116,7 +116,7 @@ pub struct Figures {
 
 /// 万元 in fen.
 const WAN: i64 = 10_000 * 100;
-const HECTARE: i64 = 10_000;
+use crate::disaster::HECTARE;
 
 /// The grade a criterion reaches: the index of the highest threshold `v` is at or above
 /// (thresholds lowest grade first, the first being 较大's).
@@ -377,6 +377,40 @@ impl IncidentInput {
     }
 }
 
+/// A grade set by hand, as typed: the grade and, when it is not the one the figures give, the
+/// written reason.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GradeInput {
+    pub grade: String,
+    pub reason: String,
+}
+
+impl GradeInput {
+    /// The grade to set and its reason. A natural disaster has no grade of this kind; a grade
+    /// other than the figures' needs its reason written.
+    pub fn validate(
+        &self,
+        kind: IncidentKind,
+        f: &Figures,
+    ) -> Result<(Grade, Option<String>), Invalid> {
+        let mut errs = Invalid::default();
+        let Some(computed) = grade_of(kind, f, false) else {
+            return Err(Invalid::one("grade", "incident.not_graded"));
+        };
+        let grade = Grade::parse(self.grade.trim());
+        if grade.is_none() {
+            errs.push("grade", "choice");
+        }
+        let reason = optional_text(&mut errs, "reason", Some(&self.reason), 1000);
+        if grade.is_some_and(|g| g != computed) && reason.is_none() {
+            errs.push("reason", "incident.grade_reason");
+        }
+        errs.into_result()?;
+        Ok((grade.unwrap_or(computed), reason))
+    }
+}
+
 /// A report made upward, as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -389,19 +423,53 @@ pub struct ReportInput {
     pub summary: String,
 }
 
+/// Whether `stage` may be reported now, after the stages `made`: the first report is the
+/// kind's own (an accident report for an accident, an initial report for a disaster) and is made
+/// once; follow-ups and the final report come after it; the final one needs the incident ended
+/// and closes the reporting.
+pub fn check_stage(
+    kind: IncidentKind,
+    made: &[ReportStage],
+    stage: ReportStage,
+    ended: bool,
+) -> Result<(), &'static str> {
+    let first = if kind.is_accident() {
+        ReportStage::Accident
+    } else {
+        ReportStage::Initial
+    };
+    if made.contains(&ReportStage::Final) {
+        return Err("incident.reporting_closed");
+    }
+    match stage {
+        ReportStage::Accident | ReportStage::Initial if stage != first => {
+            Err("incident.stage_kind")
+        }
+        s if s == first && made.contains(&first) => Err("incident.report_twice"),
+        s if s != first && !made.contains(&first) => Err("incident.report_order"),
+        ReportStage::Final if !ended => Err("incident.final_before_end"),
+        _ => Ok(()),
+    }
+}
+
 impl ReportInput {
-    /// Checks a report; a final report needs the incident ended.
+    /// Checks a report against the kind of incident and the reports made so far.
     pub fn validate(
         &self,
         now: DateTime<Utc>,
+        kind: IncidentKind,
+        made: &[ReportStage],
         ended: bool,
     ) -> Result<(ReportStage, DateTime<Utc>, String), Invalid> {
         let mut errs = Invalid::default();
         let stage = ReportStage::parse(self.stage.trim());
         match stage {
             None => errs.push("stage", "choice"),
-            Some(ReportStage::Final) if !ended => errs.push("stage", "incident.final_before_end"),
-            _ => {}
+            Some(s) => {
+                if let Err(code) = check_stage(kind, made, s, ended) {
+                    errs.push("stage", code);
+                }
+            }
         }
         let at = match self.reported_at.trim() {
             "" => Some(now),
@@ -463,15 +531,10 @@ impl FiguresInput {
         // Hectares to square metres, to four decimals (one square metre).
         let burned_m2 = match self.burned_hectares.trim() {
             "" => 0,
-            v => match v.parse::<f64>() {
-                Ok(h) if h.is_finite() && (0.0..=10_000_000.0).contains(&h) => {
-                    (h * HECTARE as f64).round() as i64
-                }
-                _ => {
-                    errs.push("burned_hectares", "number.range");
-                    0
-                }
-            },
+            v => crate::disaster::parse_hectares(v).unwrap_or_else(|| {
+                errs.push("burned_hectares", "number.range");
+                0
+            }),
         };
         errs.into_result()?;
         Ok(Figures {
@@ -706,5 +769,99 @@ mod tests {
             (ok.deaths, ok.direct_loss_fen, ok.burned_m2),
             (2, 123_456, 5_000)
         );
+    }
+
+    #[test]
+    fn reports_come_in_their_order() {
+        use ReportStage::*;
+        let acc = IncidentKind::ProductionAccident;
+        let dis = IncidentKind::NaturalDisaster;
+        type Case<'a> = (
+            IncidentKind,
+            &'a [ReportStage],
+            ReportStage,
+            bool,
+            Result<(), &'a str>,
+        );
+        let cases: &[Case] = &[
+            (acc, &[], Accident, false, Ok(())),
+            (acc, &[], Initial, false, Err("incident.stage_kind")),
+            (dis, &[], Accident, false, Err("incident.stage_kind")),
+            (dis, &[], Initial, false, Ok(())),
+            // A final report (or a follow-up) before the first one.
+            (dis, &[], Final, true, Err("incident.report_order")),
+            (acc, &[], Update, false, Err("incident.report_order")),
+            (
+                dis,
+                &[Initial],
+                Initial,
+                false,
+                Err("incident.report_twice"),
+            ),
+            (dis, &[Initial], Update, false, Ok(())),
+            (dis, &[Initial, Update], Update, false, Ok(())),
+            (
+                dis,
+                &[Initial],
+                Final,
+                false,
+                Err("incident.final_before_end"),
+            ),
+            (dis, &[Initial], Final, true, Ok(())),
+            (
+                acc,
+                &[Accident, Final],
+                Update,
+                true,
+                Err("incident.reporting_closed"),
+            ),
+        ];
+        for (kind, made, stage, ended, want) in cases {
+            assert_eq!(
+                check_stage(*kind, made, *stage, *ended),
+                *want,
+                "{stage:?} after {made:?}"
+            );
+        }
+        let r = ReportInput {
+            stage: "final".into(),
+            summary: "核报".into(),
+            ..ReportInput::default()
+        };
+        let e = r.validate(Utc::now(), dis, &[], true).unwrap_err();
+        assert_eq!(e.errors[0].code, "incident.report_order");
+    }
+
+    #[test]
+    fn a_grade_by_hand_against_the_figures_needs_its_reason() {
+        let k = IncidentKind::ProductionAccident;
+        let three = f(3, 0, 0);
+        let input = |g: &str, r: &str| GradeInput {
+            grade: g.into(),
+            reason: r.into(),
+        };
+        assert_eq!(
+            input("larger", "").validate(k, &three).unwrap(),
+            (Grade::Larger, None)
+        );
+        let e = input("general", " ").validate(k, &three).unwrap_err();
+        assert_eq!(
+            (e.errors[0].field.as_str(), e.errors[0].code.as_str()),
+            ("reason", "incident.grade_reason")
+        );
+        assert_eq!(
+            input("general", "一人系自身疾病死亡")
+                .validate(k, &three)
+                .unwrap(),
+            (Grade::General, Some("一人系自身疾病死亡".into()))
+        );
+        assert_eq!(
+            input("huge", "x").validate(k, &three).unwrap_err().errors[0].field,
+            "grade"
+        );
+        let e = input("general", "")
+            .validate(IncidentKind::NaturalDisaster, &three)
+            .unwrap_err();
+        assert_eq!(e.errors[0].code, "incident.not_graded");
     }
 }

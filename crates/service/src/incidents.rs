@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::incident::{
-    self, FiguresInput, IncidentInput, IncidentKind, ReportClocks, ReportInput, ReportStage,
+    self, FiguresInput, GradeInput, IncidentInput, IncidentKind, ReportClocks, ReportInput,
+    ReportStage,
 };
 use safegrid_domain::region::is_within;
 use safegrid_store::Tx;
@@ -41,6 +42,8 @@ pub struct IncidentDetail {
     pub reports: Vec<ReportRow>,
     pub log: Vec<LogRow>,
     pub next_report: Option<NextReport>,
+    /// The statistics, ledgers, relief and investigation.
+    pub disaster: crate::disaster::DisasterView,
 }
 
 fn kind_of(row: &IncidentRow) -> Result<IncidentKind> {
@@ -113,6 +116,9 @@ impl Service {
         )
         .await?;
         self.schedule_report_clock(&mut tx, id).await?;
+        let row = store::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        self.open_investigation_if_required(&mut tx, who, &row, &row.figures())
+            .await?;
         tx.commit().await?;
         self.wake.jobs.notify_one();
         self.incident(who, id).await
@@ -156,6 +162,7 @@ impl Service {
         let next_report = next_report(&clocks, &row, &made(&reports), Utc::now())?;
         Ok(IncidentDetail {
             log: store::log(&self.store, id).await?,
+            disaster: crate::disaster::load(&self.store, id).await?,
             incident: row,
             reports,
             next_report,
@@ -163,7 +170,12 @@ impl Service {
     }
 
     /// Loads an incident the caller may record on, in the transaction that changes it.
-    async fn recording(&self, tx: &mut Tx, who: &Principal, id: i64) -> Result<IncidentRow> {
+    pub(crate) async fn recording(
+        &self,
+        tx: &mut Tx,
+        who: &Principal,
+        id: i64,
+    ) -> Result<IncidentRow> {
         let row = store::get(&mut *tx, id).await?.ok_or(Error::NotFound)?;
         if !who.can_read_incident(&row.region_path) {
             return Err(Error::NotFound);
@@ -223,6 +235,40 @@ impl Service {
             ));
         }
         store::add_log(&mut tx, id, now, &entry, crate::actor(who)).await?;
+        self.open_investigation_if_required(&mut tx, who, &before, &figures)
+            .await?;
+        tx.commit().await?;
+        self.wake.jobs.notify_one();
+        self.incident(who, id).await
+    }
+
+    /// Sets the grade by hand: one the figures do not give needs a written reason, kept with it
+    /// and audited.
+    pub async fn set_incident_grade(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &GradeInput,
+    ) -> Result<IncidentDetail> {
+        let mut tx = self.store.begin().await?;
+        let before = self.recording(&mut tx, who, id).await?;
+        let (grade, reason) = input.validate(kind_of(&before)?, &before.figures())?;
+        store::set_grade(&mut tx, id, grade.as_str(), reason.as_deref()).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "set_grade",
+            "incident",
+            id,
+            Some(&(&before.grade, &before.grade_reason)),
+            Some(&(grade, &reason)),
+        )
+        .await?;
+        let entry = match &reason {
+            Some(r) => format!("等级人工认定为{}：{r}", grade.as_str()),
+            None => format!("等级人工确认为{}", grade.as_str()),
+        };
+        store::add_log(&mut tx, id, Utc::now(), &entry, crate::actor(who)).await?;
         tx.commit().await?;
         self.incident(who, id).await
     }
@@ -236,7 +282,12 @@ impl Service {
     ) -> Result<IncidentDetail> {
         let mut tx = self.store.begin().await?;
         let row = self.recording(&mut tx, who, id).await?;
-        let (stage, at, summary) = input.validate(Utc::now(), row.status == "ended")?;
+        let made: Vec<ReportStage> = made(&store::reports(&mut tx, id).await?)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        let (stage, at, summary) =
+            input.validate(Utc::now(), kind_of(&row)?, &made, row.status == "ended")?;
         let rid =
             store::add_report(&mut tx, id, stage.as_str(), at, &summary, crate::actor(who)).await?;
         audit::record(

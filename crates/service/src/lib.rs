@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod deliveries;
 pub mod demo;
 pub mod demo_monitoring;
+pub mod disaster;
 pub mod duty;
 pub mod evidence;
 pub mod hazards;

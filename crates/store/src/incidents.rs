@@ -18,6 +18,8 @@ pub struct IncidentRow {
     pub place: Option<String>,
     pub description: Option<String>,
     pub grade: Option<String>,
+    /// Why the grade was set by hand to one the figures do not give.
+    pub grade_reason: Option<String>,
     pub deaths: i64,
     pub missing: i64,
     pub serious_injuries: i64,
@@ -41,7 +43,7 @@ impl IncidentRow {
 
 const SELECT: &str =
     "SELECT i.id, i.kind, i.title, i.occurred_at, i.known_at, i.region_id, i.region_path,
-    r.name AS region_name, i.place, i.description, i.grade, i.deaths, i.missing, i.serious_injuries,
+    r.name AS region_name, i.place, i.description, i.grade, i.grade_reason, i.deaths, i.missing, i.serious_injuries,
     i.direct_loss_fen, i.burned_m2, i.status, i.ended_at
     FROM incidents i JOIN regions r ON r.id = i.region_id";
 
@@ -85,6 +87,14 @@ pub async fn set_figures(tx: &mut Tx, id: i64, f: &Figures, grade: Option<&str>)
             grade = $6, updated_at = $7 WHERE id = $8")
         .bind(f.deaths).bind(f.missing).bind(f.serious_injuries).bind(f.direct_loss_fen).bind(f.burned_m2)
         .bind(grade.map(str::to_string)).bind(Utc::now()).bind(id)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Sets the grade by hand, with the reason when it is not the figures' grade.
+pub async fn set_grade(tx: &mut Tx, id: i64, grade: &str, reason: Option<&str>) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE incidents SET grade = $1, grade_reason = $2, updated_at = $3 WHERE id = $4")
+        .bind(grade.to_string()).bind(reason.map(str::to_string)).bind(Utc::now()).bind(id)
         .execute(c).await?.rows_affected());
     Ok(())
 }

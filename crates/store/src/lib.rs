@@ -12,6 +12,7 @@ pub mod audit;
 pub mod bulk;
 pub mod coverage;
 pub mod deliveries;
+pub mod disaster;
 pub mod duty;
 pub mod enterprises;
 pub mod files;

@@ -132,6 +132,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_drill_hazards.sql"),
         postgres: include_str!("../migrations/postgres/0020_drill_hazards.sql"),
     },
+    Migration {
+        version: 21,
+        name: "disaster",
+        sqlite: include_str!("../migrations/sqlite/0021_disaster.sql"),
+        postgres: include_str!("../migrations/postgres/0021_disaster.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

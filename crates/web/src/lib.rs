@@ -5,6 +5,7 @@
 mod api;
 mod assets;
 mod ctx;
+mod disaster_api;
 mod error;
 mod monitoring_api;
 mod openapi;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(monitoring_api::routes())
                 .merge(warnings_api::routes())
                 .merge(response_api::routes())
+                .merge(disaster_api::routes())
                 .layer(DefaultBodyLimit::max(JSON_LIMIT)),
         )
         .merge(warnings_api::public_routes())

@@ -473,6 +473,76 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "The incident",
     ),
     (
+        "put",
+        "/incidents/{id}/grade",
+        "Set the grade by hand; one the figures do not give needs a written reason",
+        Some("GradeInput"),
+        "The incident",
+    ),
+    (
+        "put",
+        "/incidents/{id}/statistics",
+        "A village's disaster statistics (statistics system indicators); checked against each other",
+        Some("StatsInput"),
+        "The statistics, ledgers, relief and investigation of the incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/casualties",
+        "A line of the ledger of the dead and missing",
+        Some("CasualtyInput"),
+        "The statistics, ledgers, relief and investigation of the incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/damaged-houses",
+        "A line of the ledger of collapsed and damaged houses",
+        Some("HouseInput"),
+        "The statistics, ledgers, relief and investigation of the incident",
+    ),
+    (
+        "post",
+        "/damaged-houses/{id}/rebuild",
+        "Move a damaged house's rebuilding forward (pending, underway, completed with its date)",
+        Some("RebuildInput"),
+        "The statistics, ledgers, relief and investigation of the incident",
+    ),
+    (
+        "put",
+        "/incidents/{id}/relief",
+        "An affected household and its 五有 (food, clothing, water, shelter, medical)",
+        Some("ReliefInput"),
+        "The statistics, ledgers, relief and investigation of the incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/investigation",
+        "A step of the incident's investigation: extend (once, ≤ 60 days), report, decide",
+        Some("StepInput"),
+        "The statistics, ledgers, relief and investigation of the incident",
+    ),
+    (
+        "get",
+        "/relief",
+        "The 五有 guarantee rate per village and over all, for the incidents of ?year= (this year)",
+        None,
+        "The rates and households",
+    ),
+    (
+        "get",
+        "/rebuilding",
+        "The damaged houses of the caller's area and where their rebuilding stands",
+        None,
+        "The houses",
+    ),
+    (
+        "get",
+        "/investigations",
+        "The investigations of the caller's area with their due days",
+        None,
+        "The investigations",
+    ),
+    (
         "post",
         "/incidents/{id}/end",
         "End the response; the final report's clock starts",
@@ -921,10 +991,108 @@ pub fn document() -> Value {
     );
     schemas.insert(
         "IncidentInput".into(),
-        json!({ "type": "object", "additionalProperties": false, "required": ["kind", "title", "occurred_at", "region_id"], "properties": {
+        json!({ "type": "object", "additionalProperties": false, "required": ["kind", "name", "occurred_at", "region_id"], "properties": {
             "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
-            "title": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
-            "region_id": { "type": "string" }, "place": { "type": "string" }, "description": { "type": "string" } } }),
+            "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
+            "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "GradeInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["grade"], "properties": {
+            "grade": { "type": "string", "enum": ["general", "larger", "major", "especially_major"] },
+            "reason": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "StatsInput".into(),
+        text_object(
+            &[
+                "region_id",
+                "affected",
+                "deaths",
+                "missing",
+                "relocated",
+                "urgent_aid",
+                "crop_affected_hectares",
+                "crop_damaged_hectares",
+                "crop_lost_hectares",
+                "collapsed_households",
+                "collapsed_rooms",
+                "severe_households",
+                "severe_rooms",
+                "general_households",
+                "general_rooms",
+                "direct_loss_yuan",
+            ],
+            &["region_id"],
+        ),
+    );
+    schemas.insert(
+        "CasualtyInput".into(),
+        text_object(
+            &[
+                "region_id",
+                "full_name",
+                "status",
+                "gender",
+                "age",
+                "address",
+                "circumstances",
+            ],
+            &["region_id", "full_name", "status"],
+        ),
+    );
+    schemas["CasualtyInput"]["description"] = json!("status: dead, missing; gender: 男, 女");
+    schemas.insert(
+        "HouseInput".into(),
+        text_object(
+            &["region_id", "head_name", "address", "damage", "rooms"],
+            &["region_id", "head_name", "damage", "rooms"],
+        ),
+    );
+    schemas["HouseInput"]["description"] = json!("damage: collapsed, severe, general");
+    schemas.insert(
+        "RebuildInput".into(),
+        text_object(&["rebuild", "completed_on"], &["rebuild"]),
+    );
+    schemas["RebuildInput"]["description"] =
+        json!("rebuild: underway, completed (with completed_on 2026-10-01)");
+    schemas.insert(
+        "ReliefInput".into(),
+        text_object(
+            &[
+                "region_id",
+                "head_name",
+                "address",
+                "members",
+                "food",
+                "clothing",
+                "water",
+                "safe_shelter",
+                "medical",
+                "note",
+            ],
+            &["region_id", "head_name", "members"],
+        ),
+    );
+    schemas["ReliefInput"]["description"] =
+        json!("food, clothing, water, safe_shelter, medical: true or false");
+    schemas.insert(
+        "StepInput".into(),
+        text_object(
+            &[
+                "action",
+                "days",
+                "reason",
+                "on",
+                "findings",
+                "regulator_findings",
+                "accountability",
+            ],
+            &["action"],
+        ),
+    );
+    schemas["StepInput"]["description"] = json!(
+        "action: extend (days, reason), report (on, findings, regulator_findings for a dual investigation), decide (on, accountability)"
     );
     schemas.insert(
         "FiguresInput".into(),

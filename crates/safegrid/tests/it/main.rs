@@ -6,6 +6,7 @@ mod api;
 mod browser;
 mod cap_exchange;
 mod deliveries;
+mod disaster;
 mod incidents;
 mod monitoring;
 mod mqtt;
