@@ -12,6 +12,7 @@ mod config;
 pub mod coverage;
 pub mod deliveries;
 pub mod demo;
+pub mod demo_disaster;
 pub mod demo_monitoring;
 pub mod disaster;
 pub mod duty;

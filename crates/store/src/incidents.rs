@@ -182,16 +182,21 @@ pub async fn log(src: impl Into<Src<'_>>, incident_id: i64) -> Result<Vec<LogRow
 }
 
 /// A cheap mark of everything the command page shows of an incident: it changes when the
-/// incident, its timeline, its reports or what was dispatched to it changes.
+/// incident, its timeline, its reports, what was dispatched to it or its relief changes (the
+/// statistics write a timeline entry).
 pub async fn mark(src: impl Into<Src<'_>>, id: i64) -> Result<String> {
-    let (updated, log, reports, dispatched): (Option<DateTime<Utc>>, i64, i64, i64) = on_src!(src.into(), c => sqlx::query_as(
+    type Counts = (Option<DateTime<Utc>>, i64, i64, i64, i64, i64);
+    let (updated, log, reports, dispatched, relief, assured): Counts = on_src!(src.into(), c => sqlx::query_as(
             "SELECT (SELECT updated_at FROM incidents WHERE id = $1),
                     (SELECT COUNT(*) FROM incident_log WHERE incident_id = $1),
                     (SELECT COUNT(*) FROM incident_reports WHERE incident_id = $1),
-                    (SELECT COUNT(*) FROM stock_movements WHERE incident_id = $1)")
+                    (SELECT COUNT(*) FROM stock_movements WHERE incident_id = $1),
+                    (SELECT COUNT(*) FROM relief_households WHERE incident_id = $1),
+                    (SELECT COUNT(*) FROM relief_households
+                     WHERE incident_id = $1 AND food AND clothing AND water AND shelter AND medical)")
             .bind(id).fetch_one(c).await?);
     Ok(format!(
-        "{}:{log}:{reports}:{dispatched}",
+        "{}:{log}:{reports}:{dispatched}:{relief}:{assured}",
         updated.map(|t| t.timestamp_millis()).unwrap_or(0)
     ))
 }

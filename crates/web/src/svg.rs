@@ -326,6 +326,64 @@ pub fn series_chart(
     s
 }
 
+/// The 五有 guarantee rate per village as horizontal bars against the plan's 100% line: a full
+/// bar is green, a short one red, each with its figures written beside it.
+pub fn rate_bars(
+    title: &str,
+    rates: &[(String, safegrid_domain::disaster::GuaranteeRate)],
+    lang: Lang,
+) -> String {
+    let (w, left, right, row, top) = (640.0, 120.0, 150.0, 28.0, 36.0);
+    let h = top + row * rates.len().max(1) as f64 + 12.0;
+    let pw = w - left - right;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{t}" class="chart"><text x="8" y="22" font-size="15" font-weight="bold">{t}</text>"#,
+        t = esc(title)
+    );
+    if rates.is_empty() {
+        let _ = write!(
+            out,
+            r##"<text x="{left}" y="{y}" font-size="13" fill="#666">{}</text>"##,
+            esc(lang.t("disaster.no_lines")),
+            y = top + 18.0
+        );
+    }
+    for (n, (name, r)) in rates.iter().enumerate() {
+        let y = top + row * n as f64;
+        let share = match r.per_mille() {
+            Some(p) => p as f64 / 1000.0,
+            None => 1.0,
+        };
+        let colour = if r.meets_target() {
+            "#2e7d32"
+        } else {
+            "#c81e1e"
+        };
+        let _ = write!(
+            out,
+            r##"<text x="{tx}" y="{ty}" font-size="13" text-anchor="end">{name}</text><rect x="{left}" y="{ry}" width="{pw}" height="18" fill="#eee"/><rect x="{left}" y="{ry}" width="{bw:.1}" height="18" fill="{colour}"/><text x="{vx}" y="{ty}" font-size="13">{pct} ({met}/{all})</text>"##,
+            tx = left - 8.0,
+            ty = y + 14.0,
+            name = esc(name),
+            ry = y + 1.0,
+            bw = pw * share,
+            vx = left + pw + 8.0,
+            pct = r.percent(),
+            met = r.met,
+            all = r.households,
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<line x1="{x}" y1="{top}" x2="{x}" y2="{y2}" stroke="#222" stroke-dasharray="4 3"/></svg>"##,
+        x = left + pw,
+        y2 = h - 8.0
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,5 +456,33 @@ mod tests {
         assert_eq!(svg.matches("重大风险").count(), 2, "legend and tile");
         assert!(svg.contains("全厂"));
         assert!(svg.contains("#c81e1e") && svg.contains("#1a5fb4"));
+    }
+
+    #[test]
+    fn rate_bars_show_each_village_and_say_when_empty() {
+        use safegrid_domain::disaster::GuaranteeRate;
+        let rates = vec![
+            (
+                "石坝村".to_string(),
+                GuaranteeRate {
+                    met: 3,
+                    households: 3,
+                },
+            ),
+            (
+                "<堡子村>".to_string(),
+                GuaranteeRate {
+                    met: 1,
+                    households: 2,
+                },
+            ),
+        ];
+        let svg = rate_bars("五有保障率", &rates, Lang::Zh);
+        assert!(
+            svg.contains("100.0% (3/3)") && svg.contains("50.0% (1/2)"),
+            "{svg}"
+        );
+        assert!(svg.contains("&lt;堡子村&gt;") && svg.contains("#c81e1e"));
+        assert!(rate_bars("x", &[], Lang::Zh).contains("暂无"));
     }
 }

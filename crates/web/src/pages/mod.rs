@@ -13,6 +13,7 @@ mod monitoring;
 mod patrols;
 mod plans;
 mod posts;
+mod recovery;
 mod registry;
 mod risks;
 mod stock;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(duty::routes())
         .merge(stock::routes())
         .merge(plans::routes())
+        .merge(recovery::routes())
         .merge(teams::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
