@@ -1,4 +1,4 @@
-//! Evidence: photos and documents attached to hazards, stored by content hash and recorded in
+//! Evidence: photos and documents attached to hazards, patrols and plans, stored by content hash and recorded in
 //! the audit chain with that hash, so a later change to a file is detectable. Files are served
 //! only to those who may see the record.
 
@@ -19,6 +19,53 @@ impl Service {
     ) -> Result<AttachmentRow> {
         let h = self.hazard(who, hazard_id).await?;
         ensure(crate::hazards::side_of(who, &h).is_some())?;
+        self.attach(who, "hazard", hazard_id, name, bytes).await
+    }
+
+    /// Attaches a file to an emergency plan (its signed text, annexes, contact sheets); the
+    /// caller must be able to revise the plan.
+    pub async fn attach_to_plan(
+        &self,
+        who: &Principal,
+        plan_id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<AttachmentRow> {
+        let plan = self.visible_plan(who, plan_id).await?;
+        ensure(who.can_record_incident(&plan.region_path))?;
+        self.attach(who, "plan", plan_id, name, bytes).await
+    }
+
+    pub async fn plan_attachments(
+        &self,
+        who: &Principal,
+        plan_id: i64,
+    ) -> Result<Vec<AttachmentRow>> {
+        self.visible_plan(who, plan_id).await?;
+        Ok(files::of(&self.store, "plan", plan_id).await?)
+    }
+
+    async fn visible_plan(
+        &self,
+        who: &Principal,
+        plan_id: i64,
+    ) -> Result<safegrid_store::plans::PlanRow> {
+        safegrid_store::plans::plan(&self.store, plan_id)
+            .await?
+            .filter(|p| who.can_read_incident(&p.region_path))
+            .ok_or(Error::NotFound)
+    }
+
+    /// Checks a file's type from its content and size, stores it once by its hash, attaches it
+    /// and records the hash in the audit chain, all in one transaction.
+    async fn attach(
+        &self,
+        who: &Principal,
+        entity_type: &str,
+        entity_id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<AttachmentRow> {
         let kind = check(bytes, self.settings.upload_max_bytes)?;
         let sha256 = hex::encode(Sha256::digest(bytes));
         let name = clean_name(name);
@@ -28,8 +75,8 @@ impl Service {
             &sha256,
             kind.mime(),
             bytes,
-            "hazard",
-            hazard_id,
+            entity_type,
+            entity_id,
             &name,
             who.user_id,
         )
@@ -39,8 +86,8 @@ impl Service {
             &mut tx,
             who,
             "attach",
-            "hazard",
-            hazard_id,
+            entity_type,
+            entity_id,
             None::<&()>,
             Some(&after),
         )
@@ -64,6 +111,7 @@ impl Service {
         let visible = match a.entity_type.as_str() {
             "hazard" => self.hazard(who, a.entity_id).await.is_ok(),
             "patrol" => self.patrol(who, a.entity_id).await.is_ok(),
+            "plan" => self.visible_plan(who, a.entity_id).await.is_ok(),
             _ => false,
         };
         if !visible {

@@ -703,6 +703,8 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("nav.stock", "物资储备", "Stockpiles"),
     ("nav.plans_drills", "预案演练", "Plans and drills"),
     ("nav.recovery", "灾后救助与重建", "Relief and rebuilding"),
+    ("plans.files", "附件", "Files"),
+    ("plans.attach", "上传", "Upload"),
     ("recovery.year", "年度", "Year"),
     ("recovery.target", "目标100%", "target 100%"),
     ("recovery.short", "五有未全部保障的受灾户", "Households not yet assured all five"),

@@ -41,6 +41,8 @@ pub struct Preparedness {
     pub counts: Vec<DrillCount>,
     /// The problems made hazards: (drill, problem index, hazard).
     pub hazards: Vec<(i64, i64, i64)>,
+    /// The files attached to the plans.
+    pub attachments: Vec<safegrid_store::files::AttachmentRow>,
 }
 
 fn today() -> NaiveDate {
@@ -243,6 +245,8 @@ impl Service {
         }
         Ok(Preparedness {
             hazards: store::drill_hazards(&self.store, &who.region_path).await?,
+            attachments: safegrid_store::files::of_plans_within(&self.store, &who.region_path)
+                .await?,
             plans,
             revisions: store::revisions(&self.store, &who.region_path).await?,
             year,

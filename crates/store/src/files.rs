@@ -1,6 +1,6 @@
 //! Evidence files by content hash, and their attachments to records.
 
-use crate::{Result, Store, Tx, on_read, on_tx};
+use crate::{Result, Store, Tx, on_read, on_tx, path_upper};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -65,4 +65,14 @@ pub async fn content(store: &Store, sha256: &str) -> Result<Option<Vec<u8>>> {
     Ok(
         on_read!(store, c => sqlx::query_scalar("SELECT content FROM files WHERE sha256 = $1").bind(sha256.to_string()).fetch_optional(c).await?),
     )
+}
+
+/// The attachments of the plans inside a region (plans keep their signed text and annexes).
+pub async fn of_plans_within(store: &Store, path: &str) -> Result<Vec<AttachmentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} JOIN plans p ON p.id = a.entity_id
+         WHERE a.entity_type = 'plan' AND p.region_path >= $1 AND p.region_path < $2 ORDER BY a.id"
+    ));
+    Ok(on_read!(store, c => sqlx::query_as::<_, AttachmentRow>(sql)
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
 }

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::ctx::{Api, L};
 use crate::error::ApiError;
+use crate::upload::Upload;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -617,34 +618,33 @@ async fn upload_hazard_file(
     Path(id): Path<i64>,
     mut form: axum::extract::Multipart,
 ) -> Result<Response, ApiError> {
-    let too_large = || {
-        ApiError::field(
+    let (name, bytes) = uploaded_file(&mut form, a.lang).await?;
+    let row = s.svc.attach_to_hazard(&a.who, id, &name, &bytes).await;
+    Ok(created(row.map_err(err(a.lang))?))
+}
+
+/// The one file of a multipart upload (field `file`), or the refusal for none or one too large.
+pub(crate) async fn uploaded_file(
+    form: &mut axum::extract::Multipart,
+    lang: Lang,
+) -> Result<(String, Bytes), ApiError> {
+    match crate::upload::first_file(form).await {
+        Upload::File(name, bytes) => Ok((name, bytes)),
+        Upload::TooLarge => Err(ApiError::field(
             StatusCode::PAYLOAD_TOO_LARGE,
             "file.too_large",
             "file",
             "file.too_large",
-            a.lang,
-        )
-    };
-    while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("file").to_string();
-            let bytes = field.bytes().await.map_err(|_| too_large())?;
-            let row = s
-                .svc
-                .attach_to_hazard(&a.who, id, &name, &bytes)
-                .await
-                .map_err(err(a.lang))?;
-            return Ok(created(row));
-        }
+            lang,
+        )),
+        Upload::Empty => Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file.empty",
+            "file",
+            "file.empty",
+            lang,
+        )),
     }
-    Err(ApiError::field(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "file.empty",
-        "file",
-        "file.empty",
-        a.lang,
-    ))
 }
 
 async fn checklists() -> Json<&'static [safegrid_domain::inspection::Template]> {

@@ -12,6 +12,7 @@ mod openapi;
 mod pages;
 mod response_api;
 mod svg;
+mod upload;
 mod view;
 mod warnings_api;
 

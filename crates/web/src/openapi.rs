@@ -473,6 +473,20 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "The incident",
     ),
     (
+        "get",
+        "/plans/{id}/files",
+        "The files of a plan (its signed text, annexes)",
+        None,
+        "The attachments",
+    ),
+    (
+        "post",
+        "/plans/{id}/files",
+        "Attach a file to a plan (multipart, field file; PDF, JPEG or PNG, type read from the content)",
+        None,
+        "The attachment",
+    ),
+    (
         "put",
         "/incidents/{id}/grade",
         "Set the grade by hand; one the figures do not give needs a written reason",

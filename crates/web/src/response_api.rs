@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/preparedness", get(preparedness))
         .route("/plans", post(create_plan))
         .route("/plans/{id}/revisions", post(revise_plan))
+        .route("/plans/{id}/files", get(plan_files).post(upload_plan_file))
         .route("/drills", post(record_drill))
         .route(
             "/drills/{id}/problems/{index}/hazard",
@@ -350,4 +351,25 @@ async fn problem_to_hazard(
 ) -> Result<Response, ApiError> {
     let h = s.svc.drill_problem_to_hazard(&a.who, id, index).await;
     Ok(created(h.map_err(err(a.lang))?))
+}
+
+async fn plan_files(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let f = s.svc.plan_attachments(&a.who, id).await;
+    Ok(Json(f.map_err(err(a.lang))?).into_response())
+}
+
+/// Multipart upload of one file of a plan (PDF, JPEG or PNG) in the field `file`.
+async fn upload_plan_file(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let (name, bytes) = crate::api::uploaded_file(&mut form, a.lang).await?;
+    let row = s.svc.attach_to_plan(&a.who, id, &name, &bytes).await;
+    Ok(created(row.map_err(err(a.lang))?))
 }

@@ -729,3 +729,83 @@ async fn a_team_is_registered_with_its_members_and_sent_to_an_incident() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_plan_keeps_its_files_for_those_who_may_see_it() {
+    use reqwest::multipart::{Form, Part};
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let prep = get_json(format!("{api}/preparedness"), &office).await;
+        let plan = prep["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["plan"]["level"] == "town")
+            .unwrap()["plan"]["id"]
+            .as_i64()
+            .unwrap();
+        let upload = |token: &str, name: &str, bytes: Vec<u8>| {
+            let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+            client()
+                .post(format!("{api}/plans/{plan}/files"))
+                .bearer_auth(token)
+                .multipart(form)
+                .send()
+        };
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        let r = upload(&office, "总体预案(签发稿).pdf", pdf.clone())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let row: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(row["mime"], "application/pdf");
+        let file_id = row["id"].as_i64().unwrap();
+        // A script named .pdf is refused for what it is, not for its name.
+        let r = upload(&office, "预案.pdf", b"<script>alert(1)</script>".to_vec())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        // A village cannot attach to the town's plan; an enterprise cannot read its files.
+        let shiba = token(&s, "shiba").await;
+        let r = upload(&shiba, "x.pdf", pdf.clone()).await.unwrap();
+        assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+        let files = get_json(format!("{api}/plans/{plan}/files"), &office).await;
+        assert_eq!(files.as_array().unwrap().len(), 1, "{files}");
+        // The page lists it and serves it to the office, not to the enterprise.
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/plans", s.base)).await;
+        assert!(page.contains(&format!("/files/{file_id}")), "{page}");
+        let r = c
+            .get(format!("{}/files/{file_id}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+        let firm = client();
+        login(&firm, &s.base, "firm").await;
+        let r = firm
+            .get(format!("{}/files/{file_id}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        // The upload form of the page stores a file too.
+        let csrf = csrf_in(&page);
+        let form = Form::new().part(
+            "file",
+            Part::bytes(pdf.clone()).file_name("附件2 通讯录.pdf"),
+        );
+        let r = c
+            .post(format!("{}/plans/{plan}/files?csrf={csrf}", s.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let files = get_json(format!("{api}/plans/{plan}/files"), &office).await;
+        assert_eq!(files.as_array().unwrap().len(), 2);
+    }
+}

@@ -5,6 +5,7 @@ use super::{csrf_of, input_from};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
+use crate::upload::Upload;
 use crate::view::{FormState, Pager, Ui, fail, region_choices, render, render_status, xlsx};
 use askama::Template;
 use axum::Router;
@@ -220,57 +221,32 @@ async fn detail(
     ))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Csrf {
-    csrf: String,
-}
-
 /// Uploads evidence (multipart). The CSRF token travels in the query, which the form's action
 /// carries, because the file part may be read only once.
 async fn upload(
     State(s): State<AppState>,
     p: Page,
     Path(id): Path<i64>,
-    Query(c): Query<Csrf>,
+    Query(c): Query<super::CsrfQuery>,
     mut form: Multipart,
 ) -> PageResult {
     p.check_csrf(&c.csrf)?;
-    let mut failure: Option<String> = None;
-    let mut stored = false;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("file").to_string();
-                match field.bytes().await {
-                    Ok(bytes) => match s.svc.attach_to_hazard(&p.who, id, &name, &bytes).await {
-                        Ok(_) => stored = true,
-                        Err(Error::Invalid(inv)) => {
-                            failure = Some(
-                                inv.errors
-                                    .iter()
-                                    .map(|e| p.lang.t(&e.code).to_string())
-                                    .collect::<Vec<_>>()
-                                    .join("; "),
-                            )
-                        }
-                        Err(e) => return Err(PageError::Service(e, p.lang)),
-                    },
-                    Err(_) => failure = Some(p.lang.t("file.too_large").to_string()),
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => {
-                failure = Some(p.lang.t("file.too_large").to_string());
-                break;
+    let message = match crate::upload::first_file(&mut form).await {
+        Upload::File(name, bytes) => {
+            match s.svc.attach_to_hazard(&p.who, id, &name, &bytes).await {
+                Ok(_) => return Ok(Redirect::to(&format!("/hazards/{id}?saved=1")).into_response()),
+                Err(Error::Invalid(inv)) => inv
+                    .errors
+                    .iter()
+                    .map(|e| p.lang.t(&e.code).to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                Err(e) => return Err(PageError::Service(e, p.lang)),
             }
         }
-    }
-    if stored && failure.is_none() {
-        return Ok(Redirect::to(&format!("/hazards/{id}?saved=1")).into_response());
-    }
-    let message = failure.unwrap_or_else(|| p.lang.t("file.empty").to_string());
+        Upload::Empty => p.lang.t("file.empty").to_string(),
+        Upload::TooLarge => p.lang.t("file.too_large").to_string(),
+    };
     let page = DetailPage::load(&s, &p, id, FormState::default(), false, Some(message)).await?;
     Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

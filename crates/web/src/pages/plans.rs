@@ -6,6 +6,7 @@ use super::{field, form_input, words};
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
+use crate::upload::Upload;
 use crate::view::{Ui, fail, render_status};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans", get(page).post(create_plan))
         .route("/plans/revise", post(revise))
+        .route("/plans/{id}/files", post(upload))
         .route("/plans/drills", post(record_drill))
         .route(
             "/plans/drills/{id}/problems/{index}",
@@ -72,6 +74,15 @@ async fn show(s: &AppState, p: &Page, year: Option<i32>, error: Option<String>) 
 }
 
 impl PlansPage {
+    /// The files attached to a plan.
+    fn files_of(&self, plan: &i64) -> Vec<&safegrid_store::files::AttachmentRow> {
+        self.p
+            .attachments
+            .iter()
+            .filter(|a| a.entity_id == *plan)
+            .collect()
+    }
+
     /// The hazard a drill's problem became, if it did.
     fn hazard_of(&self, drill: &i64, index: &usize) -> Option<i64> {
         self.p
@@ -138,4 +149,26 @@ async fn record_drill(
     let i: DrillInput = form_input(&p, &pairs)?;
     let r = s.svc.record_drill(&p.who, &i).await.map(|_| ());
     done(&s, &p, r).await
+}
+
+/// A file attached to a plan (multipart; the CSRF token travels in the query because the file
+/// part may be read only once).
+async fn upload(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(c): Query<super::CsrfQuery>,
+    mut form: axum::extract::Multipart,
+) -> PageResult {
+    p.check_csrf(&c.csrf)?;
+    let message = match crate::upload::first_file(&mut form).await {
+        Upload::File(name, bytes) => match s.svc.attach_to_plan(&p.who, id, &name, &bytes).await {
+            Ok(_) => return Ok(Redirect::to("/plans").into_response()),
+            Err(Error::Invalid(e)) => words(&p, &e),
+            Err(e) => return Err(fail(p.lang)(e)),
+        },
+        Upload::Empty => p.lang.t("file.empty").to_string(),
+        Upload::TooLarge => p.lang.t("file.too_large").to_string(),
+    };
+    show(&s, &p, None, Some(message)).await
 }
