@@ -411,6 +411,52 @@ impl GradeInput {
     }
 }
 
+/// A warning or a hazard to link to an incident, as typed: exactly one of the two.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkInput {
+    pub warning_id: String,
+    pub hazard_id: String,
+}
+
+/// What a link points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Link {
+    Warning(i64),
+    Hazard(i64),
+}
+
+impl Link {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Link::Warning(_) => "warning",
+            Link::Hazard(_) => "hazard",
+        }
+    }
+}
+
+impl LinkInput {
+    pub fn validate(&self) -> Result<Link, Invalid> {
+        let id = |field: &str, v: &str| -> Result<Option<i64>, Invalid> {
+            match v.trim().trim_start_matches('#') {
+                "" => Ok(None),
+                v => match v.parse::<i64>() {
+                    Ok(n) if n > 0 => Ok(Some(n)),
+                    _ => Err(Invalid::one(field, "not_a_reference")),
+                },
+            }
+        };
+        match (
+            id("warning_id", &self.warning_id)?,
+            id("hazard_id", &self.hazard_id)?,
+        ) {
+            (Some(w), None) => Ok(Link::Warning(w)),
+            (None, Some(h)) => Ok(Link::Hazard(h)),
+            _ => Err(Invalid::one("hazard_id", "incident.link_one")),
+        }
+    }
+}
+
 /// A report made upward, as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -863,5 +909,22 @@ mod tests {
             .validate(IncidentKind::NaturalDisaster, &three)
             .unwrap_err();
         assert_eq!(e.errors[0].code, "incident.not_graded");
+    }
+
+    #[test]
+    fn a_link_names_one_warning_or_one_hazard() {
+        let l = |w: &str, h: &str| {
+            LinkInput {
+                warning_id: w.into(),
+                hazard_id: h.into(),
+            }
+            .validate()
+        };
+        assert_eq!(l("3", "").unwrap(), Link::Warning(3));
+        assert_eq!(l("", "#12").unwrap(), Link::Hazard(12));
+        assert_eq!(l("", "").unwrap_err().errors[0].code, "incident.link_one");
+        assert_eq!(l("1", "2").unwrap_err().errors[0].code, "incident.link_one");
+        assert_eq!(l("x", "").unwrap_err().errors[0].field, "warning_id");
+        assert_eq!(l("", "-4").unwrap_err().errors[0].field, "hazard_id");
     }
 }

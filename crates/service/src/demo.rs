@@ -590,7 +590,7 @@ impl Service {
         self.demo_roster(town.id, &leaders, &office).await?;
         self.demo_stock(town.id, villages[1].0.id).await?;
         self.demo_plans(town.id, villages[1].0.id).await?;
-        self.demo_aftermath(villages[1].0.id, villages[3].0.id)
+        self.demo_aftermath(town.id, villages[1].0.id, villages[3].0.id)
             .await?;
 
         // Extra enterprises for load tests, in batches of one transaction each.

@@ -1,4 +1,4 @@
-//! The demo town's aftermath: Shiba's landslide counted by the statistics system with its ledger
+//! The demo town's aftermath: Shiba's landslide, with its on-site commander, counted by the statistics system with its ledger
 //! of damaged houses and its relocated households all assured the 五有 (one house already being
 //! repaired), and an accident at Baozi's timber works two months ago, reported in time, ended,
 //! with its dual investigation reported and the accountability still to decide.
@@ -11,7 +11,12 @@ use safegrid_domain::investigation::StepInput;
 use safegrid_domain::local_time::form_value;
 
 impl Service {
-    pub(crate) async fn demo_aftermath(&self, shiba_id: i64, baozi_id: i64) -> Result<()> {
+    pub(crate) async fn demo_aftermath(
+        &self,
+        town_id: i64,
+        shiba_id: i64,
+        baozi_id: i64,
+    ) -> Result<()> {
         let sys = system();
         let now = Utc::now();
         let landslide = safegrid_store::incidents::list(&self.store, "", 50)
@@ -19,6 +24,16 @@ impl Service {
             .into_iter()
             .find(|i| i.title.contains("3号滑坡"));
         if let Some(l) = landslide {
+            // The town's first staff member commands on site.
+            if let Some(town) = safegrid_store::regions::get(&self.store, town_id).await?
+                && let Some(p) = safegrid_store::people::all_within(&self.store, &town.path)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.region_path == town.path)
+            {
+                self.set_incident_commander(&sys, l.id, &p.id.to_string())
+                    .await?;
+            }
             self.set_disaster_stats(
                 &sys,
                 l.id,

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use safegrid_domain::Invalid;
 use safegrid_domain::access::Principal;
 use safegrid_domain::incident::{
-    self, FiguresInput, GradeInput, IncidentInput, IncidentKind, ReportClocks, ReportInput,
-    ReportStage,
+    self, FiguresInput, GradeInput, IncidentInput, IncidentKind, Link, LinkInput, ReportClocks,
+    ReportInput, ReportStage,
 };
 use safegrid_domain::region::is_within;
 use safegrid_store::Tx;
@@ -44,6 +44,9 @@ pub struct IncidentDetail {
     pub next_report: Option<NextReport>,
     /// The statistics, ledgers, relief and investigation.
     pub disaster: crate::disaster::DisasterView,
+    /// The hazards and warnings linked to it by hand, those the caller may see.
+    pub linked_hazards: Vec<safegrid_store::hazards::HazardRow>,
+    pub linked_warnings: Vec<safegrid_store::warnings::WarningRow>,
 }
 
 fn kind_of(row: &IncidentRow) -> Result<IncidentKind> {
@@ -160,7 +163,23 @@ impl Service {
         let reports = store::reports(&self.store, id).await?;
         let clocks = self.incident_clocks().await?;
         let next_report = next_report(&clocks, &row, &made(&reports), Utc::now())?;
+        let mut linked_hazards = Vec::new();
+        for h in store::links(&self.store, id, "hazard").await? {
+            if let Ok(h) = self.hazard(who, h).await {
+                linked_hazards.push(h);
+            }
+        }
+        let mut linked_warnings = Vec::new();
+        for w in store::links(&self.store, id, "warning").await? {
+            if let Some(w) = safegrid_store::warnings::get(&self.store, w).await?
+                && who.can_read_warning(&w.region_path)
+            {
+                linked_warnings.push(w);
+            }
+        }
         Ok(IncidentDetail {
+            linked_hazards,
+            linked_warnings,
             log: store::log(&self.store, id).await?,
             disaster: crate::disaster::load(&self.store, id).await?,
             incident: row,
@@ -268,6 +287,120 @@ impl Service {
             Some(r) => format!("等级人工认定为{}：{r}", grade.as_str()),
             None => format!("等级人工确认为{}", grade.as_str()),
         };
+        store::add_log(&mut tx, id, Utc::now(), &entry, crate::actor(who)).await?;
+        tx.commit().await?;
+        self.incident(who, id).await
+    }
+
+    /// Names the on-site commander (现场指挥官): one of the town's staff or of the incident's
+    /// own area.
+    pub async fn set_incident_commander(
+        &self,
+        who: &Principal,
+        id: i64,
+        person_id: &str,
+    ) -> Result<IncidentDetail> {
+        let pid: i64 = person_id
+            .trim()
+            .parse()
+            .map_err(|_| Invalid::one("person_id", "not_a_reference"))?;
+        let mut tx = self.store.begin().await?;
+        let row = self.recording(&mut tx, who, id).await?;
+        let person = safegrid_store::people::get(&mut tx, pid)
+            .await?
+            .filter(|p| {
+                who.can_read_region(&p.region_path)
+                    && (is_within(&row.region_path, &p.region_path)
+                        || is_within(&p.region_path, &row.region_path))
+            })
+            .ok_or_else(|| Invalid::one("person_id", "not_a_reference"))?;
+        store::set_commander(&mut tx, id, pid).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "set_commander",
+            "incident",
+            id,
+            Some(&row.commander_id),
+            Some(&pid),
+        )
+        .await?;
+        let entry = format!("现场指挥官：{}（{}）", person.name, person.mobile);
+        store::add_log(&mut tx, id, Utc::now(), &entry, crate::actor(who)).await?;
+        tx.commit().await?;
+        self.incident(who, id).await
+    }
+
+    /// What the incident's forms offer: the people who may be named its commander (the caller's
+    /// own level and the incident's area) and the live warnings that may be linked.
+    pub async fn incident_choices(
+        &self,
+        who: &Principal,
+        row: &IncidentRow,
+    ) -> Result<(
+        Vec<safegrid_store::people::PersonRow>,
+        Vec<safegrid_store::warnings::WarningRow>,
+    )> {
+        ensure(who.can_read_incident(&row.region_path))?;
+        let people = safegrid_store::people::all_within(&self.store, &who.region_path)
+            .await?
+            .into_iter()
+            .filter(|p| {
+                p.region_path == who.region_path || is_within(&p.region_path, &row.region_path)
+            })
+            .collect();
+        let warnings = if who.can_read_warning(&who.region_path) {
+            safegrid_store::warnings::list(&self.store, &who.region_path, true).await?
+        } else {
+            Vec::new()
+        };
+        Ok((people, warnings))
+    }
+
+    /// Links a warning or a hazard the caller may see to the incident, once.
+    pub async fn link_to_incident(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &LinkInput,
+    ) -> Result<IncidentDetail> {
+        let link = input.validate()?;
+        let entry = match link {
+            Link::Hazard(h) => {
+                let h = self
+                    .hazard(who, h)
+                    .await
+                    .map_err(|_| Invalid::one("hazard_id", "not_a_reference"))?;
+                format!("关联隐患#{}：{}", h.id, h.title)
+            }
+            Link::Warning(w) => {
+                let w = safegrid_store::warnings::get(&self.store, w)
+                    .await?
+                    .filter(|w| who.can_read_warning(&w.region_path))
+                    .ok_or_else(|| Invalid::one("warning_id", "not_a_reference"))?;
+                format!("关联预警#{}：{}", w.id, w.headline)
+            }
+        };
+        let (Link::Hazard(target) | Link::Warning(target)) = link;
+        let mut tx = self.store.begin().await?;
+        self.recording(&mut tx, who, id).await?;
+        if !store::link(&mut tx, id, link.kind(), target).await? {
+            let field = match link {
+                Link::Hazard(_) => "hazard_id",
+                Link::Warning(_) => "warning_id",
+            };
+            return Err(Invalid::one(field, "incident.linked_already").into());
+        }
+        audit::record(
+            &mut tx,
+            who,
+            "link",
+            "incident",
+            id,
+            None::<&()>,
+            Some(&link),
+        )
+        .await?;
         store::add_log(&mut tx, id, Utc::now(), &entry, crate::actor(who)).await?;
         tx.commit().await?;
         self.incident(who, id).await
@@ -459,7 +592,9 @@ impl Service {
             }
         }
         let path = detail.incident.region_path.clone();
-        let warnings = if who.can_read_monitoring(&who.region_path) {
+        let mut warnings: Vec<safegrid_store::warnings::WarningRow> = if who
+            .can_read_monitoring(&who.region_path)
+        {
             safegrid_store::warnings::list(&self.store, &who.region_path, true)
                 .await?
                 .into_iter()
@@ -468,6 +603,11 @@ impl Service {
         } else {
             Vec::new()
         };
+        for w in &detail.linked_warnings {
+            if !warnings.iter().any(|x| x.id == w.id) {
+                warnings.push(w.clone());
+            }
+        }
         Ok(CommandView {
             teams: safegrid_store::teams::sent_to(&self.store, id).await?,
             mark: store::mark(&self.store, id).await?,

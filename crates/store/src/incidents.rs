@@ -27,6 +27,10 @@ pub struct IncidentRow {
     pub burned_m2: i64,
     pub status: String,
     pub ended_at: Option<DateTime<Utc>>,
+    /// The on-site commander (现场指挥官).
+    pub commander_id: Option<i64>,
+    pub commander_name: Option<String>,
+    pub commander_mobile: Option<String>,
 }
 
 impl IncidentRow {
@@ -44,8 +48,9 @@ impl IncidentRow {
 const SELECT: &str =
     "SELECT i.id, i.kind, i.title, i.occurred_at, i.known_at, i.region_id, i.region_path,
     r.name AS region_name, i.place, i.description, i.grade, i.grade_reason, i.deaths, i.missing, i.serious_injuries,
-    i.direct_loss_fen, i.burned_m2, i.status, i.ended_at
-    FROM incidents i JOIN regions r ON r.id = i.region_id";
+    i.direct_loss_fen, i.burned_m2, i.status, i.ended_at, i.commander_id, c.name AS commander_name,
+    c.mobile AS commander_mobile
+    FROM incidents i JOIN regions r ON r.id = i.region_id LEFT JOIN people c ON c.id = i.commander_id";
 
 pub async fn insert(
     tx: &mut Tx,
@@ -97,6 +102,31 @@ pub async fn set_grade(tx: &mut Tx, id: i64, grade: &str, reason: Option<&str>) 
         .bind(grade.to_string()).bind(reason.map(str::to_string)).bind(Utc::now()).bind(id)
         .execute(c).await?.rows_affected());
     Ok(())
+}
+
+/// Names the on-site commander.
+pub async fn set_commander(tx: &mut Tx, id: i64, person_id: i64) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE incidents SET commander_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(person_id).bind(Utc::now()).bind(id)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Links a warning or a hazard to an incident; false when it was linked already.
+pub async fn link(tx: &mut Tx, id: i64, kind: &str, target_id: i64) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO incident_links (incident_id, kind, target_id, linked_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (incident_id, kind, target_id) DO NOTHING")
+        .bind(id).bind(kind.to_string()).bind(target_id).bind(Utc::now())
+        .execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// The ids of what is linked to an incident, of one kind, in the order linked.
+pub async fn links(src: impl Into<Src<'_>>, id: i64, kind: &str) -> Result<Vec<i64>> {
+    Ok(on_src!(src.into(), c => sqlx::query_scalar(
+        "SELECT target_id FROM incident_links WHERE incident_id = $1 AND kind = $2 ORDER BY linked_at, target_id")
+        .bind(id).bind(kind.to_string()).fetch_all(c).await?))
 }
 
 /// Ends an open incident; false when it was not open.
@@ -182,7 +212,7 @@ pub async fn log(src: impl Into<Src<'_>>, incident_id: i64) -> Result<Vec<LogRow
 }
 
 /// A cheap mark of everything the command page shows of an incident: it changes when the
-/// incident, its timeline, its reports, what was dispatched to it or its relief changes (the
+/// incident, its timeline, its reports, what was dispatched or linked to it, or its relief changes (the
 /// statistics write a timeline entry).
 pub async fn mark(src: impl Into<Src<'_>>, id: i64) -> Result<String> {
     type Counts = (Option<DateTime<Utc>>, i64, i64, i64, i64, i64);
@@ -190,7 +220,8 @@ pub async fn mark(src: impl Into<Src<'_>>, id: i64) -> Result<String> {
             "SELECT (SELECT updated_at FROM incidents WHERE id = $1),
                     (SELECT COUNT(*) FROM incident_log WHERE incident_id = $1),
                     (SELECT COUNT(*) FROM incident_reports WHERE incident_id = $1),
-                    (SELECT COUNT(*) FROM stock_movements WHERE incident_id = $1),
+                    (SELECT COUNT(*) FROM stock_movements WHERE incident_id = $1)
+                     + (SELECT COUNT(*) FROM incident_links WHERE incident_id = $1),
                     (SELECT COUNT(*) FROM relief_households WHERE incident_id = $1),
                     (SELECT COUNT(*) FROM relief_households
                      WHERE incident_id = $1 AND food AND clothing AND water AND shelter AND medical)")

@@ -1,4 +1,5 @@
-//! `/api/v1` for what follows an incident: the grade set by hand, the disaster statistics per
+//! `/api/v1` for what an incident gathers after it is recorded: its on-site commander, the
+//! warnings and hazards linked to it, the grade set by hand, the disaster statistics per
 //! village and their ledgers, the rebuilding of damaged houses, the affected households' 五有
 //! and the guarantee rate, and the investigation.
 
@@ -12,13 +13,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use safegrid_domain::disaster::{CasualtyInput, HouseInput, ReliefInput, StatsInput};
-use safegrid_domain::incident::GradeInput;
+use safegrid_domain::incident::{GradeInput, LinkInput};
 use safegrid_domain::investigation::StepInput;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/incidents/{id}/grade", put(grade))
+        .route("/incidents/{id}/commander", put(commander))
+        .route("/incidents/{id}/links", post(link))
         .route("/incidents/{id}/statistics", put(statistics))
         .route("/incidents/{id}/casualties", post(casualty))
         .route("/incidents/{id}/damaged-houses", post(house))
@@ -76,6 +79,32 @@ async fn house(
             .await
             .map_err(err(a.lang))?,
     ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct CommanderInput {
+    person_id: String,
+}
+
+async fn commander(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<CommanderInput>,
+) -> Result<Response, ApiError> {
+    let d = s.svc.set_incident_commander(&a.who, id, &i.person_id).await;
+    Ok(Json(d.map_err(err(a.lang))?).into_response())
+}
+
+async fn link(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<LinkInput>,
+) -> Result<Response, ApiError> {
+    let d = s.svc.link_to_incident(&a.who, id, &i).await;
+    Ok(Json(d.map_err(err(a.lang))?).into_response())
 }
 
 #[derive(Deserialize, Default)]

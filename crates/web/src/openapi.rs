@@ -488,6 +488,20 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "put",
+        "/incidents/{id}/commander",
+        "Name the on-site commander (a person of the town or of the incident's area)",
+        Some("CommanderInput"),
+        "The incident",
+    ),
+    (
+        "post",
+        "/incidents/{id}/links",
+        "Link one warning or one hazard to the incident",
+        Some("LinkInput"),
+        "The incident",
+    ),
+    (
+        "put",
         "/incidents/{id}/grade",
         "Set the grade by hand; one the figures do not give needs a written reason",
         Some("GradeInput"),
@@ -1010,6 +1024,15 @@ pub fn document() -> Value {
             "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
             "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" } } }),
     );
+    schemas.insert(
+        "CommanderInput".into(),
+        text_object(&["person_id"], &["person_id"]),
+    );
+    schemas.insert(
+        "LinkInput".into(),
+        text_object(&["warning_id", "hazard_id"], &[]),
+    );
+    schemas["LinkInput"]["description"] = json!("exactly one of warning_id and hazard_id");
     schemas.insert(
         "GradeInput".into(),
         json!({ "type": "object", "additionalProperties": false, "required": ["grade"], "properties": {

@@ -682,3 +682,96 @@ async fn the_village_keeps_its_ledgers_and_relief_on_the_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_incident_names_its_commander_and_links_warnings_and_hazards() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let shiba = village(&s, "石坝村").await;
+        let town = town(&s).await;
+        let (st, d) = post(
+            &format!("{api}/incidents"),
+            &office,
+            json!({
+                "kind": "geo_hazard", "name": "石坝村3组崩塌险情",
+                "occurred_at": form_value(Utc::now() - Duration::minutes(30)),
+                "region_id": shiba.to_string()
+            }),
+        )
+        .await;
+        assert_eq!(st, 201, "{d}");
+        let id = d["incident"]["id"].as_i64().unwrap();
+        let people = safegrid_store::people::all_within(&s.svc.store, "")
+            .await
+            .unwrap();
+        let town_path = safegrid_store::regions::get(&s.svc.store, town)
+            .await
+            .unwrap()
+            .unwrap()
+            .path;
+        let staff = people.iter().find(|p| p.region_path == town_path).unwrap();
+        let elsewhere = people.iter().find(|p| p.region_name == "堡子村").unwrap();
+
+        // A cadre of another village cannot command here; the town's staff can.
+        let url = format!("{api}/incidents/{id}/commander");
+        let (st, b) = put(
+            &url,
+            &office,
+            json!({"person_id": elsewhere.id.to_string()}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(field_codes(&b)[0].0, "person_id");
+        let (st, d) = put(&url, &office, json!({"person_id": staff.id.to_string()})).await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["incident"]["commander_name"], staff.name.as_str());
+
+        // Links: one of the two at a time, each once, only what the caller may see.
+        let links = format!("{api}/incidents/{id}/links");
+        let (st, b) = post(&links, &office, json!({})).await;
+        assert_eq!(st, 422);
+        assert_eq!(field_codes(&b)[0].1, "incident.link_one");
+        let hazard = get_json(format!("{api}/hazards?page=1"), &office).await["rows"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let (st, d) = post(&links, &office, json!({"hazard_id": hazard.to_string()})).await;
+        assert_eq!(st, 200, "{d}");
+        assert_eq!(d["linked_hazards"][0]["id"], hazard);
+        let (st, b) = post(&links, &office, json!({"hazard_id": hazard.to_string()})).await;
+        assert_eq!(st, 422);
+        assert_eq!(field_codes(&b)[0].1, "incident.linked_already");
+        let (st, b) = post(&links, &office, json!({"warning_id": "999999"})).await;
+        assert_eq!(st, 422);
+        assert_eq!(field_codes(&b)[0].0, "warning_id");
+        let shiba_t = token(&s, "shiba").await;
+        let (st, _) = put(
+            &url,
+            &token(&s, "yjb").await,
+            json!({"person_id": staff.id.to_string()}),
+        )
+        .await;
+        assert!(
+            st == 403 || st == 404,
+            "a department named a commander: {st}"
+        );
+        let d = get_json(format!("{api}/incidents/{id}"), &shiba_t).await;
+        assert!(
+            d["log"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["entry"].as_str().unwrap().starts_with("现场指挥官")),
+            "{d}"
+        );
+
+        // The command page shows the commander and the hazard.
+        let c = super::client();
+        super::login(&c, &s.base, "office").await;
+        let page = super::body_of(&c, format!("{}/incidents/{id}/command", s.base)).await;
+        assert!(
+            page.contains(&staff.name) && page.contains(&format!("/hazards/{hazard}")),
+            "{page}"
+        );
+    }
+}

@@ -1,9 +1,22 @@
--- After an incident: the grade set by hand with its reason, the disaster statistics per
+-- After an incident: the grade set by hand with its reason, the on-site commander, linked
+-- warnings and hazards, the disaster statistics per
 -- village with their two ledgers (the dead and missing; collapsed and damaged houses, each
 -- tracked to its rebuilding), the affected households with their 五有, and the investigation
 -- (SQLite).
 
 ALTER TABLE incidents ADD COLUMN grade_reason TEXT;
+-- The on-site commander (现场指挥官) named for the incident.
+ALTER TABLE incidents ADD COLUMN commander_id INTEGER REFERENCES people(id);
+
+-- Warnings and hazards linked to an incident by hand (those over its area are found by place).
+CREATE TABLE incident_links (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    -- 'warning' or 'hazard'.
+    kind        TEXT NOT NULL,
+    target_id   INTEGER NOT NULL,
+    linked_at   TEXT NOT NULL,
+    PRIMARY KEY (incident_id, kind, target_id)
+);
 
 CREATE TABLE disaster_stats (
     incident_id          INTEGER NOT NULL REFERENCES incidents(id),

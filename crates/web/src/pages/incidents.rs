@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::disaster::{CasualtyInput, HouseInput, ReliefInput, StatsInput};
 use safegrid_domain::incident::{
-    FiguresInput, Grade, GradeInput, IncidentInput, IncidentKind, ReportInput, ReportStage,
+    FiguresInput, Grade, GradeInput, IncidentInput, IncidentKind, LinkInput, ReportInput,
+    ReportStage,
 };
 use safegrid_domain::investigation::StepInput;
 use safegrid_domain::region::is_within;
@@ -180,6 +181,9 @@ struct DetailPage {
     keeps_stats: bool,
     can_track: bool,
     grades: Vec<&'static str>,
+    /// (id, name and mobile) of who may be named commander; (id, headline) of live warnings.
+    people: Vec<(i64, String)>,
+    live_warnings: Vec<(i64, String)>,
     error: Option<String>,
 }
 
@@ -235,9 +239,19 @@ async fn detail_page(
         // An incident recorded at a village: the lines are that village's.
         villages.push((d.incident.region_id, d.incident.region_name.clone()));
     }
+    let (people, warnings) = s
+        .svc
+        .incident_choices(&p.who, &d.incident)
+        .await
+        .map_err(fail(p.lang))?;
     Ok(render_status(
         status,
         &DetailPage {
+            people: people
+                .into_iter()
+                .map(|x| (x.id, format!("{} {}", x.name, x.mobile)))
+                .collect(),
+            live_warnings: warnings.into_iter().map(|w| (w.id, w.headline)).collect(),
             can_record: p.who.can_record_incident(&d.incident.region_path),
             stages: ReportStage::ALL.iter().map(|x| x.as_str()).collect(),
             keeps_stats: !IncidentKind::parse(&d.incident.kind).is_some_and(|k| k.is_accident()),
@@ -257,7 +271,7 @@ async fn detail(State(s): State<AppState>, p: Page, Path(id): Path<i64>) -> Page
 }
 
 /// The forms of an incident's page: `figures`, `report`, `log`, `end`, `grade`, `statistics`,
-/// `casualty`, `house`, `relief`, `investigation`.
+/// `casualty`, `house`, `relief`, `investigation`, `commander`, `link`.
 async fn act(
     State(s): State<AppState>,
     p: Page,
@@ -301,6 +315,14 @@ async fn act(
         "relief" => {
             let i: ReliefInput = input_from(&pairs, &[]).map_err(bad)?;
             svc.set_relief_household(who, id, &i).await.map(drop)
+        }
+        "commander" => svc
+            .set_incident_commander(who, id, field(&pairs, "person_id"))
+            .await
+            .map(drop),
+        "link" => {
+            let i: LinkInput = input_from(&pairs, &[]).map_err(bad)?;
+            svc.link_to_incident(who, id, &i).await.map(drop)
         }
         "investigation" => {
             let i: StepInput = input_from(&pairs, &[]).map_err(bad)?;
