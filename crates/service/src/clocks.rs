@@ -1,6 +1,6 @@
 //! The clocks of the hazard lifecycle: reminders before a rectification deadline, then
-//! escalation when it passes — to the enterprise, the supervising department and the office,
-//! then the town's leaders. They are jobs in the database, so they survive restarts, and each
+//! escalation when it passes — to the enterprise, its liaison group, the supervising department
+//! and the office, then the town's leaders. They are jobs in the database, so they survive restarts, and each
 //! takes effect once: its messages and its `done` mark commit together.
 
 use crate::{Error, Result, Service};
@@ -96,6 +96,10 @@ async fn deliver(tx: &mut Tx, job_id: i64, h: &HazardRow, p: &Payload) -> Result
         users.extend(
             jobs::users_for(tx, "emergency_office", Some(&h.region_path), None, None).await?,
         );
+        // The enterprise's liaison group (一企一组) answers for pushing it along.
+        if let Some(eid) = h.enterprise_id {
+            users.extend(jobs::users_of_liaison_group(tx, eid).await?);
+        }
         (
             format!("隐患整改已逾期：{}", h.title),
             format!(

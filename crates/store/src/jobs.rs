@@ -336,3 +336,17 @@ pub async fn users_for(
         .bind(role.to_string()).bind(region_path.map(str::to_string)).bind(enterprise_id).bind(department_industry.map(str::to_string))
         .fetch_all(c).await?))
 }
+
+/// The enabled accounts of the people in an enterprise's liaison group (一企一组): its leader and
+/// its members, those who have an account.
+pub async fn users_of_liaison_group(tx: &mut Tx, enterprise_id: i64) -> Result<Vec<i64>> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT DISTINCT u.id FROM users u
+         WHERE u.disabled = FALSE AND u.person_id IN (
+            SELECT g.leader_id FROM liaison_groups g WHERE g.enterprise_id = $1
+            UNION
+            SELECT lm.person_id FROM liaison_members lm JOIN liaison_groups g ON g.id = lm.group_id
+            WHERE g.enterprise_id = $1)
+         ORDER BY u.id")
+        .bind(enterprise_id).fetch_all(c).await?))
+}

@@ -194,3 +194,57 @@ async fn two_workers_never_run_a_job_twice() {
         assert_eq!(svc.unread(&firm).await.unwrap(), f0 + 15);
     }
 }
+
+#[tokio::test]
+async fn an_overdue_hazard_reaches_the_enterprises_liaison_group() {
+    for (db, svc) in demo_towns().await {
+        let firm = as_user(&svc, "firm").await;
+        let eid = firm.enterprise_id.unwrap();
+        let group = safegrid_store::organisations::liaison_group_of(&svc.store, eid)
+            .await
+            .unwrap()
+            .expect("the demo firm has a liaison group");
+        // The group's leader has an account of their own (a leader of the town).
+        let town = safegrid_store::users::by_username(&svc.store, "office")
+            .await
+            .unwrap()
+            .unwrap()
+            .region_id;
+        super::make_user(
+            &svc,
+            safegrid_service::auth::UserInput {
+                username: "liaison_leader".into(),
+                role: "leader".into(),
+                region_id: town,
+                ..Default::default()
+            },
+        )
+        .await;
+        svc.link_person(
+            &safegrid_service::system(),
+            "liaison_leader",
+            Some(group.leader_id),
+        )
+        .await
+        .unwrap();
+        let liaison = as_user(&svc, "liaison_leader").await;
+        let d = today() + Duration::days(40);
+        ordered_hazard(&svc, d).await;
+        svc.run_due_jobs("w1", morning(d - Duration::days(1)), 1000)
+            .await
+            .unwrap();
+        let before = svc.unread(&liaison).await.unwrap();
+        svc.run_due_jobs("w1", morning(d + Duration::days(1)), 1000)
+            .await
+            .unwrap();
+        let inbox = svc.inbox(&liaison).await.unwrap();
+        assert_eq!(
+            svc.unread(&liaison).await.unwrap(),
+            before + 1,
+            "{}: {:?}",
+            db.backend(),
+            inbox.iter().map(|m| &m.title).collect::<Vec<_>>()
+        );
+        assert!(inbox[0].title.contains("逾期"), "{}", inbox[0].title);
+    }
+}
