@@ -421,7 +421,7 @@ impl Rebuild {
         }
         match parse_date(on) {
             Some(d) if d <= today => Ok((to, Some(d))),
-            Some(_) => Err(Invalid::one("completed_on", "time.future")),
+            Some(_) => Err(Invalid::one("completed_on", "date.future")),
             None => Err(Invalid::one("completed_on", "required")),
         }
     }
@@ -754,7 +754,7 @@ mod tests {
         );
         assert_eq!(
             code(p.advance("completed", "2026-09-02", today)),
-            ("completed_on".into(), "time.future".into())
+            ("completed_on".into(), "date.future".into())
         );
         assert_eq!(
             code(p.advance("done", "", today)),

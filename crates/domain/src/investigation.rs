@@ -121,7 +121,7 @@ fn day(errs: &mut Invalid, v: &str, today: NaiveDate, not_before: NaiveDate) -> 
         "" => today,
         v => match parse_date(v) {
             Some(d) if d > today => {
-                errs.push("on", "time.future");
+                errs.push("on", "date.future");
                 today
             }
             Some(d) if d < not_before => {
@@ -130,7 +130,7 @@ fn day(errs: &mut Invalid, v: &str, today: NaiveDate, not_before: NaiveDate) -> 
             }
             Some(d) => d,
             None => {
-                errs.push("on", "time.invalid");
+                errs.push("on", "date.form");
                 today
             }
         },
@@ -351,7 +351,7 @@ mod tests {
         i.on = "2026-07-03".into();
         assert_eq!(
             i.validate(&a, today).unwrap_err().errors[0].code,
-            "time.future"
+            "date.future"
         );
         let mut x = full("extend");
         for (days, ok) in [("0", false), ("1", true), ("60", true), ("61", false)] {

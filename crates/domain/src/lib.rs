@@ -28,6 +28,7 @@ pub mod plan;
 pub mod region;
 pub mod registry;
 pub mod risk;
+pub mod risk_list;
 pub mod stock;
 pub mod team;
 pub mod telemetry;

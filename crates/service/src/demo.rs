@@ -577,6 +577,7 @@ impl Service {
         }
 
         self.demo_risks().await?;
+        self.demo_risk_lists(town.id).await?;
         self.demo_posts().await?;
         self.demo_inspections().await?;
         summary.hazards = self

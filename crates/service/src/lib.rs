@@ -14,6 +14,7 @@ pub mod deliveries;
 pub mod demo;
 pub mod demo_disaster;
 pub mod demo_monitoring;
+pub mod demo_risk_lists;
 pub mod disaster;
 pub mod duty;
 pub mod evidence;

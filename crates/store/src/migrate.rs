@@ -138,6 +138,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_disaster.sql"),
         postgres: include_str!("../migrations/postgres/0021_disaster.sql"),
     },
+    Migration {
+        version: 22,
+        name: "risk_lists",
+        sqlite: include_str!("../migrations/sqlite/0022_risk_lists.sql"),
+        postgres: include_str!("../migrations/postgres/0022_risk_lists.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

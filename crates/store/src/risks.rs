@@ -1,4 +1,4 @@
-//! Settings and risk points.
+//! Settings, risk points and the risk identification lists that gather them.
 
 use crate::{
     Filter, Param, Result, Src, Store, Tx, bind_params, on_read, on_src, on_tx, path_upper,
@@ -123,4 +123,82 @@ pub async fn list(
     Ok(
         on_read!(store, c => bind_params!(sqlx::query_as::<_, RiskPointRow>(sql), &w.params).fetch_all(c).await?),
     )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RiskListRow {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub region_id: i64,
+    pub region_name: String,
+    pub region_path: String,
+    /// `2026-07-01`.
+    pub starts_on: String,
+    pub ends_on: String,
+    pub description: Option<String>,
+}
+
+const LIST: &str =
+    "SELECT l.id, l.kind, l.name, l.region_id, r.name AS region_name, l.region_path, l.starts_on,
+    l.ends_on, l.description FROM risk_lists l JOIN regions r ON r.id = l.region_id";
+
+pub async fn insert_list(
+    tx: &mut Tx,
+    d: &safegrid_domain::risk_list::RiskListDraft,
+    region_path: &str,
+) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO risk_lists (kind, name, region_id, region_path, starts_on, ends_on, description, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        .bind(d.kind.as_str()).bind(d.name.clone()).bind(d.region_id).bind(region_path.to_string())
+        .bind(d.starts_on.to_string()).bind(d.ends_on.to_string()).bind(d.description.clone()).bind(Utc::now())
+        .fetch_one(c).await?))
+}
+
+pub async fn list_of(src: impl Into<Src<'_>>, id: i64) -> Result<Option<RiskListRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{LIST} WHERE l.id = $1"));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, RiskListRow>(sql).bind(id).fetch_optional(c).await?),
+    )
+}
+
+/// The lists inside a region, the latest period first.
+pub async fn lists_within(store: &Store, path: &str) -> Result<Vec<RiskListRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{LIST} WHERE l.region_path >= $1 AND l.region_path < $2 ORDER BY l.starts_on DESC, l.id DESC"
+    ));
+    Ok(on_read!(store, c => sqlx::query_as::<_, RiskListRow>(sql)
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
+}
+
+/// Puts a risk point on a list; false when it was on it already.
+pub async fn add_to_list(tx: &mut Tx, list_id: i64, risk_point_id: i64) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO risk_list_points (list_id, risk_point_id) VALUES ($1, $2)
+         ON CONFLICT (list_id, risk_point_id) DO NOTHING")
+        .bind(list_id).bind(risk_point_id).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// The risk points on the lists inside a region: (list, point), most severe first in a list.
+pub async fn list_points_within(store: &Store, path: &str) -> Result<Vec<(i64, RiskPointRow)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        list_id: i64,
+        #[sqlx(flatten)]
+        point: RiskPointRow,
+    }
+    let sql = sqlx::AssertSqlSafe(
+        "SELECT lp.list_id, p.id, p.enterprise_id, e.name AS enterprise_name, p.region_id, p.region_path, p.post,
+            p.name, p.hazard_factor, p.accident_type, p.controls, p.assessment, p.score, p.level, p.tier
+         FROM risk_list_points lp JOIN risk_lists l ON l.id = lp.list_id
+         JOIN risk_points p ON p.id = lp.risk_point_id LEFT JOIN enterprises e ON e.id = p.enterprise_id
+         WHERE l.region_path >= $1 AND l.region_path < $2
+         ORDER BY lp.list_id, CASE p.level WHEN 'major' THEN 0 WHEN 'significant' THEN 1 WHEN 'general' THEN 2 ELSE 3 END,
+            p.score DESC, p.id",
+    );
+    let rows: Vec<Row> = on_read!(store, c => sqlx::query_as::<_, Row>(sql)
+        .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?);
+    Ok(rows.into_iter().map(|r| (r.list_id, r.point)).collect())
 }

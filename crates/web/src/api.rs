@@ -149,6 +149,15 @@ pub fn routes() -> Router<AppState> {
         .route("/enterprises/{id}/posts", get(posts))
         .route("/risk-points", get(risk_points).post(create_risk_point))
         .route("/risk-points/regrade", axum::routing::post(regrade_risks))
+        .route("/risk-lists", get(risk_lists).post(create_risk_list))
+        .route(
+            "/risk-lists/{id}/points",
+            axum::routing::post(add_to_risk_list),
+        )
+        .route(
+            "/risk-lists/{id}/risk-points",
+            axum::routing::post(create_list_risk_point),
+        )
         .route("/risk-bands", get(risk_bands).put(set_risk_bands))
         .route("/inspections", get(inspections).post(record_inspection))
         .route("/inspections/missed", get(missed_inspections))
@@ -550,6 +559,45 @@ async fn create_risk_point(
         .await
         .map_err(err(a.lang))?;
     Ok(created(r))
+}
+
+async fn risk_lists(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {
+    Ok(Json(s.svc.risk_lists(&a.who).await.map_err(err(a.lang))?))
+}
+
+async fn create_risk_list(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<safegrid_domain::risk_list::RiskListInput>,
+) -> Result<Response, ApiError> {
+    let r = s.svc.create_risk_list(&a.who, &i).await;
+    Ok(created(r.map_err(err(a.lang))?))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct ListPointInput {
+    risk_point_id: String,
+}
+
+async fn add_to_risk_list(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<ListPointInput>,
+) -> ApiResult<impl serde::Serialize> {
+    let r = s.svc.add_to_risk_list(&a.who, id, &i.risk_point_id).await;
+    Ok(Json(r.map_err(err(a.lang))?))
+}
+
+async fn create_list_risk_point(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<safegrid_domain::risk::RiskPointInput>,
+) -> Result<Response, ApiError> {
+    let r = s.svc.create_list_risk_point(&a.who, id, &i).await;
+    Ok(created(r.map_err(err(a.lang))?))
 }
 
 async fn risk_bands(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {

@@ -432,6 +432,34 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/risk-lists",
+        "Risk identification lists (major events, key periods, major changes) with their phase and risk points",
+        None,
+        "The lists",
+    ),
+    (
+        "post",
+        "/risk-lists",
+        "Draw up a risk identification list with its period (at most a year)",
+        Some("RiskListInput"),
+        "The list",
+    ),
+    (
+        "post",
+        "/risk-lists/{id}/points",
+        "Put a known risk point inside the list's region on the list",
+        Some("ListPointInput"),
+        "The list",
+    ),
+    (
+        "post",
+        "/risk-lists/{id}/risk-points",
+        "Make a risk point of the list's own (in its region unless an enterprise's) and put it on the list",
+        None,
+        "The risk point",
+    ),
+    (
+        "get",
         "/incidents",
         "Incidents of the caller's region, newest first",
         None,
@@ -1023,6 +1051,26 @@ pub fn document() -> Value {
             "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
             "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
             "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "RiskListInput".into(),
+        text_object(
+            &[
+                "kind",
+                "name",
+                "region_id",
+                "starts_on",
+                "ends_on",
+                "description",
+            ],
+            &["kind", "name", "region_id", "starts_on", "ends_on"],
+        ),
+    );
+    schemas["RiskListInput"]["description"] =
+        json!("kind: major_event, key_period, major_change; dates 2026-07-01");
+    schemas.insert(
+        "ListPointInput".into(),
+        text_object(&["risk_point_id"], &["risk_point_id"]),
     );
     schemas.insert(
         "CommanderInput".into(),

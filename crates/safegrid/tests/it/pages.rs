@@ -530,3 +530,68 @@ async fn evidence_uploads_over_the_page() {
         assert_eq!(c.get(&url).send().await.unwrap().status(), 200);
     }
 }
+
+#[tokio::test]
+async fn risk_lists_are_drawn_up_and_exported_on_their_page() {
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/risks/lists", s.base)).await;
+        assert!(
+            page.contains("马武镇第三届李子节") && page.contains("未开始"),
+            "{page}"
+        );
+        assert!(page.contains("舞台及摊位临时用电"), "{page}");
+        let csrf = csrf_in(&page);
+        let region = s.svc.villages(&safegrid_service::system()).await.unwrap()[0]
+            .id
+            .to_string();
+        let r = c
+            .post(format!("{}/risks/lists", s.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("kind", "major_change"),
+                ("name", "采石场扩建"),
+                ("region_id", &region),
+                ("starts_on", "2026-09-10"),
+                ("ends_on", "2026-09-01"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("结束日期不能早于开始日期"));
+        let r = c
+            .post(format!("{}/risks/lists", s.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("kind", "major_change"),
+                ("name", "采石场扩建"),
+                ("region_id", &region),
+                ("starts_on", "2026-09-01"),
+                ("ends_on", "2026-12-31"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let lists = s.svc.risk_lists(&safegrid_service::system()).await.unwrap();
+        let festival = lists
+            .iter()
+            .find(|v| v.list.name.contains("李子节"))
+            .unwrap();
+        let r = c
+            .get(format!("{}/risks/lists/{}/xlsx", s.base, festival.list.id))
+            .send()
+            .await
+            .unwrap();
+        let bytes = r.bytes().await.unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = calamine::Reader::worksheet_range_at(&mut book, 0)
+            .unwrap()
+            .unwrap();
+        assert!(sheet.rows().any(|r| r.iter().any(|c| *c == "主街人员聚集")));
+        assert!(lists.iter().any(|v| v.list.name == "采石场扩建"));
+    }
+}

@@ -158,3 +158,126 @@ async fn posts_carry_their_cards_and_their_risk_list() {
         ));
     }
 }
+
+fn code<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    match r {
+        Err(Error::Invalid(i)) => format!("{}:{}", i.errors[0].field, i.errors[0].code),
+        other => format!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_major_event_keeps_its_own_risk_points_and_a_key_period_gathers_known_ones() {
+    use safegrid_domain::risk_list::{Phase, RiskListInput};
+    for (db, svc) in demo_towns().await {
+        let office = as_user(&svc, "office").await;
+        let villages = svc.villages(&office).await.unwrap();
+        let shiba = villages.iter().find(|v| v.name == "石坝村").unwrap();
+        let today = safegrid_service::hazards::today();
+        let list = |kind: &str, region: i64, from: i64, to: i64| RiskListInput {
+            kind: kind.into(),
+            name: "石坝村赶场日".into(),
+            region_id: region.to_string(),
+            starts_on: (today + chrono::Duration::days(from)).to_string(),
+            ends_on: (today + chrono::Duration::days(to)).to_string(),
+            description: String::new(),
+        };
+        assert_eq!(
+            code(
+                svc.create_risk_list(&office, &list("major_event", shiba.id, 3, 1))
+                    .await
+            ),
+            "ends_on:risk_list.ends_before_start"
+        );
+        // An enterprise draws up no list; a village none outside its own area.
+        let firm = as_user(&svc, "firm").await;
+        assert!(
+            svc.create_risk_list(&firm, &list("major_event", shiba.id, 0, 1))
+                .await
+                .is_err()
+        );
+        let baozi = villages.iter().find(|v| v.name == "堡子村").unwrap();
+        let shiba_user = as_user(&svc, "shiba").await;
+        assert_eq!(
+            code(
+                svc.create_risk_list(&shiba_user, &list("major_event", baozi.id, 0, 1))
+                    .await
+            ),
+            "region_id:not_a_reference"
+        );
+        let event = svc
+            .create_risk_list(&shiba_user, &list("major_event", shiba.id, 0, 1))
+            .await
+            .unwrap();
+
+        // A risk point of the event's own: in its village, graded, on the list.
+        let crowd = RiskPointInput {
+            name: "赶场人员聚集".into(),
+            hazard_factor: "拥挤踩踏".into(),
+            controls: "限流疏导".into(),
+            method: "ls".into(),
+            l: "3".into(),
+            s: "4".into(),
+            ..RiskPointInput::default()
+        };
+        let bad = RiskPointInput {
+            hazard_factor: String::new(),
+            ..crowd.clone()
+        };
+        assert_eq!(
+            code(
+                svc.create_list_risk_point(&shiba_user, event.id, &bad)
+                    .await
+            ),
+            "hazard_factor:required"
+        );
+        let p = svc
+            .create_list_risk_point(&shiba_user, event.id, &crowd)
+            .await
+            .unwrap();
+        assert_eq!((p.region_id, p.score), (shiba.id, 12));
+        // Once only; and a risk point of another village is not Shiba's event's.
+        assert_eq!(
+            code(
+                svc.add_to_risk_list(&office, event.id, &p.id.to_string())
+                    .await
+            ),
+            "risk_point_id:risk_list.on_already"
+        );
+        let elsewhere = svc
+            .risk_points(&office, None, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| !r.region_path.starts_with(&shiba.path))
+            .unwrap();
+        assert_eq!(
+            code(
+                svc.add_to_risk_list(&office, event.id, &elsewhere.id.to_string())
+                    .await
+            ),
+            "risk_point_id:not_a_reference"
+        );
+        // Another village's cadre cannot see the list, let alone add to it.
+        let lists = svc.risk_lists(&shiba_user).await.unwrap();
+        let mine = lists.iter().find(|v| v.list.id == event.id).unwrap();
+        assert_eq!(mine.phase, Phase::Active, "{}", db.backend());
+        assert_eq!(mine.points.len(), 1);
+        // The demo's festival is upcoming and its season active, with their points.
+        let all = svc.risk_lists(&office).await.unwrap();
+        let festival = all.iter().find(|v| v.list.name.contains("李子节")).unwrap();
+        assert_eq!(
+            (festival.phase, festival.points.len()),
+            (Phase::Upcoming, 2)
+        );
+        let season = all.iter().find(|v| v.list.kind == "key_period").unwrap();
+        assert_eq!((season.phase, season.points.len()), (Phase::Active, 4));
+        assert!(
+            !svc.risk_lists(&shiba_user)
+                .await
+                .unwrap()
+                .iter()
+                .any(|v| v.list.id == festival.list.id)
+        );
+    }
+}

@@ -15,6 +15,7 @@ mod plans;
 mod posts;
 mod recovery;
 mod registry;
+mod risk_lists;
 mod risks;
 mod stock;
 mod teams;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(teams::routes())
         .merge(inspections::routes())
         .merge(risks::routes())
+        .merge(risk_lists::routes())
         .merge(posts::routes())
         .merge(inbox::routes())
         .merge(monitoring::routes())

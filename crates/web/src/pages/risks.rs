@@ -81,10 +81,15 @@ async fn list_xlsx(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery
         .risk_points(&p.who, eid, q.level.as_deref())
         .await
         .map_err(fail(p.lang))?;
-    let l = p.lang;
+    let table = risk_table(p.lang.t("nav.risks").to_string(), &rows, p.lang);
+    xlsx(&[table], "risks.xlsx", p.lang)
+}
+
+/// Risk points as a sheet: where, what, how assessed, the level and tier, the controls.
+pub(crate) fn risk_table(title: String, rows: &[RiskPointRow], l: safegrid_service::Lang) -> Table {
     let t = |k: &str| l.t(k).to_string();
-    let table = Table {
-        title: t("nav.risks"),
+    Table {
+        title,
         headers: [
             "field.enterprise_id",
             "field.post",
@@ -117,8 +122,7 @@ async fn list_xlsx(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery
                 ]
             })
             .collect(),
-    };
-    xlsx(&[table], "risks.xlsx", p.lang)
+    }
 }
 
 async fn picture(State(s): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {
