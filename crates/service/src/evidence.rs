@@ -1,4 +1,4 @@
-//! Evidence: photos and documents attached to hazards, patrols and plans, stored by content hash and recorded in
+//! Evidence: photos and documents attached to hazards, patrols, plans and inspections, stored by content hash and recorded in
 //! the audit chain with that hash, so a later change to a file is detectable. Files are served
 //! only to those who may see the record.
 
@@ -72,13 +72,16 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let id = files::attach(
             &mut tx,
-            &sha256,
-            kind.mime(),
-            bytes,
-            entity_type,
-            entity_id,
-            &name,
-            who.user_id,
+            &files::NewAttachment {
+                sha256: &sha256,
+                mime: kind.mime(),
+                content: bytes,
+                entity_type,
+                entity_id,
+                part: None,
+                name: &name,
+                by: who.user_id,
+            },
         )
         .await?;
         let after = serde_json::json!({ "attachment": id, "name": name, "sha256": sha256, "mime": kind.mime(), "size": bytes.len() });
@@ -112,6 +115,7 @@ impl Service {
             "hazard" => self.hazard(who, a.entity_id).await.is_ok(),
             "patrol" => self.patrol(who, a.entity_id).await.is_ok(),
             "plan" => self.visible_plan(who, a.entity_id).await.is_ok(),
+            "inspection" => self.inspection(who, a.entity_id).await.is_ok(),
             _ => false,
         };
         if !visible {

@@ -6,15 +6,18 @@ use crate::{Error, Result, Service, audit, ensure};
 use chrono::NaiveDate;
 use safegrid_domain::Invalid;
 use safegrid_domain::access::{EnterpriseFacts, Principal, Role};
+use safegrid_domain::evidence::{check, clean_name};
 use safegrid_domain::hazard::{HazardSource, parse_date};
 use safegrid_domain::inspection::{self, Cadence, InspectionKind, ItemResult, Outcome};
 use safegrid_store::Page;
 use safegrid_store::enterprises::{self, EnterpriseRow};
+use safegrid_store::files::{self, AttachmentRow};
 use safegrid_store::hazards::NewHazard;
 use safegrid_store::inspections::{
     self, InspectionRow, NewInspection, NewPlan, PlanRow, ResultRow,
 };
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -52,7 +55,19 @@ pub struct InspectionInput {
 pub struct InspectionView {
     pub inspection: InspectionRow,
     pub results: Vec<ResultRow>,
+    /// The photos taken at the items, each with its item as `part`.
+    pub photos: Vec<AttachmentRow>,
 }
+
+/// A photo taken at one checklist item: the item's code, the file's name and its bytes.
+pub struct ItemPhoto {
+    pub item: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The most photos one item may carry.
+const MAX_ITEM_PHOTOS: usize = 5;
 
 /// A scheduled inspection that was not done.
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +173,17 @@ impl Service {
         who: &Principal,
         input: &InspectionInput,
     ) -> Result<InspectionView> {
+        self.record_inspection_with_photos(who, input, &[]).await
+    }
+
+    /// Records an inspection with the photos taken at its items, all in one transaction. A
+    /// failed item's photos are also the evidence of the hazard it becomes.
+    pub async fn record_inspection_with_photos(
+        &self,
+        who: &Principal,
+        input: &InspectionInput,
+        photos: &[ItemPhoto],
+    ) -> Result<InspectionView> {
         let mut errs = Invalid::default();
         let enterprise_id = crate::registry::parse_opt_id(Some(&input.enterprise_id));
         if enterprise_id.is_none() {
@@ -206,6 +232,29 @@ impl Service {
         {
             errs.errors.extend(e.errors);
         }
+        // Photos belong to items of the checklist that were answered, are pictures or PDFs by
+        // their content, and are few.
+        let mut checked = Vec::new();
+        for ph in photos {
+            let field = format!("photo.{}", ph.item);
+            if !results.iter().any(|r| r.item == ph.item) {
+                errs.push(field, "inspection.unknown_item");
+                continue;
+            }
+            if photos.iter().filter(|x| x.item == ph.item).count() > MAX_ITEM_PHOTOS {
+                if !errs.errors.iter().any(|e| e.field == field) {
+                    errs.push(field, "too_many");
+                }
+                continue;
+            }
+            match check(&ph.bytes, self.settings.upload_max_bytes) {
+                Ok(kind) => checked.push((ph, kind.mime(), clean_name(&ph.name))),
+                Err(e) => errs.errors.extend(e.errors.into_iter().map(|mut f| {
+                    f.field = field.clone();
+                    f
+                })),
+            }
+        }
         errs.into_result()?;
         let template = template.ok_or_else(|| Invalid::one("template", "choice"))?;
         let mut tx = self.store.begin().await?;
@@ -240,6 +289,7 @@ impl Service {
             },
         )
         .await?;
+        let mut stored_photos = Vec::new();
         let source = if kind == InspectionKind::SelfCheck {
             HazardSource::SelfCheck
         } else {
@@ -274,6 +324,31 @@ impl Service {
                 hazard_id,
             )
             .await?;
+            for (ph, mime, name) in checked.iter().filter(|c| c.0.item == r.item) {
+                let sha256 = hex::encode(Sha256::digest(&ph.bytes));
+                let mut targets = vec![("inspection", id, Some(r.item.as_str()))];
+                if let Some(h) = hazard_id {
+                    targets.push(("hazard", h, None));
+                }
+                for (entity_type, entity_id, part) in targets {
+                    files::attach(
+                        &mut tx,
+                        &files::NewAttachment {
+                            sha256: &sha256,
+                            mime,
+                            content: &ph.bytes,
+                            entity_type,
+                            entity_id,
+                            part,
+                            name,
+                            by: who.user_id,
+                        },
+                    )
+                    .await?;
+                }
+                stored_photos
+                    .push(serde_json::json!({ "item": r.item, "name": name, "sha256": sha256 }));
+            }
         }
         let row = inspections::get(&mut tx, id)
             .await?
@@ -285,12 +360,13 @@ impl Service {
             "inspection",
             id,
             None::<&()>,
-            Some(&serde_json::json!({ "inspection": &row, "results": &results })),
+            Some(&serde_json::json!({ "inspection": &row, "results": &results, "photos": stored_photos })),
         )
         .await?;
         tx.commit().await?;
         let results = inspections::results(&self.store, id).await?;
         Ok(InspectionView {
+            photos: files::of(&self.store, "inspection", id).await?,
             inspection: row,
             results,
         })
@@ -309,6 +385,7 @@ impl Service {
         }
         let results = inspections::results(&self.store, id).await?;
         Ok(InspectionView {
+            photos: files::of(&self.store, "inspection", id).await?,
             inspection: i,
             results,
         })

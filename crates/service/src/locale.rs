@@ -959,6 +959,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.point", "测点", "Point"),
     ("field.width_mm", "宽度(毫米)", "Width (mm)"),
     ("field.photos", "照片", "Photos"),
+    ("field.photo", "照片", "Photo"),
     ("field.from", "起始日期", "From"),
     ("field.to", "截止日期", "To"),
     ("field.village", "村(社区)", "Village"),

@@ -233,13 +233,16 @@ impl Service {
             let sha256 = hex::encode(Sha256::digest(bytes));
             files::attach(
                 &mut tx,
-                &sha256,
-                mime,
-                bytes,
-                "patrol",
-                id,
-                name,
-                who.user_id,
+                &files::NewAttachment {
+                    sha256: &sha256,
+                    mime,
+                    content: bytes,
+                    entity_type: "patrol",
+                    entity_id: id,
+                    part: None,
+                    name,
+                    by: who.user_id,
+                },
             )
             .await?;
             stored_photos.push(serde_json::json!({ "name": name, "sha256": sha256 }));

@@ -4,28 +4,34 @@ use crate::{Result, Store, Tx, on_read, on_tx, path_upper};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// A file to attach to a record.
+pub struct NewAttachment<'a> {
+    pub sha256: &'a str,
+    pub mime: &'a str,
+    pub content: &'a [u8],
+    pub entity_type: &'a str,
+    pub entity_id: i64,
+    /// The part of the record it shows (an inspection's item), if not the whole.
+    pub part: Option<&'a str>,
+    pub name: &'a str,
+    pub by: i64,
+}
+
 /// Stores a file's content once (by its SHA-256) and attaches it to a record; returns the
 /// attachment id.
-pub async fn attach(
-    tx: &mut Tx,
-    sha256: &str,
-    mime: &str,
-    content: &[u8],
-    entity_type: &str,
-    entity_id: i64,
-    name: &str,
-    by: i64,
-) -> Result<i64> {
+pub async fn attach(tx: &mut Tx, a: &NewAttachment<'_>) -> Result<i64> {
     let now = Utc::now();
-    let have: Option<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT sha256 FROM files WHERE sha256 = $1").bind(sha256.to_string()).fetch_optional(c).await?);
+    let have: Option<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT sha256 FROM files WHERE sha256 = $1").bind(a.sha256.to_string()).fetch_optional(c).await?);
     if have.is_none() {
         on_tx!(tx, c => sqlx::query("INSERT INTO files (sha256, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(sha256.to_string()).bind(mime.to_string()).bind(content.len() as i64).bind(content.to_vec()).bind(now)
+            .bind(a.sha256.to_string()).bind(a.mime.to_string()).bind(a.content.len() as i64).bind(a.content.to_vec()).bind(now)
             .execute(c).await?.rows_affected());
     }
     Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO attachments (entity_type, entity_id, sha256, name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(entity_type.to_string()).bind(entity_id).bind(sha256.to_string()).bind(name.to_string()).bind(by).bind(now)
+        "INSERT INTO attachments (entity_type, entity_id, part, sha256, name, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(a.entity_type.to_string()).bind(a.entity_id).bind(a.part.map(str::to_string)).bind(a.sha256.to_string())
+        .bind(a.name.to_string()).bind(a.by).bind(now)
         .fetch_one(c).await?))
 }
 
@@ -34,6 +40,7 @@ pub struct AttachmentRow {
     pub id: i64,
     pub entity_type: String,
     pub entity_id: i64,
+    pub part: Option<String>,
     pub sha256: String,
     pub name: String,
     pub mime: String,
@@ -42,7 +49,7 @@ pub struct AttachmentRow {
 }
 
 const SELECT: &str =
-    "SELECT a.id, a.entity_type, a.entity_id, a.sha256, a.name, f.mime, f.size, a.created_at
+    "SELECT a.id, a.entity_type, a.entity_id, a.part, a.sha256, a.name, f.mime, f.size, a.created_at
     FROM attachments a JOIN files f ON f.sha256 = a.sha256";
 
 pub async fn of(store: &Store, entity_type: &str, entity_id: i64) -> Result<Vec<AttachmentRow>> {

@@ -301,21 +301,27 @@ async fn an_inspection_by_checklist_turns_a_failed_item_into_a_hazard() {
         );
         let csrf = csrf_in(&html);
         let eid = furniture.id.to_string();
-        let mut form = vec![
-            ("csrf", csrf.as_str()),
-            ("enterprise_id", eid.as_str()),
-            ("template", "trade-2023"),
-            ("kind", "government"),
-            ("outcome.dust.3", "fail"),
-            ("note.dust.3", ""),
-            ("outcome.dust.7", "pass"),
-        ];
-        let r = c
-            .post(format!("{}/inspections", s.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        // The checklist is multipart: answers, notes and a photo per item.
+        let form = |note: &str, photo: &[u8]| {
+            reqwest::multipart::Form::new()
+                .text("enterprise_id", eid.clone())
+                .text("template", "trade-2023")
+                .text("kind", "government")
+                .text("outcome.dust.3", "fail")
+                .text("note.dust.3", note.to_string())
+                .text("outcome.dust.7", "pass")
+                .part(
+                    "photo.dust.3",
+                    reqwest::multipart::Part::bytes(photo.to_vec()).file_name("除尘器.jpg"),
+                )
+        };
+        let jpeg: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1];
+        let post = |f: reqwest::multipart::Form| {
+            c.post(format!("{}/inspections?csrf={csrf}", s.base))
+                .multipart(f)
+                .send()
+        };
+        let r = post(form("", jpeg)).await.unwrap();
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
         assert!(
@@ -326,17 +332,44 @@ async fn an_inspection_by_checklist_turns_a_failed_item_into_a_hazard() {
             html.contains("value=\"fail\" checked"),
             "the answers are kept"
         );
-        form[5] = ("note.dust.3", "干式除尘器无泄爆片");
+        // A "photo" that is not one is refused at its item, and nothing is stored.
+        let before = s.svc.inspections(&sys, None, 1).await.unwrap().total;
+        let r = post(form("干式除尘器无泄爆片", b"<script>x</script>"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("照片 dust.3"));
+        assert_eq!(
+            s.svc.inspections(&sys, None, 1).await.unwrap().total,
+            before
+        );
+        // Without a token nothing is read.
         let r = c
             .post(format!("{}/inspections", s.base))
-            .form(&form)
+            .multipart(form("干式除尘器无泄爆片", jpeg))
             .send()
             .await
             .unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+        let r = post(form("干式除尘器无泄爆片", jpeg)).await.unwrap();
         assert_eq!(r.status(), 303);
         let location = r.headers()["location"].to_str().unwrap().to_string();
         let page = body_of(&c, format!("{}{location}", s.base)).await;
         assert!(page.contains("已生成隐患"));
+        assert!(page.contains("alt=\"除尘器.jpg\""), "{page}");
+        // The photo is also the evidence of the hazard the failed item became.
+        let id: i64 = location
+            .trim_start_matches("/inspections/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let v = s.svc.inspection(&sys, id).await.unwrap();
+        let hazard = v.results.iter().find_map(|r| r.hazard_id).unwrap();
+        let evidence = s.svc.hazard_attachments(&sys, hazard).await.unwrap();
+        assert_eq!(evidence.len(), 1);
+        assert_eq!(evidence[0].sha256, v.photos[0].sha256);
         let home = body_of(&c, format!("{}/", s.base)).await;
         assert!(home.contains("近7天漏查"));
     }

@@ -1,5 +1,5 @@
 -- Risk identification lists with a period: major events with their own risk points, and the
--- lists of key periods and major changes (SQLite).
+-- lists of key periods and major changes; and the part of its record an attachment shows (SQLite).
 
 CREATE TABLE risk_lists (
     id          INTEGER PRIMARY KEY,
@@ -20,3 +20,7 @@ CREATE TABLE risk_list_points (
     risk_point_id INTEGER NOT NULL REFERENCES risk_points(id),
     PRIMARY KEY (list_id, risk_point_id)
 );
+
+-- Which part of its record an attachment shows (an inspection's checklist item); NULL for the
+-- record as a whole.
+ALTER TABLE attachments ADD COLUMN part TEXT;

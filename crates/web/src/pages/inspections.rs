@@ -1,17 +1,18 @@
 //! Inspection pages: the list with missed inspections, the checklist form, one inspection.
 
-use super::csrf_of;
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
 use crate::view::{FormState, Pager, Ui, fail, render, render_status};
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use safegrid_domain::inspection::{self, InspectionKind, Outcome, Template};
-use safegrid_service::inspections::{InspectionInput, InspectionView, ItemInput, Missed};
+use safegrid_service::inspections::{
+    InspectionInput, InspectionView, ItemInput, ItemPhoto, Missed,
+};
 use safegrid_service::registry::EnterpriseQuery;
 use safegrid_service::{Error, Lang};
 use safegrid_store::inspections::InspectionRow;
@@ -170,13 +171,54 @@ fn input_of(pairs: &[(String, String)]) -> InspectionInput {
     }
 }
 
+/// The checklist form's multipart body: its text fields, and the photos of each item (fields
+/// `photo.<item>`).
+async fn read_form(form: &mut Multipart) -> Result<(Vec<(String, String)>, Vec<ItemPhoto>), ()> {
+    let mut pairs = Vec::new();
+    let mut photos = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(|_| ())? {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(item) = name.strip_prefix("photo.") {
+            let item = item.to_string();
+            let file = field.file_name().unwrap_or("photo").to_string();
+            let bytes = field.bytes().await.map_err(|_| ())?;
+            // An empty file input still sends an empty part.
+            if !bytes.is_empty() {
+                photos.push(ItemPhoto {
+                    item,
+                    name: file,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|_| ())?;
+        pairs.push((name, value));
+    }
+    Ok((pairs, photos))
+}
+
+/// Records the checklist. The CSRF token travels in the query: the multipart body, photos and
+/// all, is read only once it is checked.
 async fn record(
     State(s): State<AppState>,
     p: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Query(c): Query<super::CsrfQuery>,
+    mut body: Multipart,
 ) -> PageResult {
-    p.check_csrf(csrf_of(&pairs))?;
-    match s.svc.record_inspection(&p.who, &input_of(&pairs)).await {
+    p.check_csrf(&c.csrf)?;
+    let Ok((pairs, photos)) = read_form(&mut body).await else {
+        let f = FormState::default().with_errors(
+            &safegrid_domain::Invalid::one("photos", "file.too_large"),
+            p.lang,
+        );
+        return form(&s, &p, f, StatusCode::PAYLOAD_TOO_LARGE).await;
+    };
+    match s
+        .svc
+        .record_inspection_with_photos(&p.who, &input_of(&pairs), &photos)
+        .await
+    {
         Ok(v) => {
             Ok(Redirect::to(&format!("/inspections/{}?saved=1", v.inspection.id)).into_response())
         }
