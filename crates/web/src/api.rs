@@ -730,17 +730,77 @@ async fn inspection(
     ))
 }
 
+/// Records an inspection: a JSON `InspectionInput`, or a multipart body whose part `inspection`
+/// holds that JSON and whose parts `photo.<item>` hold the photos taken at the items.
 async fn record_inspection(
     State(s): State<AppState>,
     a: Api,
-    JsonBody(i): JsonBody<InspectionInput>,
+    req: Request,
 ) -> Result<Response, ApiError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (input, photos) = if multipart {
+        let mut form = axum::extract::Multipart::from_request(req, &s)
+            .await
+            .map_err(|_| malformed("inspection", a.lang))?;
+        let mut input: Option<InspectionInput> = None;
+        let mut photos = Vec::new();
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|_| malformed("photo", a.lang))?
+        {
+            let name = field.name().unwrap_or("").to_string();
+            if let Some(item) = name.strip_prefix("photo.") {
+                let item = item.to_string();
+                let file = field.file_name().unwrap_or("photo").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| malformed("photo", a.lang))?;
+                photos.push(safegrid_service::inspections::ItemPhoto {
+                    item,
+                    name: file,
+                    bytes: bytes.to_vec(),
+                });
+            } else if name == "inspection" {
+                let text = field
+                    .bytes()
+                    .await
+                    .map_err(|_| malformed("inspection", a.lang))?;
+                input = Some(
+                    serde_json::from_slice(&text).map_err(|_| malformed("inspection", a.lang))?,
+                );
+            }
+        }
+        (
+            input.ok_or_else(|| malformed("inspection", a.lang))?,
+            photos,
+        )
+    } else {
+        let JsonBody(i) = JsonBody::<InspectionInput>::from_request(req, &s).await?;
+        (i, Vec::new())
+    };
     let v = s
         .svc
-        .record_inspection(&a.who, &i)
+        .record_inspection_with_photos(&a.who, &input, &photos)
         .await
         .map_err(err(a.lang))?;
     Ok(created(v))
+}
+
+/// A body part that is missing or cannot be read, named.
+fn malformed(field: &str, lang: Lang) -> ApiError {
+    ApiError::field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "json.malformed",
+        field,
+        "json.malformed",
+        lang,
+    )
 }
 
 async fn missed_inspections(State(s): State<AppState>, a: Api) -> ApiResult<impl serde::Serialize> {

@@ -487,3 +487,54 @@ async fn hazards_over_the_api_keep_each_side_to_its_steps() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_inspection_over_the_api_carries_photos_per_item() {
+    use reqwest::multipart::{Form, Part};
+    for s in servers().await {
+        let firm = token(&s, "firm").await;
+        let eid = s
+            .svc
+            .token_principal(&firm)
+            .await
+            .unwrap()
+            .unwrap()
+            .enterprise_id
+            .unwrap();
+        let body = |photo_item: &str, bytes: Vec<u8>| {
+            let input = serde_json::json!({
+                "enterprise_id": eid.to_string(), "template": "daily-self-check", "kind": "self_check",
+                "results": [{"item": "daily.1", "outcome": "pass", "note": ""}]
+            });
+            Form::new().text("inspection", input.to_string()).part(
+                format!("photo.{photo_item}"),
+                Part::bytes(bytes).file_name("现场.png"),
+            )
+        };
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0].to_vec();
+        let url = format!("{}/api/v1/inspections", s.base);
+        let post = |f: Form| client().post(&url).bearer_auth(&firm).multipart(f).send();
+        // A photo of an item the inspection did not answer is refused, naming it.
+        let r = post(body("daily.9", png.clone())).await.unwrap();
+        assert_eq!(r.status(), 422);
+        let b: Value = r.json().await.unwrap();
+        assert_eq!(b["fields"][0]["field"], "photo.daily.9", "{b}");
+        let r = post(body("daily.1", png.clone())).await.unwrap();
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["photos"][0]["part"], "daily.1", "{v}");
+        assert_eq!(v["photos"][0]["mime"], "image/png");
+        // JSON alone still records one.
+        let r = client()
+            .post(&url)
+            .bearer_auth(&firm)
+            .json(&serde_json::json!({
+                "enterprise_id": eid.to_string(), "template": "daily-self-check", "kind": "self_check",
+                "results": [{"item": "daily.1", "outcome": "pass", "note": ""}]
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+}
