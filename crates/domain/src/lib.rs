@@ -12,6 +12,7 @@ pub mod cards;
 pub mod delivery;
 pub mod disaster;
 pub mod duty;
+pub mod enforcement;
 pub mod enterprise;
 pub mod error;
 pub mod evidence;
