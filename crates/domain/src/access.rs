@@ -122,6 +122,36 @@ impl Principal {
         self.can_manage_structure(path) || (self.role == Role::Village && self.inside(path))
     }
 
+    /// Filing and moving an enforcement case: the office and leaders over its place, and a
+    /// department over the enterprises of the industries it supervises (or a place in its town
+    /// when the party is not an enterprise).
+    pub fn can_enforce(&self, path: &str, enterprise: Option<EnterpriseFacts<'_>>) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Leader | Role::EmergencyOffice => self.inside(path),
+            Role::Department => {
+                self.inside(path)
+                    && enterprise.is_none_or(|e| {
+                        industry::supervises(
+                            self.supervised.iter().map(String::as_str),
+                            e.industry_code,
+                        )
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// Seeing an enforcement case: everyone of its region but monitors and enterprises, and the
+    /// enterprise that is its party.
+    pub fn can_read_case(&self, path: &str, enterprise_id: Option<i64>) -> bool {
+        match self.role {
+            Role::Enterprise => enterprise_id.is_some() && enterprise_id == self.enterprise_id,
+            Role::Monitor => false,
+            _ => self.inside(path),
+        }
+    }
+
     /// Tracking the investigation of an incident in `path` (its report, the accountability):
     /// the office, leaders and admins over it.
     pub fn can_track_investigation(&self, path: &str) -> bool {

@@ -120,6 +120,58 @@ impl Default for CaseRules {
     }
 }
 
+impl CaseRules {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut errs = Invalid::default();
+        for (f, v, lo, hi) in [
+            ("decision_days", self.decision_days, 1, 365),
+            (
+                "hearing_request_working_days",
+                i64::from(self.hearing_request_working_days),
+                1,
+                30,
+            ),
+            (
+                "hearing_notice_working_days",
+                i64::from(self.hearing_notice_working_days),
+                1,
+                30,
+            ),
+            (
+                "service_working_days",
+                i64::from(self.service_working_days),
+                1,
+                30,
+            ),
+            ("payment_days", self.payment_days, 1, 90),
+            ("late_fee_permille", self.late_fee_permille, 0, 100),
+            (
+                "publish_working_days",
+                i64::from(self.publish_working_days),
+                1,
+                60,
+            ),
+            (
+                "large_fine_person_fen",
+                self.large_fine_person_fen,
+                1,
+                i64::MAX,
+            ),
+            (
+                "large_fine_organisation_fen",
+                self.large_fine_organisation_fen,
+                1,
+                i64::MAX,
+            ),
+        ] {
+            if !(lo..=hi).contains(&v) {
+                errs.push(f, "number.range");
+            }
+        }
+        errs.into_result()
+    }
+}
+
 text_enum!(
     /// Penalties other than a fine (Art. 9).
     Measure {
@@ -181,7 +233,8 @@ impl Penalty {
 pub struct PenaltyInput {
     pub fine_yuan: String,
     pub confiscation_yuan: String,
-    pub measures: Vec<String>,
+    /// Penalties other than a fine, by code (`warning`, `suspend_or_close`, …).
+    pub other_penalties: Vec<String>,
 }
 
 impl PenaltyInput {
@@ -200,11 +253,11 @@ impl PenaltyInput {
         let fine_fen = amount("fine_yuan", &self.fine_yuan);
         let confiscation_fen = amount("confiscation_yuan", &self.confiscation_yuan);
         let mut measures = Vec::new();
-        for m in &self.measures {
+        for m in &self.other_penalties {
             match Measure::parse(m.trim()) {
                 Some(m) if !measures.contains(&m) => measures.push(m),
                 Some(_) => {}
-                None => errs.push("measures", "choice"),
+                None => errs.push("other_penalties", "choice"),
             }
         }
         let p = Penalty {
@@ -527,6 +580,140 @@ pub fn clocks(f: &CaseFacts, cal: &WorkCalendar, rules: &CaseRules) -> Vec<(Cloc
     out
 }
 
+/// A case as filed (立案).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseInput {
+    pub party_kind: String,
+    pub party_name: String,
+    pub party_id_number: String,
+    /// The enterprise that is the party, if it is one of the registry's.
+    pub enterprise_id: String,
+    /// Where it happened; an enterprise's own place when blank.
+    pub region_id: String,
+    /// 案由.
+    pub cause: String,
+    /// The provisions broken and applied.
+    pub basis: String,
+    /// The inspection it came from, and the hazards it is about.
+    pub inspection_id: String,
+    pub hazard_ids: Vec<String>,
+    /// The department that enforces (for the statistics).
+    pub department_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseDraft {
+    pub party_kind: PartyKind,
+    pub party_name: String,
+    pub party_id_number: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub region_id: Option<i64>,
+    pub cause: String,
+    pub basis: Option<String>,
+    pub inspection_id: Option<i64>,
+    pub hazard_ids: Vec<i64>,
+    pub department_id: Option<i64>,
+}
+
+fn opt_id(errs: &mut Invalid, field: &str, v: &str) -> Option<i64> {
+    match v.trim() {
+        "" => None,
+        v => match v.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errs.push(field, "not_a_reference");
+                None
+            }
+        },
+    }
+}
+
+impl CaseInput {
+    pub fn validate(&self) -> Result<CaseDraft, Invalid> {
+        let mut errs = Invalid::default();
+        let party_kind = PartyKind::parse(self.party_kind.trim());
+        if party_kind.is_none() {
+            errs.push("party_kind", "choice");
+        }
+        let party_name = required_text(&mut errs, "party_name", &self.party_name, 100);
+        let party_id_number = crate::error::optional_text(
+            &mut errs,
+            "party_id_number",
+            Some(&self.party_id_number),
+            30,
+        );
+        let enterprise_id = opt_id(&mut errs, "enterprise_id", &self.enterprise_id);
+        let region_id = opt_id(&mut errs, "region_id", &self.region_id);
+        if enterprise_id.is_none() && region_id.is_none() && errs.is_empty() {
+            errs.push("region_id", "required");
+        }
+        let cause = required_text(&mut errs, "cause", &self.cause, 500);
+        let basis = crate::error::optional_text(&mut errs, "basis", Some(&self.basis), 1000);
+        let inspection_id = opt_id(&mut errs, "inspection_id", &self.inspection_id);
+        let mut hazard_ids = Vec::new();
+        for h in &self.hazard_ids {
+            if let Some(id) = opt_id(&mut errs, "hazard_ids", h)
+                && !hazard_ids.contains(&id)
+            {
+                hazard_ids.push(id);
+            }
+        }
+        let department_id = opt_id(&mut errs, "department_id", &self.department_id);
+        errs.into_result()?;
+        Ok(CaseDraft {
+            party_kind: party_kind.unwrap_or(PartyKind::Organisation),
+            party_name,
+            party_id_number,
+            enterprise_id,
+            region_id,
+            cause,
+            basis,
+            inspection_id,
+            hazard_ids,
+            department_id,
+        })
+    }
+}
+
+/// A person's name as the public notice shows it: the surname and a star for each other
+/// character. An organisation's name is public and shown whole.
+pub fn public_name(kind: PartyKind, name: &str) -> String {
+    match kind {
+        PartyKind::Organisation => name.to_string(),
+        PartyKind::Person => name
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { c } else { '*' })
+            .collect(),
+    }
+}
+
+/// An identity number as the public notice shows it: a person's only by its first three and
+/// last four characters; an organisation's credit code whole.
+pub fn public_id(kind: PartyKind, id: &str) -> String {
+    match kind {
+        PartyKind::Organisation => id.to_string(),
+        PartyKind::Person => {
+            let chars: Vec<char> = id.chars().collect();
+            if chars.len() <= 7 {
+                return "*".repeat(chars.len());
+            }
+            chars
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i < 3 || i >= chars.len() - 4 {
+                        *c
+                    } else {
+                        '*'
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,7 +792,7 @@ mod tests {
             let p = PenaltyInput {
                 fine_yuan: fine.into(),
                 confiscation_yuan: String::new(),
-                measures: measures.iter().map(|m| m.to_string()).collect(),
+                other_penalties: measures.iter().map(|m| m.to_string()).collect(),
             }
             .validate(&mut errs);
             (
@@ -629,7 +816,7 @@ mod tests {
             check("", &["warning", "warning"]).0.measures,
             vec![Measure::Warning]
         );
-        assert_eq!(check("", &["flogging"]).1[0].0, "measures");
+        assert_eq!(check("", &["flogging"]).1[0].0, "other_penalties");
     }
 
     fn facts(step: CaseStep, major: bool) -> CaseFacts {
@@ -845,5 +1032,37 @@ mod tests {
                 .code,
             "date.future"
         );
+    }
+
+    #[test]
+    fn a_case_names_its_party_and_the_public_notice_masks_a_person() {
+        let ok = CaseInput {
+            party_kind: "person".into(),
+            party_name: "张三丰".into(),
+            party_id_number: "500232199001011234".into(),
+            region_id: "7".into(),
+            cause: "未取得许可从事烟花爆竹零售".into(),
+            hazard_ids: vec!["4".into(), "4".into()],
+            ..CaseInput::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.hazard_ids, vec![4]);
+        assert_eq!(public_name(PartyKind::Person, "张三丰"), "张**");
+        assert_eq!(public_name(PartyKind::Organisation, "马武砖厂"), "马武砖厂");
+        assert_eq!(
+            public_id(PartyKind::Person, "500232199001011234"),
+            "500***********1234"
+        );
+        assert_eq!(public_id(PartyKind::Person, "1234567"), "*******");
+        let e = CaseInput {
+            party_kind: "firm".into(),
+            hazard_ids: vec!["x".into()],
+            ..CaseInput::default()
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["party_kind", "party_name", "cause", "hazard_ids"]);
     }
 }

@@ -1,4 +1,5 @@
-//! Evidence: photos and documents attached to hazards, patrols, plans and inspections, stored by content hash and recorded in
+//! Evidence: photos and documents attached to hazards, patrols, plans, inspections and
+//! enforcement cases, stored by content hash and recorded in
 //! the audit chain with that hash, so a later change to a file is detectable. Files are served
 //! only to those who may see the record.
 
@@ -19,7 +20,8 @@ impl Service {
     ) -> Result<AttachmentRow> {
         let h = self.hazard(who, hazard_id).await?;
         ensure(crate::hazards::side_of(who, &h).is_some())?;
-        self.attach(who, "hazard", hazard_id, name, bytes).await
+        self.attach(who, "hazard", hazard_id, None, name, bytes)
+            .await
     }
 
     /// Attaches a file to an emergency plan (its signed text, annexes, contact sheets); the
@@ -33,7 +35,7 @@ impl Service {
     ) -> Result<AttachmentRow> {
         let plan = self.visible_plan(who, plan_id).await?;
         ensure(who.can_record_incident(&plan.region_path))?;
-        self.attach(who, "plan", plan_id, name, bytes).await
+        self.attach(who, "plan", plan_id, None, name, bytes).await
     }
 
     pub async fn plan_attachments(
@@ -58,11 +60,12 @@ impl Service {
 
     /// Checks a file's type from its content and size, stores it once by its hash, attaches it
     /// and records the hash in the audit chain, all in one transaction.
-    async fn attach(
+    pub(crate) async fn attach(
         &self,
         who: &Principal,
         entity_type: &str,
         entity_id: i64,
+        part: Option<&str>,
         name: &str,
         bytes: &[u8],
     ) -> Result<AttachmentRow> {
@@ -78,7 +81,7 @@ impl Service {
                 content: bytes,
                 entity_type,
                 entity_id,
-                part: None,
+                part,
                 name: &name,
                 by: who.user_id,
             },
@@ -116,6 +119,7 @@ impl Service {
             "patrol" => self.patrol(who, a.entity_id).await.is_ok(),
             "plan" => self.visible_plan(who, a.entity_id).await.is_ok(),
             "inspection" => self.inspection(who, a.entity_id).await.is_ok(),
+            "case" => self.case(who, a.entity_id).await.is_ok(),
             _ => false,
         };
         if !visible {

@@ -17,6 +17,7 @@ pub mod demo_monitoring;
 pub mod demo_risk_lists;
 pub mod disaster;
 pub mod duty;
+pub mod enforcement;
 pub mod evidence;
 pub mod hazards;
 pub mod incidents;

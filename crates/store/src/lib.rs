@@ -14,6 +14,7 @@ pub mod coverage;
 pub mod deliveries;
 pub mod disaster;
 pub mod duty;
+pub mod enforcement;
 pub mod enterprises;
 pub mod files;
 pub mod hazards;

@@ -144,6 +144,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_risk_lists.sql"),
         postgres: include_str!("../migrations/postgres/0022_risk_lists.sql"),
     },
+    Migration {
+        version: 23,
+        name: "enforcement",
+        sqlite: include_str!("../migrations/sqlite/0023_enforcement.sql"),
+        postgres: include_str!("../migrations/postgres/0023_enforcement.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

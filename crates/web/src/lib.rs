@@ -6,6 +6,7 @@ mod api;
 mod assets;
 mod ctx;
 mod disaster_api;
+mod enforcement_api;
 mod error;
 mod monitoring_api;
 mod openapi;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(warnings_api::routes())
                 .merge(response_api::routes())
                 .merge(disaster_api::routes())
+                .merge(enforcement_api::routes())
                 .layer(DefaultBodyLimit::max(JSON_LIMIT)),
         )
         .merge(warnings_api::public_routes())

@@ -432,6 +432,69 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/cases",
+        "Enforcement cases the caller sees (an enterprise: its own), each with its statutory clocks",
+        None,
+        "The cases",
+    ),
+    (
+        "post",
+        "/cases",
+        "File a case (立案) against an enterprise or a person or organisation in a region",
+        Some("CaseInput"),
+        "The case",
+    ),
+    (
+        "get",
+        "/cases/{id}",
+        "A case with its steps, hazards, documents and clocks",
+        None,
+        "The case",
+    ),
+    (
+        "post",
+        "/cases/{id}/steps",
+        "The next step: investigate, notify, request_hearing, hold_hearing, review, decide, serve, execute, close",
+        Some("CaseStepInput"),
+        "The case",
+    ),
+    (
+        "post",
+        "/cases/{id}/documents/{step}",
+        "A document of a step (multipart, field file), kept by its hash in the audit chain",
+        None,
+        "The attachment",
+    ),
+    (
+        "get",
+        "/case-rules",
+        "The statutory periods and the thresholds of a large fine",
+        None,
+        "The rules",
+    ),
+    (
+        "put",
+        "/case-rules",
+        "Set the statutory periods and thresholds (office)",
+        None,
+        "The rules",
+    ),
+    (
+        "get",
+        "/work-calendar",
+        "Public holidays and weekend days worked, for the working-day periods",
+        None,
+        "The calendar",
+    ),
+    (
+        "put",
+        "/work-calendar",
+        "Set the holiday calendar (office)",
+        None,
+        "The calendar",
+    ),
+    (
+        "get",
         "/risk-lists",
         "Risk identification lists (major events, key periods, major changes) with their phase and risk points",
         None,
@@ -1051,6 +1114,24 @@ pub fn document() -> Value {
             "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
             "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
             "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "CaseInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["party_kind", "party_name", "cause"], "properties": {
+            "party_kind": { "type": "string", "enum": ["person", "organisation"] },
+            "party_name": { "type": "string" }, "party_id_number": { "type": "string" },
+            "enterprise_id": { "type": "string" }, "region_id": { "type": "string" },
+            "cause": { "type": "string" }, "basis": { "type": "string" }, "inspection_id": { "type": "string" },
+            "hazard_ids": { "type": "array", "items": { "type": "string" } }, "department_id": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "CaseStepInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["action"], "properties": {
+            "action": { "type": "string", "enum": ["investigate", "notify", "request_hearing", "hold_hearing", "review", "decide", "serve", "execute", "close"] },
+            "on": { "type": "string" }, "officer_ids": { "type": "array", "items": { "type": "string" } },
+            "penalty": { "type": "object", "properties": { "fine_yuan": { "type": "string" }, "confiscation_yuan": { "type": "string" },
+                "other_penalties": { "type": "array", "items": { "type": "string" } } } },
+            "hearing_notified_on": { "type": "string" }, "record": { "type": "string" }, "paid_yuan": { "type": "string" } } }),
     );
     schemas.insert(
         "RiskListInput".into(),

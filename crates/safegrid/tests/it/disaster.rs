@@ -210,7 +210,7 @@ async fn a_flood_is_counted_per_village_with_its_ledgers_relief_and_rebuilding()
             field_codes(&b),
             [("rebuild".into(), "disaster.rebuild_backwards".into())]
         );
-        let today = Utc::now().date_naive().to_string();
+        let today = safegrid_domain::local_time::day_of(Utc::now()).to_string();
         let (st, b) = post(
             &rb(house_ids[0]),
             &office,

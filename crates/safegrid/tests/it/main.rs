@@ -7,6 +7,7 @@ mod browser;
 mod cap_exchange;
 mod deliveries;
 mod disaster;
+mod enforcement;
 mod incidents;
 mod monitoring;
 mod mqtt;

@@ -1,0 +1,226 @@
+//! Enforcement cases over real HTTP: filed by whom the party allows, moved through the penalty
+//! procedure in its order (no decision before the notice, no hearing skipped, two officers),
+//! documents kept by hash, and decisions published with a person masked.
+
+use super::monitoring::{get_json, post, token};
+use super::{client, servers};
+use serde_json::{Value, json};
+
+fn code(b: &Value) -> (String, String) {
+    (
+        b["fields"][0]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        b["fields"][0]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_case_goes_through_the_procedure_in_its_order() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let firm_t = token(&s, "firm").await;
+        let firm = s.svc.token_principal(&firm_t).await.unwrap().unwrap();
+        let eid = firm.enterprise_id.unwrap();
+        let officers: Vec<String> = safegrid_store::people::all_within(&s.svc.store, "")
+            .await
+            .unwrap()
+            .into_iter()
+            .take(2)
+            .map(|p| p.id.to_string())
+            .collect();
+        let file = json!({
+            "party_kind": "organisation", "party_name": "demo", "enterprise_id": eid.to_string(),
+            "cause": "未按规定对从业人员进行安全生产教育和培训", "basis": "安全生产法第九十七条"
+        });
+        // Neither a village nor the enterprise itself files a case.
+        for user in ["shiba", "firm", "monitor"] {
+            let (st, _) = post(
+                &format!("{api}/cases"),
+                &token(&s, user).await,
+                file.clone(),
+            )
+            .await;
+            assert!(st == 403 || st == 422, "{user}: {st}");
+        }
+        let (st, v) = post(&format!("{api}/cases"), &office, file.clone()).await;
+        assert_eq!(st, 201, "{v}");
+        let id = v["case"]["id"].as_i64().unwrap();
+        assert!(
+            v["case"]["number"]
+                .as_str()
+                .unwrap()
+                .starts_with("应急罚〔")
+        );
+        assert_eq!(v["clocks"][0]["kind"], "decision");
+        let step = |body: Value| {
+            let office = office.clone();
+            let url = format!("{api}/cases/{id}/steps");
+            async move { post(&url, &office, body).await }
+        };
+
+        // No decision before the notice; one officer is not enough.
+        let (st, b) = step(json!({"action": "decide", "penalty": {"fine_yuan": "2000"}})).await;
+        assert_eq!(st, 422);
+        assert_eq!(code(&b), ("action".into(), "case.out_of_order".into()));
+        let (st, b) =
+            step(json!({"action": "investigate", "officer_ids": [officers[0].clone()]})).await;
+        assert_eq!(st, 422);
+        assert_eq!(code(&b), ("officer_ids".into(), "case.two_officers".into()));
+        let (st, v) = step(json!({"action": "investigate", "officer_ids": officers})).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["officers"].as_array().unwrap().len(), 2);
+
+        // A fine of nothing is no fine.
+        let (st, b) = step(json!({"action": "notify", "penalty": {"fine_yuan": "0"}})).await;
+        assert_eq!(st, 422);
+        assert_eq!(code(&b), ("fine_yuan".into(), "case.amount".into()));
+        // 80 000 yuan to an organisation: a hearing may be asked for, and a legal review is due.
+        let (st, v) = step(json!({"action": "notify", "penalty": {"fine_yuan": "80000"}})).await;
+        assert_eq!(st, 200, "{v}");
+        assert!(
+            v["clocks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["kind"] == "hearing_request")
+        );
+        let (st, b) = step(json!({"action": "decide", "penalty": {"fine_yuan": "80000"}})).await;
+        assert_eq!(st, 422);
+        assert_eq!(code(&b), ("action".into(), "case.review_required".into()));
+        let (st, b) = step(json!({"action": "review", "record": "同意"})).await;
+        assert_eq!(st, 422);
+        assert_eq!(code(&b), ("on".into(), "case.hearing_window_open".into()));
+        let (st, v) = step(json!({"action": "request_hearing"})).await;
+        assert_eq!(st, 200, "{v}");
+        let today = safegrid_domain::local_time::day_of(chrono::Utc::now()).to_string();
+        let (st, b) = step(
+            json!({"action": "hold_hearing", "hearing_notified_on": today, "record": "听证笔录"}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(
+            code(&b),
+            (
+                "hearing_notified_on".into(),
+                "case.hearing_notice_short".into()
+            )
+        );
+
+        // The party sees its case but moves nothing; documents are stored by their hash.
+        let v = get_json(format!("{api}/cases/{id}"), &firm_t).await;
+        assert_eq!(v["case"]["step"], "hearing");
+        let (st, _) = post(
+            &format!("{api}/cases/{id}/steps"),
+            &firm_t,
+            json!({"action": "hold_hearing"}),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+        let r = client()
+            .post(format!("{api}/cases/{id}/documents/investigation"))
+            .bearer_auth(&office)
+            .multipart(reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf.clone()).file_name("询问笔录.pdf"),
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let doc: Value = r.json().await.unwrap();
+        assert_eq!(doc["part"], "investigation");
+        let sha = doc["sha256"].as_str().unwrap().to_string();
+        assert_eq!(sha.len(), 64);
+        let history = safegrid_store::audit::history(&s.svc.store, "case", &id.to_string())
+            .await
+            .unwrap();
+        assert!(
+            history.iter().any(|h| h.action == "attach"
+                && h.after_json.as_deref().unwrap_or_default().contains(&sha)),
+            "the document's hash is in the audit chain"
+        );
+        let steps = get_json(format!("{api}/cases/{id}"), &office).await["steps"].clone();
+        let names: Vec<&str> = steps
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["step"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["filed", "investigate", "notify", "request_hearing"]);
+    }
+}
+
+#[tokio::test]
+async fn a_small_fine_is_decided_served_paid_closed_and_published_masked() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let shiba = s
+            .svc
+            .villages(&safegrid_service::system())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "石坝村")
+            .unwrap();
+        let officers: Vec<String> = safegrid_store::people::all_within(&s.svc.store, "")
+            .await
+            .unwrap()
+            .into_iter()
+            .take(2)
+            .map(|p| p.id.to_string())
+            .collect();
+        let (st, v) = post(
+            &format!("{api}/cases"),
+            &office,
+            json!({
+                "party_kind": "person", "party_name": "张三丰", "party_id_number": "500232199001011234",
+                "region_id": shiba.id.to_string(), "cause": "野外违规用火"
+            }),
+        )
+        .await;
+        assert_eq!(st, 201, "{v}");
+        let id = v["case"]["id"].as_i64().unwrap();
+        let url = format!("{api}/cases/{id}/steps");
+        for body in [
+            json!({"action": "investigate", "officer_ids": officers}),
+            json!({"action": "notify", "penalty": {"fine_yuan": "200"}}),
+            json!({"action": "decide", "penalty": {"fine_yuan": "200"}}),
+            json!({"action": "serve", "record": "直接送达，当事人签收"}),
+        ] {
+            let (st, v) = post(&url, &office, body.clone()).await;
+            assert_eq!(st, 200, "{body}: {v}");
+        }
+        // Paid: the fine exactly (nothing late yet); anything else is refused.
+        let (st, b) = post(
+            &url,
+            &office,
+            json!({"action": "execute", "paid_yuan": "150"}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(code(&b).0, "paid_yuan");
+        let (st, _) = post(
+            &url,
+            &office,
+            json!({"action": "execute", "paid_yuan": "200"}),
+        )
+        .await;
+        assert_eq!(st, 200);
+        let (st, v) = post(&url, &office, json!({"action": "close"})).await;
+        assert_eq!(st, 200);
+        assert_eq!(v["case"]["step"], "closed");
+        let public = s.svc.public_decisions(&shiba.path).await.unwrap();
+        let mine = public.iter().find(|d| d.cause == "野外违规用火").unwrap();
+        assert_eq!(mine.party, "张**");
+        assert_eq!(mine.party_id, "500***********1234");
+        assert_eq!(mine.penalty.as_ref().unwrap().fine_fen, Some(20_000));
+    }
+}

@@ -1,0 +1,420 @@
+//! Enforcement cases: filed by the office or the department over the party, moved through the
+//! penalty procedure by [`safegrid_domain::enforcement`], each step written with its day and its
+//! record, its documents stored by content hash in the audit chain, and its statutory clocks
+//! shown. A decided case is published with a person's name and identity number masked.
+
+use crate::{Error, Result, Service, audit, ensure};
+use chrono::{Datelike, NaiveDate, Utc};
+use safegrid_domain::Invalid;
+use safegrid_domain::access::{EnterpriseFacts, Principal, Role};
+use safegrid_domain::enforcement::{
+    CaseFacts, CaseInput, CaseRules, CaseStep, ClockKind, PartyKind, Penalty, Step, StepInput,
+    WorkCalendar, clocks, public_id, public_name,
+};
+use safegrid_domain::hazard::parse_date;
+use safegrid_domain::local_time;
+use safegrid_store::enforcement::{self as store, CaseRow, NewCase, StepRow, StepWrite};
+use safegrid_store::files::{self, AttachmentRow};
+use safegrid_store::{Src, enterprises, people, regions};
+use serde::Serialize;
+
+const RULES_KEY: &str = "case_rules";
+const CALENDAR_KEY: &str = "work_calendar";
+
+/// A statutory clock of a case and whether it has run out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clock {
+    pub kind: ClockKind,
+    pub due: NaiveDate,
+    pub overdue: bool,
+}
+
+/// A case with its steps, the hazards it is about, its documents and its clocks.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case: CaseRow,
+    pub steps: Vec<StepRow>,
+    pub hazards: Vec<i64>,
+    pub documents: Vec<AttachmentRow>,
+    pub clocks: Vec<Clock>,
+    /// The officers' names.
+    pub officers: Vec<String>,
+}
+
+/// A decided case as the public notice (行政执法公示) shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicDecision {
+    pub number: String,
+    pub party: String,
+    pub party_id: String,
+    pub cause: String,
+    pub basis: Option<String>,
+    pub penalty: Option<Penalty>,
+    pub decided_on: Option<String>,
+    pub department: Option<String>,
+}
+
+fn today() -> NaiveDate {
+    local_time::day_of(Utc::now())
+}
+
+fn facts_of(c: &CaseRow) -> Result<CaseFacts> {
+    let bad = || Error::Internal(format!("case {}", c.id));
+    let day = |v: &Option<String>| v.as_deref().and_then(parse_date);
+    let penalty = |v: &Option<String>| -> Result<Option<Penalty>> {
+        v.as_deref()
+            .map(|j| serde_json::from_str(j).map_err(|_| bad()))
+            .transpose()
+    };
+    Ok(CaseFacts {
+        step: CaseStep::parse(&c.step).ok_or_else(bad)?,
+        party: PartyKind::parse(&c.party_kind).ok_or_else(bad)?,
+        filed_on: parse_date(&c.filed_on).ok_or_else(bad)?,
+        officers: c.officer_ids.split(',').filter(|s| !s.is_empty()).count(),
+        proposed: penalty(&c.proposed)?,
+        noticed_on: day(&c.noticed_on),
+        hearing_requested_on: day(&c.hearing_requested_on),
+        hearing_held_on: day(&c.hearing_held_on),
+        decided: penalty(&c.decided)?,
+        decided_on: day(&c.decided_on),
+        served_on: day(&c.served_on),
+    })
+}
+
+impl Service {
+    pub async fn case_rules(&self) -> Result<CaseRules> {
+        self.config(RULES_KEY).await
+    }
+
+    pub async fn set_case_rules(&self, who: &Principal, r: &CaseRules) -> Result<()> {
+        ensure(who.can_configure())?;
+        r.validate()?;
+        self.put_config(who, RULES_KEY, r).await
+    }
+
+    pub async fn work_calendar(&self) -> Result<WorkCalendar> {
+        self.config(CALENDAR_KEY).await
+    }
+
+    pub async fn set_work_calendar(&self, who: &Principal, c: &WorkCalendar) -> Result<()> {
+        ensure(who.can_configure())?;
+        c.validate()?;
+        self.put_config(who, CALENDAR_KEY, c).await
+    }
+
+    async fn clocks_of(&self, c: &CaseRow) -> Result<Vec<Clock>> {
+        let f = facts_of(c)?;
+        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
+        let today = today();
+        Ok(clocks(&f, &cal, &rules)
+            .into_iter()
+            .filter(|(k, _)| !(*k == ClockKind::Publication && c.step == "closed"))
+            .map(|(kind, due)| Clock {
+                kind,
+                due,
+                overdue: due < today,
+            })
+            .collect())
+    }
+
+    /// Files a case (立案) against a party the caller may enforce on.
+    pub async fn file_case(&self, who: &Principal, input: &CaseInput) -> Result<CaseView> {
+        let d = input.validate()?;
+        let mut tx = self.store.begin().await?;
+        let (region_id, region_path, enterprise) = match d.enterprise_id {
+            Some(eid) => {
+                let e = enterprises::get(&mut tx, eid)
+                    .await?
+                    .filter(|e| who.can_read_region(&e.region_path))
+                    .ok_or_else(|| Invalid::one("enterprise_id", "not_a_reference"))?;
+                (e.region_id, e.region_path.clone(), Some(e))
+            }
+            None => {
+                let r = crate::registry::visible_region(
+                    &mut tx,
+                    who,
+                    "region_id",
+                    d.region_id.unwrap_or(0),
+                )
+                .await?;
+                (r.id, r.path, None)
+            }
+        };
+        ensure(who.can_enforce(
+            &region_path,
+            enterprise.as_ref().map(|e| EnterpriseFacts {
+                id: Some(e.id),
+                region_path: &e.region_path,
+                industry_code: &e.industry_code,
+            }),
+        ))?;
+        let department_id = match (d.department_id, who.role) {
+            (_, Role::Department) => who.department_id,
+            (Some(id), _) => Some(
+                safegrid_store::organisations::department(&mut tx, id)
+                    .await?
+                    .filter(|x| who.can_read_region(&x.region_path))
+                    .ok_or_else(|| Invalid::one("department_id", "not_a_reference"))?
+                    .id,
+            ),
+            (None, _) => None,
+        };
+        if let Some(iid) = d.inspection_id {
+            let i = safegrid_store::inspections::get(&mut tx, iid).await?;
+            if i.is_none_or(|i| Some(i.enterprise_id) != d.enterprise_id) {
+                return Err(Invalid::one("inspection_id", "not_a_reference").into());
+            }
+        }
+        for h in &d.hazard_ids {
+            let hz = safegrid_store::hazards::get(&mut tx, *h).await?;
+            if hz.is_none_or(|hz| {
+                hz.enterprise_id != d.enterprise_id || !who.can_read_region(&hz.region_path)
+            }) {
+                return Err(Invalid::one("hazard_ids", "not_a_reference").into());
+            }
+        }
+        let filed_on = today();
+        let n = store::count_in_year(&mut tx, filed_on.year()).await? + 1;
+        let number = format!("应急罚〔{}〕{n}号", filed_on.year());
+        let id = store::insert(
+            &mut tx,
+            &NewCase {
+                number: &number,
+                region_id,
+                region_path: &region_path,
+                department_id,
+                enterprise_id: d.enterprise_id,
+                party_kind: d.party_kind.as_str(),
+                party_name: &d.party_name,
+                party_id_number: d.party_id_number.as_deref(),
+                cause: &d.cause,
+                basis: d.basis.as_deref(),
+                inspection_id: d.inspection_id,
+                filed_on,
+                by: crate::actor(who),
+            },
+        )
+        .await?;
+        for h in &d.hazard_ids {
+            store::link_hazard(&mut tx, id, *h).await?;
+        }
+        store::log_step(
+            &mut tx,
+            id,
+            "filed",
+            filed_on,
+            Some(&d.cause),
+            crate::actor(who),
+        )
+        .await?;
+        audit::record(&mut tx, who, "file", "case", id, None::<&()>, Some(&d)).await?;
+        tx.commit().await?;
+        self.case(who, id).await
+    }
+
+    /// Loads a case the caller may move (in the transaction that moves it).
+    async fn enforcing(
+        &self,
+        src: impl Into<Src<'_>>,
+        who: &Principal,
+        id: i64,
+    ) -> Result<CaseRow> {
+        let c = store::get(src, id).await?.ok_or(Error::NotFound)?;
+        if !who.can_read_case(&c.region_path, c.enterprise_id) {
+            return Err(Error::NotFound);
+        }
+        let industry = c.industry_code.clone().unwrap_or_default();
+        ensure(who.can_enforce(
+            &c.region_path,
+            c.enterprise_id.map(|eid| EnterpriseFacts {
+                id: Some(eid),
+                region_path: &c.region_path,
+                industry_code: &industry,
+            }),
+        ))?;
+        Ok(c)
+    }
+
+    /// Takes the next step of a case; each is written with its day and record, and audited.
+    pub async fn case_step(&self, who: &Principal, id: i64, input: &StepInput) -> Result<CaseView> {
+        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
+        let mut tx = self.store.begin().await?;
+        let before = self.enforcing(&mut tx, who, id).await?;
+        let facts = facts_of(&before)?;
+        let (step, next) = input.validate(&facts, &cal, &rules, today())?;
+        let json =
+            |p: &Penalty| serde_json::to_string(p).map_err(|e| Error::Internal(e.to_string()));
+        let mut w = StepWrite::default();
+        let (on, record): (NaiveDate, Option<String>) = match &step {
+            Step::Investigate { officer_ids } => {
+                for o in officer_ids {
+                    let p = people::get(&mut tx, *o).await?;
+                    if p.is_none_or(|p| !who.can_read_region(&p.region_path)) {
+                        return Err(Invalid::one("officer_ids", "not_a_reference").into());
+                    }
+                }
+                w.officer_ids = Some(
+                    officer_ids
+                        .iter()
+                        .map(|o| o.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                (today(), None)
+            }
+            Step::Notify { on, penalty } => {
+                w.proposed = Some(json(penalty)?);
+                w.noticed_on = Some(on.to_string());
+                (*on, None)
+            }
+            Step::RequestHearing { on } => {
+                w.hearing_requested_on = Some(on.to_string());
+                (*on, None)
+            }
+            Step::HoldHearing { on, record } => {
+                w.hearing_held_on = Some(on.to_string());
+                (*on, Some(record.clone()))
+            }
+            Step::Review { on, record } => (*on, Some(record.clone())),
+            Step::Decide { on, penalty } => {
+                w.decided = Some(json(penalty)?);
+                w.decided_on = Some(on.to_string());
+                (*on, None)
+            }
+            Step::Serve { on, record } => {
+                w.served_on = Some(on.to_string());
+                (*on, Some(record.clone()))
+            }
+            Step::Execute { on, paid_fen } => {
+                w.paid_fen = Some(*paid_fen);
+                (*on, None)
+            }
+            Step::Close { on } => {
+                w.closed_on = Some(on.to_string());
+                (*on, None)
+            }
+        };
+        if !store::apply(&mut tx, id, &before.step, next.as_str(), &w).await? {
+            return Err(Invalid::one("action", "case.out_of_order").into());
+        }
+        store::log_step(
+            &mut tx,
+            id,
+            step.name(),
+            on,
+            record.as_deref(),
+            crate::actor(who),
+        )
+        .await?;
+        let after = store::get(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            who,
+            step.name(),
+            "case",
+            id,
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.case(who, id).await
+    }
+
+    pub async fn case(&self, who: &Principal, id: i64) -> Result<CaseView> {
+        let c = store::get(&self.store, id).await?.ok_or(Error::NotFound)?;
+        if !who.can_read_case(&c.region_path, c.enterprise_id) {
+            return Err(Error::NotFound);
+        }
+        let mut officers = Vec::new();
+        for o in c
+            .officer_ids
+            .split(',')
+            .filter_map(|o| o.parse::<i64>().ok())
+        {
+            if let Some(p) = people::get(&self.store, o).await? {
+                officers.push(p.name);
+            }
+        }
+        Ok(CaseView {
+            steps: store::steps(&self.store, id).await?,
+            hazards: store::hazards_of(&self.store, id).await?,
+            documents: files::of(&self.store, "case", id).await?,
+            clocks: self.clocks_of(&c).await?,
+            officers,
+            case: c,
+        })
+    }
+
+    /// The cases the caller sees, each with its clocks.
+    pub async fn cases(&self, who: &Principal) -> Result<Vec<(CaseRow, Vec<Clock>)>> {
+        let rows = match who.role {
+            Role::Enterprise => match who.enterprise_id {
+                Some(e) => store::of_enterprise(&self.store, e).await?,
+                None => Vec::new(),
+            },
+            Role::Monitor => return Err(Error::Forbidden),
+            _ => store::within(&self.store, &who.region_path).await?,
+        };
+        let mut out = Vec::new();
+        for c in rows {
+            let clocks = self.clocks_of(&c).await?;
+            out.push((c, clocks));
+        }
+        Ok(out)
+    }
+
+    /// A document of a step (the record of an inquiry, a photo, a recording), stored by its
+    /// content hash in the audit chain so that a later change to it shows.
+    pub async fn attach_to_case(
+        &self,
+        who: &Principal,
+        id: i64,
+        step: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<AttachmentRow> {
+        let step = CaseStep::parse(step.trim()).ok_or_else(|| Invalid::one("step", "choice"))?;
+        self.enforcing(&self.store, who, id).await?;
+        self.attach(who, "case", id, Some(step.as_str()), name, bytes)
+            .await
+    }
+
+    /// The decisions of the region's cases for the public notice, people masked.
+    pub async fn public_decisions(&self, region_path: &str) -> Result<Vec<PublicDecision>> {
+        let rows = store::decided_within(&self.store, region_path).await?;
+        rows.into_iter()
+            .map(|c| {
+                let kind = PartyKind::parse(&c.party_kind)
+                    .ok_or_else(|| Error::Internal(c.party_kind.clone()))?;
+                Ok(PublicDecision {
+                    number: c.number,
+                    party: public_name(kind, &c.party_name),
+                    party_id: c
+                        .party_id_number
+                        .as_deref()
+                        .map(|i| public_id(kind, i))
+                        .unwrap_or_default(),
+                    cause: c.cause,
+                    basis: c.basis,
+                    penalty: c
+                        .decided
+                        .as_deref()
+                        .and_then(|j| serde_json::from_str(j).ok()),
+                    decided_on: c.decided_on,
+                    department: c.department_name,
+                })
+            })
+            .collect()
+    }
+
+    /// The top region of the tree: the public notice of a one-town install.
+    pub async fn public_region(&self) -> Result<String> {
+        Ok(regions::within(&self.store, "")
+            .await?
+            .into_iter()
+            .map(|r| r.path)
+            .min_by_key(|p| p.len())
+            .unwrap_or_default())
+    }
+}

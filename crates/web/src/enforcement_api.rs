@@ -1,0 +1,99 @@
+//! `/api/v1` for enforcement: cases filed, moved step by step, their documents, and the
+//! procedure's configuration (the statutory periods and the holiday calendar).
+
+use crate::AppState;
+use crate::api::{JsonBody, created, err, uploaded_file};
+use crate::ctx::Api;
+use crate::error::ApiError;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use safegrid_domain::enforcement::{CaseInput, CaseRules, StepInput, WorkCalendar};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list).post(file))
+        .route("/cases/{id}", get(detail))
+        .route("/cases/{id}/steps", post(step))
+        .route("/cases/{id}/documents/{step}", post(document))
+        .route("/case-rules", get(rules).put(set_rules))
+        .route("/work-calendar", get(calendar).put(set_calendar))
+}
+
+async fn list(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.cases(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn file(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<CaseInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        s.svc.file_case(&a.who, &i).await.map_err(err(a.lang))?,
+    ))
+}
+
+async fn detail(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.case(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn step(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<StepInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.case_step(&a.who, id, &i).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+/// Multipart upload of one document of a step in the field `file`.
+async fn document(
+    State(s): State<AppState>,
+    a: Api,
+    Path((id, step)): Path<(i64, String)>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let (name, bytes) = uploaded_file(&mut form, a.lang).await?;
+    let row = s.svc.attach_to_case(&a.who, id, &step, &name, &bytes).await;
+    Ok(created(row.map_err(err(a.lang))?))
+}
+
+async fn rules(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.case_rules().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_rules(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(r): JsonBody<CaseRules>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_case_rules(&a.who, &r)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(r).into_response())
+}
+
+async fn calendar(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.work_calendar().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_calendar(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(c): JsonBody<WorkCalendar>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_work_calendar(&a.who, &c)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(c).into_response())
+}
