@@ -211,6 +211,11 @@ impl Ui {
         self.role == Role::Enterprise
     }
 
+    /// Sees enforcement cases (everyone but monitors; an enterprise its own).
+    pub fn sees_cases(&self) -> bool {
+        self.role != Role::Monitor
+    }
+
     /// This page in the other language.
     pub fn other_lang_link(&self) -> String {
         let other = if self.lang == Lang::Zh { "en" } else { "zh" };

@@ -224,3 +224,107 @@ async fn a_small_fine_is_decided_served_paid_closed_and_published_masked() {
         assert_eq!(mine.penalty.as_ref().unwrap().fine_fen, Some(20_000));
     }
 }
+
+#[tokio::test]
+async fn the_office_files_and_decides_a_case_on_the_pages_and_the_public_sees_it_masked() {
+    use super::{body_of, csrf_in, login};
+    for s in servers().await {
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/cases", s.base)).await;
+        let csrf = csrf_in(&page);
+        let shiba = s
+            .svc
+            .villages(&safegrid_service::system())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "石坝村")
+            .unwrap();
+        // Nothing named: the form comes back with the fields named.
+        let r = c
+            .post(format!("{}/cases", s.base))
+            .form(&[("csrf", csrf.as_str()), ("party_kind", "person")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("当事人：必填") && body.contains("案由：必填"),
+            "{body}"
+        );
+        let r = c
+            .post(format!("{}/cases", s.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("party_kind", "person"),
+                ("party_name", "李四海"),
+                ("party_id_number", "500232198805052345"),
+                ("region_id", &shiba.id.to_string()),
+                ("cause", "在林区吸烟"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let page = body_of(&c, format!("{}{to}", s.base)).await;
+        assert!(
+            page.contains("立案") && page.contains("id=\"step-form\""),
+            "{page}"
+        );
+        let people: Vec<String> = page
+            .split("name=\"officer_ids\" value=\"")
+            .skip(1)
+            .take(2)
+            .map(|x| x.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(people.len(), 2, "{page}");
+        let post = |form: Vec<(&str, String)>| {
+            let mut form = form;
+            form.push(("csrf", csrf.clone()));
+            c.post(format!("{}{to}/step", s.base)).form(&form).send()
+        };
+        let r = post(vec![
+            ("action", "investigate".into()),
+            ("officer_ids", people[0].clone()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("两名以上执法人员"));
+        for form in [
+            vec![
+                ("action", "investigate".to_string()),
+                ("officer_ids", people[0].clone()),
+                ("officer_ids", people[1].clone()),
+            ],
+            vec![("action", "notify".into()), ("fine_yuan", "100".into())],
+            vec![("action", "decide".into()), ("fine_yuan", "100".into())],
+        ] {
+            let r = post(form.clone()).await.unwrap();
+            assert_eq!(r.status(), 303, "{form:?}");
+        }
+        let page = body_of(&c, format!("{}{to}", s.base)).await;
+        assert!(page.contains("id=\"step\">决定"), "{page}");
+        // The public notice needs no login and masks the person.
+        let public = client()
+            .get(format!("{}/public/decisions", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(public.status(), 200);
+        let html = public.text().await.unwrap();
+        assert!(
+            html.contains("李**") && html.contains("500***********2345"),
+            "{html}"
+        );
+        assert!(!html.contains("李四海") && !html.contains("198805"));
+        // A monitor has no enforcement pages.
+        let m = client();
+        login(&m, &s.base, "monitor").await;
+        let r = m.get(format!("{}/cases", s.base)).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

@@ -3,6 +3,7 @@
 
 mod answer;
 mod auth;
+mod cases;
 mod command;
 mod duty;
 mod hazards;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(hazards::routes())
         .merge(incidents::routes())
+        .merge(cases::routes())
         .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())
