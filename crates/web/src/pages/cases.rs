@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use safegrid_domain::enforcement::{CaseInput, Measure, PenaltyInput, StepInput};
+use safegrid_domain::enforcement::{CaseInput, Measure, Penalty, PenaltyInput, StepInput};
 use safegrid_service::enforcement::{CaseView, Clock, PublicDecision};
 use safegrid_service::{Error, Lang};
 use safegrid_store::enforcement::CaseRow;
@@ -186,33 +186,34 @@ struct DetailPage {
 impl DetailPage {
     /// A penalty stored as JSON, in words.
     fn penalty(&self, json: &Option<String>) -> String {
-        let l = self.ui.lang;
-        let Some(p) = json
-            .as_deref()
-            .and_then(|j| serde_json::from_str::<safegrid_domain::enforcement::Penalty>(j).ok())
-        else {
-            return String::new();
-        };
-        let mut parts = Vec::new();
-        if let Some(f) = p.fine_fen {
-            parts.push(format!(
-                "{} {:.2}",
-                l.t("field.fine_yuan"),
-                f as f64 / 100.0
-            ));
-        }
-        if let Some(f) = p.confiscation_fen {
-            parts.push(format!(
-                "{} {:.2}",
-                l.t("field.confiscation_yuan"),
-                f as f64 / 100.0
-            ));
-        }
-        for m in &p.measures {
-            parts.push(l.t(&format!("measure.{}", m.as_str())).to_string());
-        }
-        parts.join("；")
+        json.as_deref()
+            .and_then(|j| serde_json::from_str::<Penalty>(j).ok())
+            .map(|p| penalty_words(&p, self.ui.lang))
+            .unwrap_or_default()
     }
+}
+
+/// A penalty in words: the fine, the confiscation, the other penalties.
+fn penalty_words(p: &Penalty, l: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = p.fine_fen {
+        parts.push(format!(
+            "{} {:.2}",
+            l.t("field.fine_yuan"),
+            f as f64 / 100.0
+        ));
+    }
+    if let Some(f) = p.confiscation_fen {
+        parts.push(format!(
+            "{} {:.2}",
+            l.t("field.confiscation_yuan"),
+            f as f64 / 100.0
+        ));
+    }
+    for m in &p.measures {
+        parts.push(l.t(&format!("measure.{}", m.as_str())).to_string());
+    }
+    parts.join("；")
 }
 
 async fn detail_page(s: &AppState, p: &Page, id: i64, error: Option<String>) -> PageResult {
@@ -334,22 +335,10 @@ struct PublicPage {
 
 impl PublicPage {
     fn penalty(&self, d: &PublicDecision) -> String {
-        let l = self.lang;
-        let Some(p) = &d.penalty else {
-            return String::new();
-        };
-        let mut parts = Vec::new();
-        if let Some(f) = p.fine_fen {
-            parts.push(format!(
-                "{} {:.2}",
-                l.t("field.fine_yuan"),
-                f as f64 / 100.0
-            ));
-        }
-        for m in &p.measures {
-            parts.push(l.t(&format!("measure.{}", m.as_str())).to_string());
-        }
-        parts.join("；")
+        d.penalty
+            .as_ref()
+            .map(|p| penalty_words(p, self.lang))
+            .unwrap_or_default()
     }
 }
 
