@@ -418,3 +418,81 @@ impl Service {
             .unwrap_or_default())
     }
 }
+
+/// One line of the enforcement statistics: a department (or the office, with no department).
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentLine {
+    pub department_id: Option<i64>,
+    pub name: String,
+    /// Cases filed in each month, January first.
+    pub months: [i64; 12],
+    pub total: i64,
+    /// 明查 and 暗访 done by the department's accounts.
+    pub open_inspections: i64,
+    pub covert_inspections: i64,
+    /// No case at all in the year (执法清零), flagged.
+    pub zero: bool,
+}
+
+/// The year's enforcement statistics of the caller's area.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnforcementStats {
+    pub year: i32,
+    pub lines: Vec<DepartmentLine>,
+}
+
+impl Service {
+    /// Cases per department and month, the departments with none flagged, and the open and
+    /// covert inspections each did, over a year.
+    pub async fn enforcement_stats(&self, who: &Principal, year: i32) -> Result<EnforcementStats> {
+        ensure(who.can_read_region(&who.region_path) && who.role != Role::Monitor)?;
+        let jan1 = |y: i32| {
+            NaiveDate::from_ymd_opt(y, 1, 1)
+                .ok_or_else(|| Error::Invalid(Invalid::one("year", "number.range")))
+        };
+        let (from, to) = (jan1(year)?, jan1(year + 1)?);
+        let path = &who.region_path;
+        let departments =
+            safegrid_store::organisations::departments_within(&self.store, path).await?;
+        let counts = store::counts_by_department_month(&self.store, path, from, to).await?;
+        let inspections = store::inspections_by_department(&self.store, path, from, to).await?;
+        let mut lines: Vec<DepartmentLine> = departments
+            .into_iter()
+            .map(|d| (Some(d.id), d.name))
+            .chain(std::iter::once((None, String::new())))
+            .map(|(department_id, name)| {
+                let mut months = [0i64; 12];
+                for (d, m, n) in &counts {
+                    if *d == department_id
+                        && let Ok(m) = m.parse::<usize>()
+                        && (1..=12).contains(&m)
+                    {
+                        months[m - 1] += n;
+                    }
+                }
+                let count = |kind: &str| {
+                    inspections
+                        .iter()
+                        .filter(|(d, k, _)| *d == department_id && k == kind)
+                        .map(|x| x.2)
+                        .sum()
+                };
+                let total = months.iter().sum();
+                DepartmentLine {
+                    department_id,
+                    name,
+                    months,
+                    total,
+                    open_inspections: count("government"),
+                    covert_inspections: count("covert"),
+                    zero: total == 0,
+                }
+            })
+            .collect();
+        // The office's own line (no department) only when it did something.
+        lines.retain(|l| {
+            l.department_id.is_some() || l.total + l.open_inspections + l.covert_inspections > 0
+        });
+        Ok(EnforcementStats { year, lines })
+    }
+}

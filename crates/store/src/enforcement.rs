@@ -197,3 +197,39 @@ pub async fn hazards_of(src: impl Into<Src<'_>>, case_id: i64) -> Result<Vec<i64
         "SELECT hazard_id FROM case_hazards WHERE case_id = $1 ORDER BY hazard_id")
         .bind(case_id).fetch_all(c).await?))
 }
+
+/// Cases filed in `[from, to)` inside a region, per department and month (`01`…`12`).
+pub async fn counts_by_department_month(
+    store: &Store,
+    path: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<(Option<i64>, String, i64)>> {
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, (Option<i64>, String, i64)>(
+        "SELECT department_id, substr(filed_on, 6, 2) AS month, COUNT(*) FROM enforcement_cases
+         WHERE region_path >= $1 AND region_path < $2 AND filed_on >= $3 AND filed_on < $4
+         GROUP BY department_id, substr(filed_on, 6, 2)")
+        .bind(path.to_string()).bind(path_upper(path)).bind(from.to_string()).bind(to.to_string())
+        .fetch_all(c).await?),
+    )
+}
+
+/// Government inspections done in `[from, to)` inside a region by the accounts of each
+/// department, open (明查, `government`) and covert (暗访, `covert`).
+pub async fn inspections_by_department(
+    store: &Store,
+    path: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<(Option<i64>, String, i64)>> {
+    Ok(
+        on_read!(store, c => sqlx::query_as::<_, (Option<i64>, String, i64)>(
+        "SELECT u.department_id, i.kind, COUNT(*) FROM inspections i JOIN users u ON u.id = i.inspector_id
+         WHERE i.region_path >= $1 AND i.region_path < $2 AND i.done_on >= $3 AND i.done_on < $4
+           AND i.kind IN ('government', 'covert')
+         GROUP BY u.department_id, i.kind")
+        .bind(path.to_string()).bind(path_upper(path)).bind(from).bind(to)
+        .fetch_all(c).await?),
+    )
+}

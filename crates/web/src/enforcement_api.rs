@@ -7,7 +7,7 @@ use crate::ctx::Api;
 use crate::error::ApiError;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use safegrid_domain::enforcement::{CaseInput, CaseRules, StepInput, WorkCalendar};
@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/steps", post(step))
         .route("/cases/{id}/documents/{step}", post(document))
         .route("/case-rules", get(rules).put(set_rules))
+        .route("/enforcement-stats", get(stats))
         .route("/work-calendar", get(calendar).put(set_calendar))
 }
 
@@ -96,4 +97,13 @@ async fn set_calendar(
         .await
         .map_err(err(a.lang))?;
     Ok(Json(c).into_response())
+}
+
+async fn stats(
+    State(s): State<AppState>,
+    a: Api,
+    Query(y): Query<crate::disaster_api::Year>,
+) -> Result<Response, ApiError> {
+    let r = s.svc.enforcement_stats(&a.who, y.or_this()).await;
+    Ok(Json(r.map_err(err(a.lang))?).into_response())
 }

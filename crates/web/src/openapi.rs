@@ -467,6 +467,13 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/enforcement-stats",
+        "Cases per department and month of ?year= (this year), departments with none flagged, open and covert inspections",
+        None,
+        "The statistics",
+    ),
+    (
+        "get",
         "/case-rules",
         "The statutory periods and the thresholds of a large fine",
         None,

@@ -328,3 +328,83 @@ async fn the_office_files_and_decides_a_case_on_the_pages_and_the_public_sees_it
         assert_eq!(r.status(), 403);
     }
 }
+
+#[tokio::test]
+async fn enforcement_is_counted_per_department_and_month_and_none_is_flagged() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let who = s.svc.token_principal(&office).await.unwrap().unwrap();
+        let departments =
+            safegrid_store::organisations::departments_within(&s.svc.store, &who.region_path)
+                .await
+                .unwrap();
+        assert!(departments.len() >= 2);
+        let shiba = s
+            .svc
+            .villages(&safegrid_service::system())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "石坝村")
+            .unwrap();
+        for _ in 0..2 {
+            let (st, v) = post(
+                &format!("{api}/cases"),
+                &office,
+                json!({
+                    "party_kind": "person", "party_name": "王五", "region_id": shiba.id.to_string(),
+                    "cause": "违规燃放烟花爆竹", "department_id": departments[0].id.to_string()
+                }),
+            )
+            .await;
+            assert_eq!(st, 201, "{v}");
+        }
+        let year = safegrid_domain::local_time::day_of(chrono::Utc::now());
+        let st = get_json(format!("{api}/enforcement-stats"), &office).await;
+        let line = |id: i64| {
+            st["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["department_id"] == id)
+                .unwrap()
+                .clone()
+        };
+        let first = line(departments[0].id);
+        use chrono::Datelike;
+        assert_eq!(first["months"][year.month0() as usize], 2, "{st}");
+        assert_eq!(
+            (first["total"].as_i64(), first["zero"].as_bool()),
+            (Some(2), Some(false))
+        );
+        let second = line(departments[1].id);
+        assert_eq!(
+            (second["total"].as_i64(), second["zero"].as_bool()),
+            (Some(0), Some(true))
+        );
+        // Another year holds none of them.
+        let other = get_json(format!("{api}/enforcement-stats?year=2001"), &office).await;
+        assert!(
+            other["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| l["total"] == 0)
+        );
+        // The page flags the department with none and exports.
+        let c = client();
+        super::login(&c, &s.base, "office").await;
+        let page = super::body_of(&c, format!("{}/cases/stats", s.base)).await;
+        assert!(
+            page.contains("执法清零") && page.contains(&departments[0].name),
+            "{page}"
+        );
+        let r = c
+            .get(format!("{}/cases/stats.xlsx", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    }
+}

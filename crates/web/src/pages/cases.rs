@@ -25,6 +25,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases", get(list).post(file))
         .route("/cases.xlsx", get(export))
+        .route("/cases/stats", get(stats))
+        .route("/cases/stats.xlsx", get(stats_xlsx))
         .route("/cases/{id}", get(detail))
         .route("/cases/{id}/step", post(step))
         .route("/cases/{id}/documents", post(document))
@@ -349,4 +351,70 @@ async fn public(State(s): State<AppState>, parts: Parts) -> PageResult {
     let region = s.svc.public_region().await.map_err(&fl)?;
     let rows = s.svc.public_decisions(&region).await.map_err(&fl)?;
     Ok(render(&PublicPage { lang, rows }))
+}
+
+#[derive(askama::Template)]
+#[template(path = "case_stats.html")]
+struct StatsPage {
+    ui: Ui,
+    st: safegrid_service::enforcement::EnforcementStats,
+}
+
+async fn stats(
+    State(s): State<AppState>,
+    p: Page,
+    Query(y): Query<crate::disaster_api::Year>,
+) -> PageResult {
+    let st = s
+        .svc
+        .enforcement_stats(&p.who, y.or_this())
+        .await
+        .map_err(fail(p.lang))?;
+    Ok(render(&StatsPage {
+        ui: Ui::new(&p, "enforcement"),
+        st,
+    }))
+}
+
+/// The statistics in Excel: a line per department, a column per month.
+async fn stats_xlsx(
+    State(s): State<AppState>,
+    p: Page,
+    Query(y): Query<crate::disaster_api::Year>,
+) -> PageResult {
+    let l = p.lang;
+    let st = s
+        .svc
+        .enforcement_stats(&p.who, y.or_this())
+        .await
+        .map_err(fail(l))?;
+    let mut headers = vec![l.t("field.department_id").to_string()];
+    headers.extend((1..=12).map(|m| format!("{m}{}", l.t("stats.month"))));
+    headers.extend(
+        ["stats.total", "stats.open", "stats.covert", "stats.zero"]
+            .iter()
+            .map(|k| l.t(k).to_string()),
+    );
+    let table = safegrid_service::xlsx::Table {
+        title: format!("{} {}", st.year, l.t("stats.title")),
+        headers,
+        rows: st
+            .lines
+            .iter()
+            .map(|d| {
+                let mut row = vec![if d.name.is_empty() {
+                    l.t("stats.office").to_string()
+                } else {
+                    d.name.clone()
+                }];
+                row.extend(d.months.iter().map(|n| n.to_string()));
+                row.push(d.total.to_string());
+                row.push(d.open_inspections.to_string());
+                row.push(d.covert_inspections.to_string());
+                row.push(if d.zero { "✗".into() } else { String::new() });
+                row
+            })
+            .collect(),
+    };
+    crate::view::xlsx(&[table], "enforcement-stats.xlsx", l)
 }
