@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod deliveries;
 pub mod demo;
 pub mod demo_disaster;
+pub mod demo_enforcement;
 pub mod demo_monitoring;
 pub mod demo_risk_lists;
 pub mod disaster;

@@ -1,0 +1,109 @@
+//! The demo town's enforcement: a decided and published case against a person who burned off
+//! stubble in the forest fire season, a case against an enterprise waiting on its notice, and the
+//! National Day holidays in the working-day calendar.
+
+use crate::{Result, Service, system};
+use chrono::{Datelike, Utc};
+use safegrid_domain::enforcement::{CaseInput, PenaltyInput, StepInput, WorkCalendar};
+
+impl Service {
+    pub(crate) async fn demo_enforcement(&self, town_id: i64, shiba_id: i64) -> Result<()> {
+        let sys = system();
+        let today = safegrid_domain::local_time::day_of(Utc::now());
+        let year = today.year();
+        let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(year, m, d);
+        self.set_work_calendar(
+            &sys,
+            &WorkCalendar {
+                holidays: (1..=7).filter_map(|d| day(10, d)).collect(),
+                workdays: Vec::new(),
+            },
+        )
+        .await?;
+        let Some(town) = safegrid_store::regions::get(&self.store, town_id).await? else {
+            return Ok(());
+        };
+        let staff: Vec<String> = safegrid_store::people::all_within(&self.store, &town.path)
+            .await?
+            .into_iter()
+            .filter(|p| p.region_path == town.path)
+            .take(2)
+            .map(|p| p.id.to_string())
+            .collect();
+        let fire = self
+            .file_case(
+                &sys,
+                &CaseInput {
+                    party_kind: "person".into(),
+                    party_name: "刘大明".into(),
+                    party_id_number: "500232196805151234".into(),
+                    region_id: shiba_id.to_string(),
+                    cause: "森林防火期内在林区野外烧荒".into(),
+                    basis: "《森林防火条例》第五十条".into(),
+                    ..CaseInput::default()
+                },
+            )
+            .await?;
+        let fine = PenaltyInput {
+            fine_yuan: "500".into(),
+            ..PenaltyInput::default()
+        };
+        for step in [
+            StepInput {
+                action: "investigate".into(),
+                officer_ids: staff.clone(),
+                ..StepInput::default()
+            },
+            StepInput {
+                action: "notify".into(),
+                penalty: fine.clone(),
+                ..StepInput::default()
+            },
+            StepInput {
+                action: "decide".into(),
+                penalty: fine,
+                ..StepInput::default()
+            },
+            StepInput {
+                action: "serve".into(),
+                record: "直接送达，当事人签收".into(),
+                ..StepInput::default()
+            },
+        ] {
+            self.case_step(&sys, fire.case.id, &step).await?;
+        }
+        // An enterprise's case, investigated and waiting on its notice.
+        if let Some(e) = self
+            .all_enterprises(&sys)
+            .await?
+            .into_iter()
+            .find(|e| e.industry_code.starts_with("C21"))
+        {
+            let case = self
+                .file_case(
+                    &sys,
+                    &CaseInput {
+                        party_kind: "organisation".into(),
+                        party_name: e.name.clone(),
+                        party_id_number: e.uscc.clone(),
+                        enterprise_id: e.id.to_string(),
+                        cause: "粉尘涉爆除尘系统未按规定设置泄爆装置".into(),
+                        basis: "《安全生产法》第九十九条".into(),
+                        ..CaseInput::default()
+                    },
+                )
+                .await?;
+            self.case_step(
+                &sys,
+                case.case.id,
+                &StepInput {
+                    action: "investigate".into(),
+                    officer_ids: staff,
+                    ..StepInput::default()
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
