@@ -714,6 +714,72 @@ pub fn public_id(kind: PartyKind, id: &str) -> String {
     }
 }
 
+/// An enterprise put on the blacklist (失信惩戒名单), as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlacklistInput {
+    pub enterprise_id: String,
+    pub reason: String,
+    /// The provision it is listed under.
+    pub basis: String,
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlacklistDraft {
+    pub enterprise_id: i64,
+    pub reason: String,
+    pub basis: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl BlacklistInput {
+    pub fn validate(&self, today: NaiveDate) -> Result<BlacklistDraft, Invalid> {
+        let mut errs = Invalid::default();
+        let enterprise_id = opt_id(&mut errs, "enterprise_id", &self.enterprise_id);
+        if enterprise_id.is_none() && errs.is_empty() {
+            errs.push("enterprise_id", "required");
+        }
+        let reason = required_text(&mut errs, "reason", &self.reason, 500);
+        let basis = required_text(&mut errs, "basis", &self.basis, 500);
+        let mut date = |field: &str, v: &str, blank: Option<NaiveDate>| match v.trim() {
+            "" => blank.or_else(|| {
+                errs.push(field, "required");
+                None
+            }),
+            v => parse_date(v).or_else(|| {
+                errs.push(field, "date.form");
+                None
+            }),
+        };
+        let starts_on = date("starts_on", &self.starts_on, Some(today));
+        let ends_on = date("ends_on", &self.ends_on, None);
+        if let (Some(s), Some(e)) = (starts_on, ends_on)
+            && e < s
+        {
+            errs.push("ends_on", "risk_list.ends_before_start");
+        }
+        errs.into_result()?;
+        match (enterprise_id, starts_on, ends_on) {
+            (Some(enterprise_id), Some(starts_on), Some(ends_on)) => Ok(BlacklistDraft {
+                enterprise_id,
+                reason,
+                basis,
+                starts_on,
+                ends_on,
+            }),
+            _ => Err(Invalid::one("enterprise_id", "required")),
+        }
+    }
+}
+
+/// Whether a listing is in force on `today`: begun, not ended, not lifted.
+pub fn listed(starts_on: NaiveDate, ends_on: NaiveDate, delisted: bool, today: NaiveDate) -> bool {
+    !delisted && starts_on <= today && today <= ends_on
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1064,5 +1130,30 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["party_kind", "party_name", "cause", "hazard_ids"]);
+    }
+
+    #[test]
+    fn a_listing_has_its_reason_basis_and_period_and_is_in_force_inside_it() {
+        let today = d("2026-07-01");
+        let input = |from: &str, to: &str| BlacklistInput {
+            enterprise_id: "5".into(),
+            reason: "拒不执行停产整顿决定".into(),
+            basis: "安全生产法第一百一十二条".into(),
+            starts_on: from.into(),
+            ends_on: to.into(),
+        };
+        let ok = input("", "2027-06-30").validate(today).unwrap();
+        assert_eq!(ok.starts_on, today);
+        let e = input("2026-08-01", "2026-07-31")
+            .validate(today)
+            .unwrap_err();
+        assert_eq!(e.errors[0].field, "ends_on");
+        let e = BlacklistInput::default().validate(today).unwrap_err();
+        let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["enterprise_id", "reason", "basis", "ends_on"]);
+        let (s, end) = (d("2026-07-01"), d("2026-12-31"));
+        assert!(listed(s, end, false, d("2026-07-01")) && listed(s, end, false, d("2026-12-31")));
+        assert!(!listed(s, end, false, d("2027-01-01")) && !listed(s, end, false, d("2026-06-30")));
+        assert!(!listed(s, end, true, d("2026-08-01")));
     }
 }

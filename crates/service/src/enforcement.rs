@@ -496,3 +496,154 @@ impl Service {
         Ok(EnforcementStats { year, lines })
     }
 }
+
+/// A listing with whether it is in force today.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingView {
+    pub listing: safegrid_store::enforcement::ListingRow,
+    pub in_force: bool,
+}
+
+fn listing_view(l: safegrid_store::enforcement::ListingRow) -> ListingView {
+    let day = |s: &str| parse_date(s).unwrap_or_default();
+    ListingView {
+        in_force: safegrid_domain::enforcement::listed(
+            day(&l.starts_on),
+            day(&l.ends_on),
+            l.delisted_on.is_some(),
+            today(),
+        ),
+        listing: l,
+    }
+}
+
+impl Service {
+    /// Puts an enterprise on the blacklist; the enterprise and its liaison group are told.
+    pub async fn blacklist_enterprise(
+        &self,
+        who: &Principal,
+        input: &safegrid_domain::enforcement::BlacklistInput,
+    ) -> Result<ListingView> {
+        let d = input.validate(today())?;
+        let mut tx = self.store.begin().await?;
+        let e = enterprises::get(&mut tx, d.enterprise_id)
+            .await?
+            .filter(|e| who.can_read_region(&e.region_path))
+            .ok_or_else(|| Invalid::one("enterprise_id", "not_a_reference"))?;
+        ensure(who.can_enforce(
+            &e.region_path,
+            Some(EnterpriseFacts {
+                id: Some(e.id),
+                region_path: &e.region_path,
+                industry_code: &e.industry_code,
+            }),
+        ))?;
+        let id = store::insert_listing(&mut tx, &d, &e.region_path, crate::actor(who)).await?;
+        audit::record(
+            &mut tx,
+            who,
+            "blacklist",
+            "enterprise",
+            e.id,
+            None::<&()>,
+            Some(&d),
+        )
+        .await?;
+        let title = format!("{}已列入失信惩戒名单", e.name);
+        let body = format!(
+            "{}因“{}”（{}）列入失信惩戒名单，期限{}至{}。",
+            e.name, d.reason, d.basis, d.starts_on, d.ends_on
+        );
+        let link = format!("/enterprises/{}", e.id);
+        let mut users = safegrid_store::jobs::users_of_liaison_group(&mut tx, e.id).await?;
+        users.extend(
+            safegrid_store::jobs::users_for(&mut tx, "enterprise", None, Some(e.id), None).await?,
+        );
+        users.sort_unstable();
+        users.dedup();
+        for u in users {
+            safegrid_store::jobs::send(&mut tx, u, &title, &body, Some(&link), None).await?;
+        }
+        let row = store::listing(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        tx.commit().await?;
+        Ok(listing_view(row))
+    }
+
+    /// Lifts a listing, with the reason.
+    pub async fn delist_enterprise(
+        &self,
+        who: &Principal,
+        id: i64,
+        reason: &str,
+    ) -> Result<ListingView> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Invalid::one("reason", "required").into());
+        }
+        let mut tx = self.store.begin().await?;
+        let l = store::listing(&mut tx, id)
+            .await?
+            .filter(|l| who.can_read_region(&l.region_path))
+            .ok_or(Error::NotFound)?;
+        let e = enterprises::get(&mut tx, l.enterprise_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        ensure(who.can_enforce(
+            &e.region_path,
+            Some(EnterpriseFacts {
+                id: Some(e.id),
+                region_path: &e.region_path,
+                industry_code: &e.industry_code,
+            }),
+        ))?;
+        if !store::delist(&mut tx, id, today(), reason).await? {
+            return Err(Invalid::one("reason", "blacklist.delisted_already").into());
+        }
+        audit::record(
+            &mut tx,
+            who,
+            "delist",
+            "enterprise",
+            e.id,
+            Some(&l),
+            Some(&reason),
+        )
+        .await?;
+        let row = store::listing(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        tx.commit().await?;
+        Ok(listing_view(row))
+    }
+
+    /// The listings of the caller's area (an enterprise: its own).
+    pub async fn blacklist(&self, who: &Principal) -> Result<Vec<ListingView>> {
+        let rows = match who.role {
+            Role::Enterprise => match who.enterprise_id {
+                Some(e) => store::listings(&self.store, "", Some(e)).await?,
+                None => Vec::new(),
+            },
+            Role::Monitor => return Err(Error::Forbidden),
+            _ => store::listings(&self.store, &who.region_path, None).await?,
+        };
+        Ok(rows.into_iter().map(listing_view).collect())
+    }
+
+    /// The listings in force of one enterprise, for its page.
+    pub async fn listings_of(&self, enterprise_id: i64) -> Result<Vec<ListingView>> {
+        Ok(store::listings(&self.store, "", Some(enterprise_id))
+            .await?
+            .into_iter()
+            .map(listing_view)
+            .filter(|v| v.in_force)
+            .collect())
+    }
+
+    /// The public list: the listings in force of the region.
+    pub async fn public_blacklist(&self, region_path: &str) -> Result<Vec<ListingView>> {
+        Ok(store::listings(&self.store, region_path, None)
+            .await?
+            .into_iter()
+            .map(listing_view)
+            .filter(|v| v.in_force)
+            .collect())
+    }
+}

@@ -233,3 +233,72 @@ pub async fn inspections_by_department(
         .fetch_all(c).await?),
     )
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ListingRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub uscc: String,
+    pub region_path: String,
+    pub reason: String,
+    pub basis: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub delisted_on: Option<String>,
+    pub delist_reason: Option<String>,
+}
+
+const LISTING: &str =
+    "SELECT b.id, b.enterprise_id, e.name AS enterprise_name, e.uscc, b.region_path, b.reason,
+    b.basis, b.starts_on, b.ends_on, b.delisted_on, b.delist_reason
+    FROM blacklist b JOIN enterprises e ON e.id = b.enterprise_id";
+
+pub async fn insert_listing(
+    tx: &mut Tx,
+    d: &safegrid_domain::enforcement::BlacklistDraft,
+    region_path: &str,
+    by: Option<i64>,
+) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO blacklist (enterprise_id, region_path, reason, basis, starts_on, ends_on, listed_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        .bind(d.enterprise_id).bind(region_path.to_string()).bind(d.reason.clone()).bind(d.basis.clone())
+        .bind(d.starts_on.to_string()).bind(d.ends_on.to_string()).bind(by).bind(Utc::now())
+        .fetch_one(c).await?))
+}
+
+pub async fn listing(src: impl Into<Src<'_>>, id: i64) -> Result<Option<ListingRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{LISTING} WHERE b.id = $1"));
+    Ok(
+        on_src!(src.into(), c => sqlx::query_as::<_, ListingRow>(sql).bind(id).fetch_optional(c).await?),
+    )
+}
+
+/// The listings inside a region (or of one enterprise), newest first.
+pub async fn listings(
+    store: &Store,
+    path: &str,
+    enterprise_id: Option<i64>,
+) -> Result<Vec<ListingRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{LISTING} WHERE b.region_path >= $1 AND b.region_path < $2 AND ($3 IS NULL OR b.enterprise_id = $3)
+         ORDER BY b.starts_on DESC, b.id DESC"
+    ));
+    let sql = match store.backend {
+        crate::Backend::Postgres(_) => {
+            sqlx::AssertSqlSafe(sql.0.replace("$3 IS NULL", "CAST($3 AS BIGINT) IS NULL"))
+        }
+        crate::Backend::Sqlite { .. } => sql,
+    };
+    Ok(on_read!(store, c => sqlx::query_as::<_, ListingRow>(sql)
+        .bind(path.to_string()).bind(path_upper(path)).bind(enterprise_id).fetch_all(c).await?))
+}
+
+/// Lifts a listing not lifted yet; false when it was.
+pub async fn delist(tx: &mut Tx, id: i64, on: chrono::NaiveDate, reason: &str) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE blacklist SET delisted_on = $1, delist_reason = $2 WHERE id = $3 AND delisted_on IS NULL")
+        .bind(on.to_string()).bind(reason.to_string()).bind(id).execute(c).await?.rows_affected());
+    Ok(n == 1)
+}

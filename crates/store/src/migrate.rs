@@ -150,6 +150,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_enforcement.sql"),
         postgres: include_str!("../migrations/postgres/0023_enforcement.sql"),
     },
+    Migration {
+        version: 24,
+        name: "blacklist",
+        sqlite: include_str!("../migrations/sqlite/0024_blacklist.sql"),
+        postgres: include_str!("../migrations/postgres/0024_blacklist.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

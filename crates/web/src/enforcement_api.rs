@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/documents/{step}", post(document))
         .route("/case-rules", get(rules).put(set_rules))
         .route("/enforcement-stats", get(stats))
+        .route("/blacklist", get(blacklist).post(list_enterprise))
+        .route("/blacklist/{id}/delist", post(delist))
         .route("/work-calendar", get(calendar).put(set_calendar))
 }
 
@@ -106,4 +108,33 @@ async fn stats(
 ) -> Result<Response, ApiError> {
     let r = s.svc.enforcement_stats(&a.who, y.or_this()).await;
     Ok(Json(r.map_err(err(a.lang))?).into_response())
+}
+
+async fn blacklist(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.blacklist(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn list_enterprise(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<safegrid_domain::enforcement::BlacklistInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.blacklist_enterprise(&a.who, &i).await;
+    Ok(created(v.map_err(err(a.lang))?))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct DelistInput {
+    reason: String,
+}
+
+async fn delist(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<DelistInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.delist_enterprise(&a.who, id, &i.reason).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
 }

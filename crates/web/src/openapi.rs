@@ -474,6 +474,27 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/blacklist",
+        "Blacklist listings of the caller's area (an enterprise: its own), each with whether it is in force",
+        None,
+        "The listings",
+    ),
+    (
+        "post",
+        "/blacklist",
+        "List an enterprise (reason, basis, start, end); the enterprise and its liaison group are told",
+        Some("BlacklistInput"),
+        "The listing",
+    ),
+    (
+        "post",
+        "/blacklist/{id}/delist",
+        "Lift a listing, with the reason",
+        None,
+        "The listing",
+    ),
+    (
+        "get",
         "/case-rules",
         "The statutory periods and the thresholds of a large fine",
         None,
@@ -1121,6 +1142,13 @@ pub fn document() -> Value {
             "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
             "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
             "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "BlacklistInput".into(),
+        text_object(
+            &["enterprise_id", "reason", "basis", "starts_on", "ends_on"],
+            &["enterprise_id", "reason", "basis", "ends_on"],
+        ),
     );
     schemas.insert(
         "CaseInput".into(),

@@ -408,3 +408,100 @@ async fn enforcement_is_counted_per_department_and_month_and_none_is_flagged() {
         assert!(r.bytes().await.unwrap().starts_with(b"PK"));
     }
 }
+
+#[tokio::test]
+async fn an_enterprise_is_blacklisted_shown_told_and_lifted() {
+    use super::{body_of, login};
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let firm_t = token(&s, "firm").await;
+        let firm = s.svc.token_principal(&firm_t).await.unwrap().unwrap();
+        let eid = firm.enterprise_id.unwrap();
+        let unread = s.svc.unread(&firm).await.unwrap();
+        let body = json!({
+            "enterprise_id": eid.to_string(), "reason": "拒不执行停产整顿决定",
+            "basis": "安全生产法第一百一十二条", "ends_on": "2099-12-31"
+        });
+        // Incomplete, or by the enterprise itself or a village: refused.
+        let (st, b) = post(
+            &format!("{api}/blacklist"),
+            &office,
+            json!({"enterprise_id": eid.to_string()}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        let fields: Vec<&str> = b["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["reason", "basis", "ends_on"]);
+        for user in ["firm", "shiba"] {
+            let (st, _) = post(
+                &format!("{api}/blacklist"),
+                &token(&s, user).await,
+                body.clone(),
+            )
+            .await;
+            assert!(st == 403 || st == 422, "{user}: {st}");
+        }
+        let (st, v) = post(&format!("{api}/blacklist"), &office, body).await;
+        assert_eq!(st, 201, "{v}");
+        assert_eq!(v["in_force"], true);
+        let id = v["listing"]["id"].as_i64().unwrap();
+        // The enterprise is told, sees its listing, and its page says so; so does the public list.
+        assert_eq!(s.svc.unread(&firm).await.unwrap(), unread + 1);
+        let own = get_json(format!("{api}/blacklist"), &firm_t).await;
+        assert_eq!(own.as_array().unwrap().len(), 1);
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/enterprises/{eid}", s.base)).await;
+        assert!(page.contains("id=\"blacklisted\"") && page.contains("拒不执行停产整顿决定"));
+        let public = client()
+            .get(format!("{}/public/blacklist", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(public.contains("拒不执行停产整顿决定"), "{public}");
+        // Lifted with a reason, once.
+        let (st, b) = post(
+            &format!("{api}/blacklist/{id}/delist"),
+            &office,
+            json!({"reason": ""}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(b["fields"][0]["field"], "reason");
+        let (st, v) = post(
+            &format!("{api}/blacklist/{id}/delist"),
+            &office,
+            json!({"reason": "整改完成，信用修复"}),
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(v["in_force"], false);
+        let (st, _) = post(
+            &format!("{api}/blacklist/{id}/delist"),
+            &office,
+            json!({"reason": "again"}),
+        )
+        .await;
+        assert_eq!(st, 422);
+        let page = body_of(&c, format!("{}/enterprises/{eid}", s.base)).await;
+        assert!(!page.contains("id=\"blacklisted\""));
+        let public = client()
+            .get(format!("{}/public/blacklist", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!public.contains("拒不执行停产整顿决定"));
+    }
+}

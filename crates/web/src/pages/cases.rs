@@ -31,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/step", post(step))
         .route("/cases/{id}/documents", post(document))
         .route("/public/decisions", get(public))
+        .route("/blacklist", get(blacklist_page).post(list_enterprise))
+        .route("/blacklist/{id}/delist", post(delist))
+        .route("/public/blacklist", get(public_blacklist))
 }
 
 #[derive(askama::Template)]
@@ -417,4 +420,106 @@ async fn stats_xlsx(
             .collect(),
     };
     crate::view::xlsx(&[table], "enforcement-stats.xlsx", l)
+}
+
+#[derive(askama::Template)]
+#[template(path = "blacklist.html")]
+struct BlacklistPage {
+    ui: Ui,
+    rows: Vec<safegrid_service::enforcement::ListingView>,
+    enterprises: Vec<(i64, String)>,
+    error: Option<String>,
+}
+
+async fn blacklist_show(s: &AppState, p: &Page, error: Option<String>) -> PageResult {
+    let fl = fail(p.lang);
+    let rows = s.svc.blacklist(&p.who).await.map_err(&fl)?;
+    let enterprises = if p.who.role == safegrid_domain::access::Role::Enterprise {
+        Vec::new()
+    } else {
+        let q = safegrid_service::registry::EnterpriseQuery {
+            per_page: Some(500),
+            ..Default::default()
+        };
+        s.svc
+            .enterprises(&p.who, &q)
+            .await
+            .map_err(&fl)?
+            .rows
+            .into_iter()
+            .map(|e| (e.id, e.name))
+            .collect()
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &BlacklistPage {
+            ui: Ui::new(p, "enforcement"),
+            rows,
+            enterprises,
+            error,
+        },
+    ))
+}
+
+async fn blacklist_page(State(s): State<AppState>, p: Page) -> PageResult {
+    blacklist_show(&s, &p, None).await
+}
+
+async fn list_enterprise(
+    State(s): State<AppState>,
+    p: Page,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    p.check_csrf(super::csrf_of(&pairs))?;
+    let input = safegrid_domain::enforcement::BlacklistInput {
+        enterprise_id: field(&pairs, "enterprise_id").into(),
+        reason: field(&pairs, "reason").into(),
+        basis: field(&pairs, "basis").into(),
+        starts_on: field(&pairs, "starts_on").into(),
+        ends_on: field(&pairs, "ends_on").into(),
+    };
+    match s.svc.blacklist_enterprise(&p.who, &input).await {
+        Ok(_) => Ok(Redirect::to("/blacklist").into_response()),
+        Err(Error::Invalid(e)) => blacklist_show(&s, &p, Some(words(&p, &e))).await,
+        Err(e) => Err(fail(p.lang)(e)),
+    }
+}
+
+async fn delist(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    p.check_csrf(super::csrf_of(&pairs))?;
+    match s
+        .svc
+        .delist_enterprise(&p.who, id, field(&pairs, "reason"))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/blacklist").into_response()),
+        Err(Error::Invalid(e)) => blacklist_show(&s, &p, Some(words(&p, &e))).await,
+        Err(e) => Err(fail(p.lang)(e)),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "public_blacklist.html")]
+struct PublicBlacklistPage {
+    lang: Lang,
+    rows: Vec<safegrid_service::enforcement::ListingView>,
+}
+
+/// The public blacklist: the enterprises listed now, with reason, basis and period.
+async fn public_blacklist(State(s): State<AppState>, parts: Parts) -> PageResult {
+    let lang = lang_of(&parts);
+    let fl = fail(lang);
+    let region = s.svc.public_region().await.map_err(&fl)?;
+    let rows = s.svc.public_blacklist(&region).await.map_err(&fl)?;
+    Ok(render(&PublicBlacklistPage { lang, rows }))
 }

@@ -457,6 +457,8 @@ struct EnterprisePage {
     e: EnterpriseRow,
     posts: Vec<safegrid_store::posts::PostRow>,
     group: Option<LiaisonGroupRow>,
+    /// The blacklist listings in force.
+    listings: Vec<safegrid_service::enforcement::ListingView>,
     can_edit: bool,
     saved: bool,
 }
@@ -477,6 +479,7 @@ async fn enterprise(
     });
     let posts = s.svc.posts(&p.who, id).await.map_err(&f)?;
     Ok(render(&EnterprisePage {
+        listings: s.svc.listings_of(e.id).await.map_err(&f)?,
         ui: Ui::new(&p, "registry"),
         e,
         posts,
