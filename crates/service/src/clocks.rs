@@ -186,6 +186,7 @@ impl Service {
             crate::deliveries::ESCALATE => self.escalate(&mut tx, job).await?,
             crate::incidents::CLOCK => self.incident_clock(&mut tx, job).await?,
             crate::disaster::CLOCK => self.investigation_clock(&mut tx, job).await?,
+            crate::enforcement::CLOCK => self.case_clock(&mut tx, job).await?,
             other => {
                 // A kind this version does not know (written by a newer one): finished, and said.
                 tracing::warn!(

@@ -15,10 +15,19 @@ use safegrid_domain::hazard::parse_date;
 use safegrid_domain::local_time;
 use safegrid_store::enforcement::{self as store, CaseRow, NewCase, StepRow, StepWrite};
 use safegrid_store::files::{self, AttachmentRow};
-use safegrid_store::{Src, enterprises, people, regions};
+use safegrid_store::{Src, Tx, enterprises, people, regions};
 use serde::Serialize;
 
 const RULES_KEY: &str = "case_rules";
+/// The kind of the job that checks a case's clock at its end.
+pub(crate) const CLOCK: &str = "case.clock";
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+struct ClockPayload {
+    case_id: i64,
+    kind: ClockKind,
+    due: NaiveDate,
+}
 const CALENDAR_KEY: &str = "work_calendar";
 
 /// A statutory clock of a case and whether it has run out.
@@ -208,8 +217,90 @@ impl Service {
         )
         .await?;
         audit::record(&mut tx, who, "file", "case", id, None::<&()>, Some(&d)).await?;
+        self.schedule_case_clocks(&mut tx, id).await?;
         tx.commit().await?;
+        self.wake.jobs.notify_one();
         self.case(who, id).await
+    }
+
+    /// Schedules a check at the end of each clock now running on a case (once per clock and
+    /// due day).
+    async fn schedule_case_clocks(&self, tx: &mut Tx, id: i64) -> Result<()> {
+        let Some(c) = store::get(&mut *tx, id).await? else {
+            return Ok(());
+        };
+        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
+        for (kind, due) in clocks(&facts_of(&c)?, &cal, &rules) {
+            let payload = ClockPayload {
+                case_id: id,
+                kind,
+                due,
+            };
+            let json =
+                serde_json::to_string(&payload).map_err(|e| Error::Internal(e.to_string()))?;
+            safegrid_store::jobs::schedule(
+                tx,
+                CLOCK,
+                &format!("case:{id}:{}:{due}", kind.as_str()),
+                &json,
+                local_time::midnight(due + chrono::Duration::days(1)),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// At the end of a clock's last day: if the case still owes it, the office, the leaders and
+    /// the department supervising the party are told.
+    pub(crate) async fn case_clock(
+        &self,
+        tx: &mut Tx,
+        job: &safegrid_store::jobs::JobRow,
+    ) -> Result<()> {
+        let p: ClockPayload =
+            serde_json::from_str(&job.payload).map_err(|e| Error::Internal(e.to_string()))?;
+        let Some(c) = store::get(&mut *tx, p.case_id).await? else {
+            return Ok(());
+        };
+        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
+        let still = clocks(&facts_of(&c)?, &cal, &rules)
+            .into_iter()
+            .any(|(k, d)| k == p.kind && d == p.due);
+        if !still {
+            return Ok(());
+        }
+        let what = match p.kind {
+            ClockKind::Decision => "作出处罚决定",
+            ClockKind::HearingRequest => "听证申请期",
+            ClockKind::Service => "送达处罚决定书",
+            ClockKind::Payment => "缴纳罚款",
+            ClockKind::Publication => "公示处罚决定",
+        };
+        let title = format!("{}：{what}期限已过", c.number);
+        let body = format!(
+            "{}（{}，{}）的“{what}”期限为{}，已过期，请督办。",
+            c.number, c.party_name, c.cause, p.due
+        );
+        let link = format!("/cases/{}", c.id);
+        let mut users = crate::office_and_leaders(tx, &c.region_path).await?;
+        if let Some(industry) = &c.industry_code {
+            users.extend(
+                safegrid_store::jobs::users_for(
+                    tx,
+                    "department",
+                    Some(&c.region_path),
+                    None,
+                    Some(industry),
+                )
+                .await?,
+            );
+        }
+        users.sort_unstable();
+        users.dedup();
+        for u in users {
+            safegrid_store::jobs::send(tx, u, &title, &body, Some(&link), Some(job.id)).await?;
+        }
+        Ok(())
     }
 
     /// Loads a case the caller may move (in the transaction that moves it).
@@ -317,7 +408,9 @@ impl Service {
             after.as_ref(),
         )
         .await?;
+        self.schedule_case_clocks(&mut tx, id).await?;
         tx.commit().await?;
+        self.wake.jobs.notify_one();
         self.case(who, id).await
     }
 

@@ -51,12 +51,8 @@ async fn a_case_goes_through_the_procedure_in_its_order() {
         let (st, v) = post(&format!("{api}/cases"), &office, file.clone()).await;
         assert_eq!(st, 201, "{v}");
         let id = v["case"]["id"].as_i64().unwrap();
-        assert!(
-            v["case"]["number"]
-                .as_str()
-                .unwrap()
-                .starts_with("应急罚〔")
-        );
+        let number = v["case"]["number"].as_str().unwrap().to_string();
+        assert!(number.starts_with("应急罚〔"));
         assert_eq!(v["clocks"][0]["kind"], "decision");
         let step = |body: Value| {
             let office = office.clone();
@@ -154,6 +150,35 @@ async fn a_case_goes_through_the_procedure_in_its_order() {
             .map(|s| s["step"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["filed", "investigate", "notify", "request_hearing"]);
+
+        // Ninety days on the decision is late: the office hears of it once; the hearing-request
+        // window, which the request closed, says nothing.
+        let office_user = s.svc.token_principal(&office).await.unwrap().unwrap();
+        let late = |s: &super::Server, what: &'static str| {
+            let svc = s.svc.clone();
+            let who = office_user.clone();
+            let number = number.clone();
+            async move {
+                svc.inbox(&who)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|m| m.title.starts_with(&number) && m.title.contains(what))
+                    .count()
+            }
+        };
+        for days in [89, 92, 93] {
+            s.svc
+                .run_due_jobs(
+                    "test",
+                    chrono::Utc::now() + chrono::Duration::days(days),
+                    500,
+                )
+                .await
+                .unwrap();
+        }
+        assert_eq!(late(&s, "作出处罚决定期限已过").await, 1);
+        assert_eq!(late(&s, "听证申请期").await, 0);
     }
 }
 
