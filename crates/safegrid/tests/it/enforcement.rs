@@ -408,6 +408,35 @@ async fn enforcement_is_counted_per_department_and_month_and_none_is_flagged() {
             (second["total"].as_i64(), second["zero"].as_bool()),
             (Some(0), Some(true))
         );
+        // A covert inspection by the office counts on the office's own line.
+        let office_line = |st: &Value| {
+            st["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["department_id"].is_null())
+                .map(|l| l["covert_inspections"].as_i64().unwrap())
+                .unwrap_or(0)
+        };
+        let before = office_line(&st);
+        let firm = s
+            .svc
+            .token_principal(&token(&s, "firm").await)
+            .await
+            .unwrap()
+            .unwrap();
+        let (code, b) = post(
+            &format!("{api}/inspections"),
+            &office,
+            json!({
+                "enterprise_id": firm.enterprise_id.unwrap().to_string(), "template": "daily-self-check",
+                "kind": "covert", "results": [{"item": "daily.1", "outcome": "pass", "note": ""}]
+            }),
+        )
+        .await;
+        assert_eq!(code, 201, "{b}");
+        let after = get_json(format!("{api}/enforcement-stats"), &office).await;
+        assert_eq!(office_line(&after), before + 1, "{after}");
         // Another year holds none of them.
         let other = get_json(format!("{api}/enforcement-stats?year=2001"), &office).await;
         assert!(
