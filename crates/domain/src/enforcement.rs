@@ -96,8 +96,6 @@ pub struct CaseRules {
     pub payment_days: i64,
     /// Art. 72: the late fee per day, in per-mille of the fine (30 = 3%), never above the fine.
     pub late_fee_permille: i64,
-    /// 三项制度: a penalty decision is published within this many working days.
-    pub publish_working_days: u32,
     /// A fine or confiscation from this amount gives a person the right to a hearing (fen).
     pub large_fine_person_fen: i64,
     /// The same for an organisation (fen).
@@ -113,7 +111,6 @@ impl Default for CaseRules {
             service_working_days: 7,
             payment_days: 15,
             late_fee_permille: 30,
-            publish_working_days: 7,
             large_fine_person_fen: 5_000 * 100,
             large_fine_organisation_fen: 50_000 * 100,
         }
@@ -145,12 +142,6 @@ impl CaseRules {
             ),
             ("payment_days", self.payment_days, 1, 90),
             ("late_fee_permille", self.late_fee_permille, 0, 100),
-            (
-                "publish_working_days",
-                i64::from(self.publish_working_days),
-                1,
-                60,
-            ),
             (
                 "large_fine_person_fen",
                 self.large_fine_person_fen,
@@ -531,8 +522,6 @@ text_enum!(
         Service = "service",
         /// Art. 67: pay the fine.
         Payment = "payment",
-        /// 三项制度: publish the decision.
-        Publication = "publication",
     }
 );
 
@@ -563,12 +552,6 @@ pub fn clocks(f: &CaseFacts, cal: &WorkCalendar, rules: &CaseRules) -> Vec<(Cloc
         out.push((
             ClockKind::Service,
             cal.add_working_days(d, rules.service_working_days),
-        ));
-    }
-    if let Some(d) = f.decided_on {
-        out.push((
-            ClockKind::Publication,
-            cal.add_working_days(d, rules.publish_working_days),
         ));
     }
     if f.step == Service
@@ -1077,7 +1060,6 @@ mod tests {
             clocks_of(&facts(CaseStep::Decision, false))
                 .contains(&(ClockKind::Service, d("2026-07-10")))
         );
-        assert!(clocks_of(&served).contains(&(ClockKind::Publication, d("2026-07-10"))));
         // A date before the previous step, or in the future, is refused.
         let mut early = input("serve");
         early.on = "2026-06-30".into();

@@ -67,6 +67,19 @@ fn today() -> NaiveDate {
     local_time::day_of(Utc::now())
 }
 
+/// The clocks running on a case today, each with whether it has run out.
+fn clocks_of(c: &CaseRow, cal: &WorkCalendar, rules: &CaseRules) -> Result<Vec<Clock>> {
+    let today = today();
+    Ok(clocks(&facts_of(c)?, cal, rules)
+        .into_iter()
+        .map(|(kind, due)| Clock {
+            kind,
+            due,
+            overdue: due < today,
+        })
+        .collect())
+}
+
 fn facts_of(c: &CaseRow) -> Result<CaseFacts> {
     let bad = || Error::Internal(format!("case {}", c.id));
     let day = |v: &Option<String>| v.as_deref().and_then(parse_date);
@@ -111,24 +124,15 @@ impl Service {
         self.put_config(who, CALENDAR_KEY, c).await
     }
 
-    async fn clocks_of(&self, c: &CaseRow) -> Result<Vec<Clock>> {
-        let f = facts_of(c)?;
-        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
-        let today = today();
-        Ok(clocks(&f, &cal, &rules)
-            .into_iter()
-            .filter(|(k, _)| !(*k == ClockKind::Publication && c.step == "closed"))
-            .map(|(kind, due)| Clock {
-                kind,
-                due,
-                overdue: due < today,
-            })
-            .collect())
+    /// The holiday calendar and the statutory rules, read once per use case.
+    async fn procedure(&self) -> Result<(WorkCalendar, CaseRules)> {
+        Ok((self.work_calendar().await?, self.case_rules().await?))
     }
 
     /// Files a case (立案) against a party the caller may enforce on.
     pub async fn file_case(&self, who: &Principal, input: &CaseInput) -> Result<CaseView> {
         let d = input.validate()?;
+        let procedure = self.procedure().await?;
         let mut tx = self.store.begin().await?;
         let (region_id, region_path, enterprise) = match d.enterprise_id {
             Some(eid) => {
@@ -217,7 +221,7 @@ impl Service {
         )
         .await?;
         audit::record(&mut tx, who, "file", "case", id, None::<&()>, Some(&d)).await?;
-        self.schedule_case_clocks(&mut tx, id).await?;
+        self.schedule_case_clocks(&mut tx, id, &procedure).await?;
         tx.commit().await?;
         self.wake.jobs.notify_one();
         self.case(who, id).await
@@ -225,12 +229,16 @@ impl Service {
 
     /// Schedules a check at the end of each clock now running on a case (once per clock and
     /// due day).
-    async fn schedule_case_clocks(&self, tx: &mut Tx, id: i64) -> Result<()> {
+    async fn schedule_case_clocks(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        (cal, rules): &(WorkCalendar, CaseRules),
+    ) -> Result<()> {
         let Some(c) = store::get(&mut *tx, id).await? else {
             return Ok(());
         };
-        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
-        for (kind, due) in clocks(&facts_of(&c)?, &cal, &rules) {
+        for (kind, due) in clocks(&facts_of(&c)?, cal, rules) {
             let payload = ClockPayload {
                 case_id: id,
                 kind,
@@ -262,7 +270,7 @@ impl Service {
         let Some(c) = store::get(&mut *tx, p.case_id).await? else {
             return Ok(());
         };
-        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
+        let (cal, rules) = self.procedure().await?;
         let still = clocks(&facts_of(&c)?, &cal, &rules)
             .into_iter()
             .any(|(k, d)| k == p.kind && d == p.due);
@@ -274,7 +282,6 @@ impl Service {
             ClockKind::HearingRequest => "听证申请期",
             ClockKind::Service => "送达处罚决定书",
             ClockKind::Payment => "缴纳罚款",
-            ClockKind::Publication => "公示处罚决定",
         };
         let title = format!("{}：{what}期限已过", c.number);
         let body = format!(
@@ -328,11 +335,12 @@ impl Service {
 
     /// Takes the next step of a case; each is written with its day and record, and audited.
     pub async fn case_step(&self, who: &Principal, id: i64, input: &StepInput) -> Result<CaseView> {
-        let (cal, rules) = (self.work_calendar().await?, self.case_rules().await?);
+        let procedure = self.procedure().await?;
+        let (cal, rules) = &procedure;
         let mut tx = self.store.begin().await?;
         let before = self.enforcing(&mut tx, who, id).await?;
         let facts = facts_of(&before)?;
-        let (step, next) = input.validate(&facts, &cal, &rules, today())?;
+        let (step, next) = input.validate(&facts, cal, rules, today())?;
         let json =
             |p: &Penalty| serde_json::to_string(p).map_err(|e| Error::Internal(e.to_string()));
         let mut w = StepWrite::default();
@@ -408,7 +416,7 @@ impl Service {
             after.as_ref(),
         )
         .await?;
-        self.schedule_case_clocks(&mut tx, id).await?;
+        self.schedule_case_clocks(&mut tx, id, &procedure).await?;
         tx.commit().await?;
         self.wake.jobs.notify_one();
         self.case(who, id).await
@@ -433,7 +441,10 @@ impl Service {
             steps: store::steps(&self.store, id).await?,
             hazards: store::hazards_of(&self.store, id).await?,
             documents: files::of(&self.store, "case", id).await?,
-            clocks: self.clocks_of(&c).await?,
+            clocks: {
+                let (cal, rules) = self.procedure().await?;
+                clocks_of(&c, &cal, &rules)?
+            },
             officers,
             case: c,
         })
@@ -449,12 +460,13 @@ impl Service {
             Role::Monitor => return Err(Error::Forbidden),
             _ => store::within(&self.store, &who.region_path).await?,
         };
-        let mut out = Vec::new();
-        for c in rows {
-            let clocks = self.clocks_of(&c).await?;
-            out.push((c, clocks));
-        }
-        Ok(out)
+        let (cal, rules) = self.procedure().await?;
+        rows.into_iter()
+            .map(|c| {
+                let k = clocks_of(&c, &cal, &rules)?;
+                Ok((c, k))
+            })
+            .collect()
     }
 
     /// A document of a step (the record of an inquiry, a photo, a recording), stored by its

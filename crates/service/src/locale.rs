@@ -797,7 +797,6 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("clock_kind.hearing_request", "听证申请期(告知后5个工作日)", "Hearing request (5 working days)"),
     ("clock_kind.service", "送达(7个工作日)", "Serve (7 working days)"),
     ("clock_kind.payment", "缴纳罚款(15日)", "Pay the fine (15 days)"),
-    ("clock_kind.publication", "公示(7个工作日)", "Publish (7 working days)"),
     ("measure.warning", "警告", "Warning"),
     ("measure.confiscation", "没收违法所得、非法财物", "Confiscation"),
     ("measure.lower_qualification", "降低资质等级", "Lower qualification"),
