@@ -513,13 +513,11 @@ impl Service {
             .collect()
     }
 
-    /// The top region of the tree: the public notice of a one-town install.
+    /// The region the public pages cover: the top of the tree.
     pub async fn public_region(&self) -> Result<String> {
-        Ok(regions::within(&self.store, "")
+        Ok(regions::root(&self.store)
             .await?
-            .into_iter()
             .map(|r| r.path)
-            .min_by_key(|p| p.len())
             .unwrap_or_default())
     }
 }

@@ -54,6 +54,14 @@ pub async fn get(src: impl Into<Src<'_>>, id: i64) -> Result<Option<RegionRow>> 
     )
 }
 
+/// The top of the region tree (the town of a one-town install, the city of a city's).
+pub async fn root(store: &Store) -> Result<Option<RegionRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM regions WHERE parent_id IS NULL ORDER BY path LIMIT 1"
+    ));
+    Ok(on_read!(store, c => sqlx::query_as::<_, RegionRow>(sql).fetch_optional(c).await?))
+}
+
 /// Every region inside `path` (itself included), in tree order.
 pub async fn within(store: &Store, path: &str) -> Result<Vec<RegionRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
