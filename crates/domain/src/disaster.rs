@@ -75,7 +75,7 @@ pub struct VillageStats {
 
 impl VillageStats {
     /// The sum over villages (the town's figures).
-    pub fn total<'a>(all: impl IntoIterator<Item = &'a VillageStats>) -> VillageStats {
+    pub fn total(all: impl IntoIterator<Item = VillageStats>) -> VillageStats {
         all.into_iter()
             .fold(VillageStats::default(), |a, s| VillageStats {
                 affected: a.affected + s.affected,
@@ -683,7 +683,7 @@ mod tests {
             }),
             ["disaster.gap_dead", "disaster.gap_houses"]
         );
-        let t = VillageStats::total([&s, &s]);
+        let t = VillageStats::total([s, s]);
         assert_eq!((t.deaths, t.general_rooms, t.affected), (2, 4, 100));
     }
 

@@ -92,6 +92,12 @@ impl IncidentKind {
         }
     }
 
+    /// Counted by the natural disaster statistics system, with its ledgers (everything but an
+    /// accident, which is reported by Decree 493 instead).
+    pub fn keeps_statistics(self) -> bool {
+        !self.is_accident()
+    }
+
     /// Graded by Decree 493 (production accidents, road traffic, fire).
     pub fn is_accident(self) -> bool {
         matches!(

@@ -126,13 +126,7 @@ pub(crate) async fn load(st: &Store, incident_id: i64) -> Result<DisasterView> {
             }
         })
         .collect::<Vec<_>>();
-    let total = VillageStats::total(
-        villages
-            .iter()
-            .map(|v| v.row.stats())
-            .collect::<Vec<_>>()
-            .iter(),
-    );
+    let total = VillageStats::total(villages.iter().map(|v| v.row.stats()));
     let fives: Vec<_> = relief.iter().map(|r| r.five()).collect();
     let today = local_time::day_of(Utc::now());
     Ok(DisasterView {
@@ -189,7 +183,7 @@ impl Service {
         id: i64,
     ) -> Result<IncidentRow> {
         let row = self.recording(tx, who, id).await?;
-        if IncidentKind::parse(&row.kind).is_some_and(|k| k.is_accident()) {
+        if !IncidentKind::parse(&row.kind).is_some_and(|k| k.keeps_statistics()) {
             return Err(Invalid::one("kind", "disaster.accident_no_stats").into());
         }
         Ok(row)
@@ -207,10 +201,8 @@ impl Service {
         let mut tx = self.store.begin().await?;
         let row = self.disaster_recording(&mut tx, who, id).await?;
         let region = self.village_of(&mut tx, who, &row, region_id).await?;
-        let before = store::stats(&mut tx, id)
-            .await?
-            .into_iter()
-            .find(|s| s.region_id == region_id);
+        let all = store::stats(&mut tx, id).await?;
+        let before = all.iter().find(|s| s.region_id == region_id);
         store::set_stats(&mut tx, id, region_id, &region.path, &stats).await?;
         audit::record(
             &mut tx,
@@ -218,7 +210,7 @@ impl Service {
             "set_stats",
             "incident",
             id,
-            before.as_ref(),
+            before,
             Some(&(region_id, &stats)),
         )
         .await?;
@@ -239,13 +231,12 @@ impl Service {
             crate::actor(who),
         )
         .await?;
+        // The town's figures with this village's new line in place of its old one.
         let total = VillageStats::total(
-            store::stats(&mut tx, id)
-                .await?
-                .iter()
+            all.iter()
+                .filter(|s| s.region_id != region_id)
                 .map(|s| s.stats())
-                .collect::<Vec<_>>()
-                .iter(),
+                .chain([stats]),
         );
         let figures = Figures {
             deaths: row.deaths.max(total.deaths),

@@ -513,6 +513,16 @@ impl Service {
             .collect()
     }
 
+    /// The people who may be named a case's officers: the staff at the caller's own level.
+    pub async fn officer_choices(&self, who: &Principal) -> Result<Vec<people::PersonRow>> {
+        ensure(who.can_read_region(&who.region_path))?;
+        Ok(people::all_within(&self.store, &who.region_path)
+            .await?
+            .into_iter()
+            .filter(|p| p.region_path == who.region_path)
+            .collect())
+    }
+
     /// The region the public pages cover: the top of the tree.
     pub async fn public_region(&self) -> Result<String> {
         Ok(regions::root(&self.store)

@@ -147,27 +147,10 @@ async fn investigation_step(
     Ok(Json(d.map_err(err(a.lang))?).into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct Year {
-    /// The year of the incidents counted; this year when left out.
-    pub year: Option<i32>,
-}
-
-impl Year {
-    /// The year asked for (2000 to 2100), or this year in Beijing.
-    pub(crate) fn or_this(&self) -> i32 {
-        use chrono::Datelike;
-        self.year
-            .filter(|y| (2000..=2100).contains(y))
-            .unwrap_or_else(|| safegrid_domain::local_time::day_of(chrono::Utc::now()).year())
-    }
-}
-
 async fn relief_summary(
     State(s): State<AppState>,
     a: Api,
-    Query(y): Query<Year>,
+    Query(y): Query<crate::view::YearQuery>,
 ) -> Result<Response, ApiError> {
     let r = s.svc.relief_summary(&a.who, y.or_this()).await;
     Ok(Json(r.map_err(err(a.lang))?).into_response())

@@ -104,7 +104,7 @@ async fn set_calendar(
 async fn stats(
     State(s): State<AppState>,
     a: Api,
-    Query(y): Query<crate::disaster_api::Year>,
+    Query(y): Query<crate::view::YearQuery>,
 ) -> Result<Response, ApiError> {
     let r = s.svc.enforcement_stats(&a.who, y.or_this()).await;
     Ok(Json(r.map_err(err(a.lang))?).into_response())

@@ -356,3 +356,20 @@ pub fn region_choices(rows: &[safegrid_store::regions::RegionRow]) -> Vec<(i64, 
         })
         .collect()
 }
+
+/// `?year=` of a yearly page or report: the year asked for (2000 to 2100), or this year in
+/// Beijing.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: Option<i32>,
+}
+
+impl YearQuery {
+    pub fn or_this(&self) -> i32 {
+        use chrono::Datelike;
+        self.year
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or_else(|| safegrid_domain::local_time::day_of(chrono::Utc::now()).year())
+    }
+}

@@ -225,11 +225,11 @@ async fn detail_page(s: &AppState, p: &Page, id: i64, error: Option<String>) -> 
             }),
     );
     let people = if can_act && v.case.step == "filed" {
-        safegrid_store::people::all_within(&s.svc.store, &p.who.region_path)
+        s.svc
+            .officer_choices(&p.who)
             .await
-            .map_err(|e| fl(e.into()))?
+            .map_err(&fl)?
             .into_iter()
-            .filter(|x| x.region_path == p.who.region_path)
             .map(|x| (x.id, x.name))
             .collect()
     } else {
@@ -355,7 +355,7 @@ struct StatsPage {
 async fn stats(
     State(s): State<AppState>,
     p: Page,
-    Query(y): Query<crate::disaster_api::Year>,
+    Query(y): Query<crate::view::YearQuery>,
 ) -> PageResult {
     let st = s
         .svc
@@ -372,7 +372,7 @@ async fn stats(
 async fn stats_xlsx(
     State(s): State<AppState>,
     p: Page,
-    Query(y): Query<crate::disaster_api::Year>,
+    Query(y): Query<crate::view::YearQuery>,
 ) -> PageResult {
     let l = p.lang;
     let st = s

@@ -254,7 +254,8 @@ async fn detail_page(
             live_warnings: warnings.into_iter().map(|w| (w.id, w.headline)).collect(),
             can_record: p.who.can_record_incident(&d.incident.region_path),
             stages: ReportStage::ALL.iter().map(|x| x.as_str()).collect(),
-            keeps_stats: !IncidentKind::parse(&d.incident.kind).is_some_and(|k| k.is_accident()),
+            keeps_stats: IncidentKind::parse(&d.incident.kind)
+                .is_some_and(|k| k.keeps_statistics()),
             can_track: p.who.can_track_investigation(&d.incident.region_path),
             grades: Grade::ALL.iter().map(|g| g.as_str()).collect(),
             villages,

@@ -12,16 +12,9 @@ use axum::response::Response;
 use axum::routing::get;
 use safegrid_service::disaster::{InvestigationView, ReliefSummary};
 use safegrid_store::disaster::HouseRow;
-use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/recovery", get(page))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Year {
-    year: Option<i32>,
 }
 
 #[derive(askama::Template)]
@@ -40,14 +33,10 @@ struct RecoveryPage {
 async fn page(
     State(s): State<AppState>,
     p: Page,
-    Query(y): Query<Year>,
+    Query(y): Query<crate::view::YearQuery>,
 ) -> Result<Response, PageError> {
-    use chrono::Datelike;
     let fl = fail(p.lang);
-    let year = y
-        .year
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| safegrid_domain::local_time::day_of(chrono::Utc::now()).year());
+    let year = y.or_this();
     let relief = s.svc.relief_summary(&p.who, year).await.map_err(&fl)?;
     let chart = crate::svg::rate_bars(
         &format!("{year} {}", p.lang.t("disaster.rate")),
