@@ -4,22 +4,11 @@
 //! and reports in their order. Each refusal names its field and changes nothing.
 
 use super::monitoring::{get_json, post, put, token};
-use super::servers;
+use super::{servers, village};
 use chrono::{Duration, Utc};
 use safegrid_domain::local_time::form_value;
 use safegrid_service::system;
 use serde_json::{Value, json};
-
-async fn village(s: &super::Server, name: &str) -> i64 {
-    s.svc
-        .villages(&system())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name == name)
-        .unwrap()
-        .id
-}
 
 /// The town the villages belong to.
 async fn town(s: &super::Server) -> i64 {

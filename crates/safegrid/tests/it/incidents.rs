@@ -3,22 +3,11 @@
 //! pages.
 
 use super::monitoring::{get_json, post, put, token};
-use super::{body_of, client, csrf_in, login, servers};
+use super::{body_of, client, csrf_in, login, servers, village};
 use chrono::{Duration, Utc};
 use safegrid_domain::local_time::form_value;
 use safegrid_service::system;
 use serde_json::json;
-
-async fn village(s: &super::Server, name: &str) -> i64 {
-    s.svc
-        .villages(&system())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name == name)
-        .unwrap()
-        .id
-}
 
 async fn office_inbox(s: &super::Server) -> Vec<String> {
     let u = safegrid_store::users::by_username(&s.svc.store, "office")

@@ -142,3 +142,15 @@ pub fn serve_process(db_url: &str, port: u16, dir: &std::path::Path) -> std::pro
         .spawn()
         .unwrap()
 }
+
+/// The id of a demo village by its name.
+pub async fn village(s: &Server, name: &str) -> i64 {
+    s.svc
+        .villages(&safegrid_service::system())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == name)
+        .unwrap()
+        .id
+}
