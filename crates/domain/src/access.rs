@@ -222,6 +222,37 @@ impl Principal {
         self.role == Role::Admin
     }
 
+    /// Seeing a tip-off about a place at `path`: the office, leaders and admins over it, the
+    /// cadres of its village (who often check it), and the department given it to check. Never an
+    /// enterprise: a tip-off may be about that very enterprise.
+    pub fn can_read_tipoff(&self, path: &str, department_id: Option<i64>) -> bool {
+        match self.role {
+            Role::Department => department_id.is_some() && department_id == self.department_id,
+            Role::Enterprise | Role::Monitor => false,
+            _ => self.inside(path),
+        }
+    }
+
+    /// Moving a tip-off along (to a department, to its outcome, to the hazard or case it led
+    /// to): the office, leaders and admins over it, and the department given it to check.
+    pub fn can_handle_tipoff(&self, path: &str, department_id: Option<i64>) -> bool {
+        match self.role {
+            Role::Department => self.can_read_tipoff(path, department_id),
+            _ => self.can_manage_structure(path),
+        }
+    }
+
+    /// Who reported: the emergency office that answers the reporter and pays the reward, and
+    /// admins. Each look is audited.
+    pub fn can_see_reporter(&self, path: &str) -> bool {
+        matches!(self.role, Role::Admin | Role::EmergencyOffice) && self.inside(path)
+    }
+
+    /// Deciding and paying a reward: the same office.
+    pub fn can_reward(&self, path: &str) -> bool {
+        self.can_see_reporter(path)
+    }
+
     /// The audit history holds before-and-after copies of records, so only those who see all
     /// records of their region read it.
     pub fn can_read_audit(&self) -> bool {
@@ -278,6 +309,36 @@ mod tests {
             id: Some(id),
             region_path: path,
             industry_code: industry,
+        }
+    }
+
+    #[test]
+    fn tip_offs_stay_away_from_enterprises_and_reporters_stay_with_the_office() {
+        let office = p(Role::EmergencyOffice, "/1/2/");
+        let leader = p(Role::Leader, "/1/2/");
+        let village = p(Role::Village, SHIBA);
+        let mut dept = p(Role::Department, "/1/2/");
+        dept.department_id = Some(7);
+        let mut firm = p(Role::Enterprise, SHIBA);
+        firm.enterprise_id = Some(1);
+        let monitor = p(Role::Monitor, SHIBA);
+        assert!(office.can_read_tipoff(SHIBA, None));
+        assert!(leader.can_read_tipoff(SHIBA, None));
+        assert!(village.can_read_tipoff(SHIBA, None));
+        assert!(!village.can_read_tipoff(WENWU, None));
+        assert!(!firm.can_read_tipoff(SHIBA, None));
+        assert!(!monitor.can_read_tipoff(SHIBA, None));
+        assert!(dept.can_read_tipoff(SHIBA, Some(7)));
+        assert!(!dept.can_read_tipoff(SHIBA, Some(8)));
+        assert!(!dept.can_read_tipoff(SHIBA, None));
+        assert!(dept.can_handle_tipoff(SHIBA, Some(7)));
+        assert!(!village.can_handle_tipoff(SHIBA, None));
+        assert!(leader.can_handle_tipoff(SHIBA, None));
+        assert!(office.can_see_reporter(SHIBA));
+        assert!(!office.can_see_reporter("/1/9/"));
+        for who in [&leader, &village, &dept, &firm, &monitor] {
+            assert!(!who.can_see_reporter(SHIBA), "{:?}", who.role);
+            assert!(!who.can_reward(SHIBA), "{:?}", who.role);
         }
     }
 

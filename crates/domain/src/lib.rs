@@ -33,6 +33,7 @@ pub mod risk_list;
 pub mod stock;
 pub mod team;
 pub mod telemetry;
+pub mod tipoff;
 pub mod uscc;
 pub mod warning;
 

@@ -69,12 +69,32 @@ impl Service {
         name: &str,
         bytes: &[u8],
     ) -> Result<AttachmentRow> {
+        let mut tx = self.store.begin().await?;
+        let id = self
+            .attach_in(&mut tx, who, entity_type, entity_id, part, name, bytes)
+            .await?;
+        tx.commit().await?;
+        files::get(&self.store, id).await?.ok_or(Error::NotFound)
+    }
+
+    /// [`Service::attach`] inside the caller's transaction, for a record stored with its files
+    /// (a tip-off and its photos): the attachment's id.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn attach_in(
+        &self,
+        tx: &mut safegrid_store::Tx,
+        who: &Principal,
+        entity_type: &str,
+        entity_id: i64,
+        part: Option<&str>,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<i64> {
         let kind = check(bytes, self.settings.upload_max_bytes)?;
         let sha256 = hex::encode(Sha256::digest(bytes));
         let name = clean_name(name);
-        let mut tx = self.store.begin().await?;
         let id = files::attach(
-            &mut tx,
+            tx,
             &files::NewAttachment {
                 sha256: &sha256,
                 mime: kind.mime(),
@@ -89,7 +109,7 @@ impl Service {
         .await?;
         let after = serde_json::json!({ "attachment": id, "name": name, "sha256": sha256, "mime": kind.mime(), "size": bytes.len() });
         audit::record(
-            &mut tx,
+            tx,
             who,
             "attach",
             entity_type,
@@ -98,8 +118,7 @@ impl Service {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
-        files::get(&self.store, id).await?.ok_or(Error::NotFound)
+        Ok(id)
     }
 
     pub async fn hazard_attachments(
@@ -120,6 +139,7 @@ impl Service {
             "plan" => self.visible_plan(who, a.entity_id).await.is_ok(),
             "inspection" => self.inspection(who, a.entity_id).await.is_ok(),
             "case" => self.case(who, a.entity_id).await.is_ok(),
+            "tipoff" => self.tipoff(who, a.entity_id).await.is_ok(),
             _ => false,
         };
         if !visible {

@@ -33,6 +33,7 @@ pub mod registry;
 pub mod risks;
 pub mod stock;
 pub mod teams;
+pub mod tipoffs;
 pub mod warnings;
 pub mod xlsx;
 
@@ -56,7 +57,7 @@ pub enum Error {
     /// No valid session or token.
     #[error("unauthenticated")]
     Unauthenticated,
-    /// Too many failed logins for this account; try again later.
+    /// Too many failed logins for this account, or tip-offs from one address; try again later.
     #[error("throttled")]
     Throttled,
     #[error(transparent)]

@@ -281,16 +281,13 @@ pub async fn listings(
     path: &str,
     enterprise_id: Option<i64>,
 ) -> Result<Vec<ListingRow>> {
-    let sql = sqlx::AssertSqlSafe(format!(
+    let sql = store.optional_id(
+        format!(
         "{LISTING} WHERE b.region_path >= $1 AND b.region_path < $2 AND ($3 IS NULL OR b.enterprise_id = $3)
          ORDER BY b.starts_on DESC, b.id DESC"
-    ));
-    let sql = match store.backend {
-        crate::Backend::Postgres(_) => {
-            sqlx::AssertSqlSafe(sql.0.replace("$3 IS NULL", "CAST($3 AS BIGINT) IS NULL"))
-        }
-        crate::Backend::Sqlite { .. } => sql,
-    };
+        ),
+        3,
+    );
     Ok(on_read!(store, c => sqlx::query_as::<_, ListingRow>(sql)
         .bind(path.to_string()).bind(path_upper(path)).bind(enterprise_id).fetch_all(c).await?))
 }

@@ -34,6 +34,7 @@ pub mod risks;
 pub mod stock;
 pub mod teams;
 pub mod testing;
+pub mod tipoffs;
 pub mod users;
 pub mod warnings;
 
@@ -388,6 +389,20 @@ pub fn values_list(numbered: bool, rows: usize, per_row: usize) -> String {
 /// after `prefix` and before `prefix~` (paths hold only digits and `/`, which sort below `~`).
 pub fn path_upper(prefix: &str) -> String {
     format!("{prefix}~")
+}
+
+impl Store {
+    /// `sql` with `$n IS NULL` on an optional id made typed for PostgreSQL, which cannot infer
+    /// the type of a parameter that is only ever compared with NULL there.
+    pub(crate) fn optional_id(&self, sql: String, n: u8) -> sqlx::AssertSqlSafe<String> {
+        sqlx::AssertSqlSafe(match self.backend {
+            Backend::Postgres(_) => sql.replace(
+                &format!("${n} IS NULL"),
+                &format!("CAST(${n} AS BIGINT) IS NULL"),
+            ),
+            Backend::Sqlite { .. } => sql,
+        })
+    }
 }
 
 /// One page of a list and the number of rows the filter matched.

@@ -156,6 +156,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_blacklist.sql"),
         postgres: include_str!("../migrations/postgres/0024_blacklist.sql"),
     },
+    Migration {
+        version: 25,
+        name: "tipoffs",
+        sqlite: include_str!("../migrations/sqlite/0025_tipoffs.sql"),
+        postgres: include_str!("../migrations/postgres/0025_tipoffs.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -15,6 +15,7 @@ mod pages;
 mod patrols;
 mod sinks;
 mod stock;
+mod tipoffs;
 mod warning_settings;
 mod warnings;
 

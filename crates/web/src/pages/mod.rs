@@ -20,6 +20,7 @@ mod risk_lists;
 mod risks;
 mod stock;
 mod teams;
+mod tipoffs;
 mod warning_board;
 mod warning_settings;
 mod warning_sources;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(hazards::routes())
         .merge(incidents::routes())
         .merge(cases::routes())
+        .merge(tipoffs::routes())
         .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())
