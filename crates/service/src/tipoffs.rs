@@ -116,7 +116,7 @@ impl Service {
                     .ok_or_else(|| Invalid::one("region_id", "not_a_reference"))?;
                 (Some(r.id), r.path)
             }
-            None => (None, top),
+            None => (None, self.tipoff_home(&top).await?),
         };
         let hash = self.address_hash(address).await?;
         let now = Utc::now();
@@ -179,6 +179,21 @@ impl Service {
         }
         tx.commit().await?;
         Ok(code)
+    }
+
+    /// Where a tip-off with no village goes: down from the top while the tree has one branch,
+    /// so that in a one-town installation the town's office gets it, and in a city the city's.
+    async fn tipoff_home(&self, top: &str) -> Result<String> {
+        let all = regions::within(&self.store, top).await?;
+        let mut here = all.iter().find(|r| r.path == top);
+        while let Some(r) = here {
+            let mut children = all.iter().filter(|c| c.parent_id == Some(r.id));
+            match (children.next(), children.next()) {
+                (Some(only), None) => here = Some(only),
+                _ => return Ok(r.path.clone()),
+            }
+        }
+        Ok(top.to_string())
     }
 
     /// The villages a reporter may pick on the public form: (id, name), town by town.

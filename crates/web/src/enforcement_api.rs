@@ -1,5 +1,6 @@
 //! `/api/v1` for enforcement: cases filed, moved step by step, their documents, and the
-//! procedure's configuration (the statutory periods and the holiday calendar).
+//! procedure's configuration (the statutory periods and the holiday calendar); the blacklist;
+//! tip-offs as staff handle them, and their rules. The public sends tip-offs through its page.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err, uploaded_file};
@@ -23,6 +24,12 @@ pub fn routes() -> Router<AppState> {
         .route("/blacklist", get(blacklist).post(list_enterprise))
         .route("/blacklist/{id}/delist", post(delist))
         .route("/work-calendar", get(calendar).put(set_calendar))
+        .route("/tipoffs", get(tipoffs))
+        .route("/tipoffs/{id}", get(tipoff).post(handle_tipoff))
+        .route("/tipoffs/{id}/reward", post(reward))
+        .route("/tipoffs/{id}/payment", post(payment))
+        .route("/tipoffs/{id}/reporter", post(reporter))
+        .route("/tipoff-rules", get(tipoff_rules).put(set_tipoff_rules))
 }
 
 async fn list(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
@@ -137,4 +144,82 @@ async fn delist(
 ) -> Result<Response, ApiError> {
     let v = s.svc.delist_enterprise(&a.who, id, &i.reason).await;
     Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+async fn tipoffs(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.tipoffs(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn tipoff(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.tipoff(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn handle_tipoff(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<safegrid_domain::tipoff::HandleInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.handle_tipoff(&a.who, id, &i).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RewardInput {
+    reward_yuan: String,
+}
+
+async fn reward(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<RewardInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.decide_reward(&a.who, id, &i.reward_yuan).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+async fn payment(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<safegrid_domain::tipoff::PaymentInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.pay_reward(&a.who, id, &i).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+/// Who reported; a POST because each look is written to the audit chain.
+async fn reporter(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (name, phone) = s
+        .svc
+        .tipoff_reporter(&a.who, id)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(serde_json::json!({ "name": name, "phone": phone })).into_response())
+}
+
+async fn tipoff_rules(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.tipoff_rules().await.map_err(err(a.lang))?).into_response())
+}
+
+async fn set_tipoff_rules(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(r): JsonBody<safegrid_domain::tipoff::TipOffRules>,
+) -> Result<Response, ApiError> {
+    s.svc
+        .set_tipoff_rules(&a.who, &r)
+        .await
+        .map_err(err(a.lang))?;
+    Ok(Json(r).into_response())
 }

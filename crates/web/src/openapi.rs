@@ -509,6 +509,62 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/tipoffs",
+        "Tip-offs the caller may see (never an enterprise's account), newest first, without the reporter",
+        None,
+        "The tip-offs",
+    ),
+    (
+        "get",
+        "/tipoffs/{id}",
+        "A tip-off with its photos, what the caller may do and the reward the rule suggests and allows",
+        None,
+        "The tip-off",
+    ),
+    (
+        "post",
+        "/tipoffs/{id}",
+        "Move a tip-off along: to a department, to its outcome with the answer for the reporter, to the hazard or case it led to",
+        Some("HandleInput"),
+        "The tip-off",
+    ),
+    (
+        "post",
+        "/tipoffs/{id}/reward",
+        "Decide the reward of a tip-off found true ({\"reward_yuan\"}), within the cap for the fine it led to (office)",
+        None,
+        "The tip-off",
+    ),
+    (
+        "post",
+        "/tipoffs/{id}/payment",
+        "Record the reward's payment (office)",
+        Some("PaymentInput"),
+        "The tip-off",
+    ),
+    (
+        "post",
+        "/tipoffs/{id}/reporter",
+        "Who reported (office); each look is audited",
+        None,
+        "Name and phone",
+    ),
+    (
+        "get",
+        "/tipoff-rules",
+        "Limits of the public form and the reward rule (share of the fine, floor, cap)",
+        None,
+        "The rules",
+    ),
+    (
+        "put",
+        "/tipoff-rules",
+        "Set the tip-off limits and the reward rule (office)",
+        None,
+        "The rules",
+    ),
+    (
+        "get",
         "/work-calendar",
         "Public holidays and weekend days worked, for the working-day periods",
         None,
@@ -1149,6 +1205,25 @@ pub fn document() -> Value {
             &["enterprise_id", "reason", "basis", "starts_on", "ends_on"],
             &["enterprise_id", "reason", "basis", "ends_on"],
         ),
+    );
+    schemas.insert(
+        "HandleInput".into(),
+        text_object(
+            &[
+                "status",
+                "department_id",
+                "enterprise_id",
+                "hazard_id",
+                "case_id",
+                "reply",
+                "note",
+            ],
+            &[],
+        ),
+    );
+    schemas.insert(
+        "PaymentInput".into(),
+        text_object(&["paid_on", "voucher"], &["voucher"]),
     );
     schemas.insert(
         "CaseInput".into(),

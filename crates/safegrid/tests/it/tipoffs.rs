@@ -336,3 +336,62 @@ async fn a_tip_off_is_checked_rewarded_and_its_reporter_kept_from_all_but_the_of
         assert!(r.bytes().await.unwrap().starts_with(b"PK"));
     }
 }
+
+#[tokio::test]
+async fn the_api_keeps_tip_offs_from_enterprises_and_checks_the_rules() {
+    use super::monitoring::{get_json, put, token};
+    for s in servers().await {
+        let (st, _) = submit(&s.base, form("桥下堆放废弃油桶", None, None, "李四")).await;
+        assert_eq!(st, 200);
+        let api = format!("{}/api/v1", s.base);
+        let r = client()
+            .get(format!("{api}/tipoffs"))
+            .bearer_auth(token(&s, "firm").await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let office = token(&s, "office").await;
+        let list = get_json(format!("{api}/tipoffs"), &office).await;
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        // The list carries no reporter.
+        assert!(!list.to_string().contains("李四"));
+        let id = list[0]["id"].as_i64().unwrap();
+        let (st, _) = super::monitoring::post(
+            &format!("{api}/tipoffs/{id}/reporter"),
+            &token(&s, "leader").await,
+            serde_json::json!({}),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, who) = super::monitoring::post(
+            &format!("{api}/tipoffs/{id}/reporter"),
+            &office,
+            serde_json::json!({}),
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(who["name"], "李四");
+
+        // Rules that contradict themselves are refused, naming the field; the office sets them.
+        let mut rules = get_json(format!("{api}/tipoff-rules"), &office).await;
+        assert_eq!(rules["min_reward_fen"], 300_000);
+        rules["share_pct"] = 70.into();
+        let (st, b) = put(&format!("{api}/tipoff-rules"), &office, rules.clone()).await;
+        assert_eq!(st, 422);
+        assert_eq!(b["fields"][0]["field"], "share_pct");
+        rules["share_pct"] = 20.into();
+        let (st, _) = put(
+            &format!("{api}/tipoff-rules"),
+            &token(&s, "leader").await,
+            rules.clone(),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, _) = put(&format!("{api}/tipoff-rules"), &office, rules.clone()).await;
+        assert_eq!(st, 200);
+        let v = get_json(format!("{api}/tipoffs/{id}"), &office).await;
+        // No fine: the floor is suggested whatever the share.
+        assert_eq!(v["suggested_fen"], 300_000);
+    }
+}
