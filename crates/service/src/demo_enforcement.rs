@@ -1,6 +1,7 @@
 //! The demo town's enforcement: a decided and published case against a person who burned off
 //! stubble in the forest fire season, a case against an enterprise waiting on its notice, and the
-//! National Day holidays in the working-day calendar.
+//! National Day holidays in the working-day calendar; three tip-offs (one new, one being checked,
+//! one found true that led to the stubble case, rewarded and paid).
 
 use crate::{Result, Service, system};
 use chrono::{Datelike, Utc};
@@ -72,6 +73,7 @@ impl Service {
         ] {
             self.case_step(&sys, fire.case.id, &step).await?;
         }
+        self.demo_tipoffs(shiba_id, fire.case.id).await?;
         // An enterprise's case, investigated and waiting on its notice.
         if let Some(e) = self
             .all_enterprises(&sys)
@@ -103,6 +105,107 @@ impl Service {
                 },
             )
             .await?;
+        }
+        Ok(())
+    }
+
+    async fn demo_tipoffs(&self, shiba_id: i64, case_id: i64) -> Result<()> {
+        use safegrid_domain::tipoff::{HandleInput, PaymentInput, TipOffInput};
+        let sys = system();
+        let tip = |text: &str, place: &str, name: &str, phone: &str| TipOffInput {
+            text: text.into(),
+            place: place.into(),
+            region_id: shiba_id.to_string(),
+            reporter_name: name.into(),
+            reporter_phone: phone.into(),
+            ..TipOffInput::default()
+        };
+        let address = "demo";
+        self.submit_tipoff(
+            &tip(
+                "河边有人夜间非法采砂，河堤已被挖空一段",
+                "石坝村河湾处",
+                "",
+                "",
+            ),
+            &[],
+            address,
+        )
+        .await?;
+        let department = safegrid_store::organisations::departments_within(&self.store, "")
+            .await?
+            .into_iter()
+            .next()
+            .map(|d| d.id.to_string())
+            .unwrap_or_default();
+        let checking = self
+            .submit_tipoff(
+                &tip(
+                    "小卖部后屋存放大量液化气瓶，旁边就是住户",
+                    "石坝村场镇老街",
+                    "",
+                    "13600000001",
+                ),
+                &[],
+                address,
+            )
+            .await?;
+        let burned = self
+            .submit_tipoff(
+                &tip(
+                    "有人在山林边烧荒，烟很大",
+                    "石坝村后山",
+                    "王秀英",
+                    "13600000002",
+                ),
+                &[],
+                address,
+            )
+            .await?;
+        for (code, steps) in [
+            (
+                checking,
+                vec![HandleInput {
+                    status: "verifying".into(),
+                    department_id: department.clone(),
+                    ..HandleInput::default()
+                }],
+            ),
+            (
+                burned,
+                vec![
+                    HandleInput {
+                        status: "verifying".into(),
+                        department_id: department.clone(),
+                        ..HandleInput::default()
+                    },
+                    HandleInput {
+                        status: "substantiated".into(),
+                        reply: "经核查属实，已对当事人立案处罚".into(),
+                        case_id: case_id.to_string(),
+                        ..HandleInput::default()
+                    },
+                ],
+            ),
+        ] {
+            let Some(t) = safegrid_store::tipoffs::by_code(&self.store, &code).await? else {
+                continue;
+            };
+            for step in steps {
+                self.handle_tipoff(&sys, t.id, &step).await?;
+            }
+            if t.text.contains("烧荒") {
+                self.decide_reward(&sys, t.id, "3000").await?;
+                self.pay_reward(
+                    &sys,
+                    t.id,
+                    &PaymentInput {
+                        voucher: "镇财政举报奖励 001".into(),
+                        ..PaymentInput::default()
+                    },
+                )
+                .await?;
+            }
         }
         Ok(())
     }
