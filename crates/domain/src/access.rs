@@ -253,6 +253,15 @@ impl Principal {
         self.can_see_reporter(path)
     }
 
+    /// Working a campaign's target at `path` (marking it in progress or cleared): the office,
+    /// leaders and departments over it, and the cadres of its village, who know the tractors.
+    pub fn can_work_campaign(&self, path: &str) -> bool {
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Department | Role::Village
+        ) && self.inside(path)
+    }
+
     /// The audit history holds before-and-after copies of records, so only those who see all
     /// records of their region read it.
     pub fn can_read_audit(&self) -> bool {
@@ -340,6 +349,24 @@ mod tests {
             assert!(!who.can_see_reporter(SHIBA), "{:?}", who.role);
             assert!(!who.can_reward(SHIBA), "{:?}", who.role);
         }
+    }
+
+    #[test]
+    fn campaign_targets_are_worked_where_people_answer_for_them() {
+        let mut dept = p(Role::Department, "/1/2/");
+        dept.department_id = Some(7);
+        for who in [
+            p(Role::EmergencyOffice, "/1/2/"),
+            p(Role::Leader, "/1/2/"),
+            p(Role::Village, SHIBA),
+            dept,
+        ] {
+            assert!(who.can_work_campaign(SHIBA), "{:?}", who.role);
+        }
+        assert!(!p(Role::Village, SHIBA).can_work_campaign(WENWU));
+        assert!(!p(Role::Village, SHIBA).can_work_campaign("/1/2/"));
+        assert!(!p(Role::Monitor, SHIBA).can_work_campaign(SHIBA));
+        assert!(!p(Role::Enterprise, SHIBA).can_work_campaign(SHIBA));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod alarm;
 pub mod audit;
+pub mod campaign;
 pub mod cap_import;
 pub mod cards;
 pub mod delivery;

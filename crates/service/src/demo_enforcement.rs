@@ -1,7 +1,9 @@
 //! The demo town's enforcement: a decided and published case against a person who burned off
 //! stubble in the forest fire season, a case against an enterprise waiting on its notice, and the
 //! National Day holidays in the working-day calendar; three tip-offs (one new, one being checked,
-//! one found true that led to the stubble case, rewarded and paid).
+//! one found true that led to the stubble case, rewarded and paid); three campaigns: modified
+//! tractors and 两客一危 vehicles to clear, the five batches of the fringe enterprises with the
+//! treatments the registry holds, and the three-year action's sites.
 
 use crate::{Result, Service, system};
 use chrono::{Datelike, Utc};
@@ -74,6 +76,7 @@ impl Service {
             self.case_step(&sys, fire.case.id, &step).await?;
         }
         self.demo_tipoffs(shiba_id, fire.case.id).await?;
+        self.demo_campaigns(town_id, shiba_id).await?;
         // An enterprise's case, investigated and waiting on its notice.
         if let Some(e) = self
             .all_enterprises(&sys)
@@ -207,6 +210,131 @@ impl Service {
                 .await?;
             }
         }
+        Ok(())
+    }
+
+    async fn demo_campaigns(&self, town_id: i64, shiba_id: i64) -> Result<()> {
+        use safegrid_domain::campaign::{CampaignInput, TargetUpdate, TargetsInput};
+        let sys = system();
+        let year = safegrid_domain::local_time::day_of(Utc::now()).year();
+        let campaign = |name: &str, kind: &str, deadline: String| CampaignInput {
+            name: name.into(),
+            kind: kind.into(),
+            region_id: town_id.to_string(),
+            starts_on: format!("{year}-03-01"),
+            deadline,
+            ..CampaignInput::default()
+        };
+        let vehicles = self
+            .create_campaign(
+                &sys,
+                &campaign(
+                    "“两客一危”及改装拖拉机专项整治",
+                    "special",
+                    format!("{year}-12-31"),
+                ),
+            )
+            .await?;
+        let d = self
+            .add_targets(
+                &sys,
+                vehicles.campaign.id,
+                &TargetsInput {
+                    kind: "vehicle".into(),
+                    lines: "渝G12871\n渝G30562\n渝GA6631\n渝G77405\n渝G52218\n渝G09134".into(),
+                    region_id: shiba_id.to_string(),
+                    ..TargetsInput::default()
+                },
+            )
+            .await?;
+        for (t, note) in d.targets.iter().zip([
+            "已拆除改装部件，恢复原状",
+            "已报废注销",
+            "已安装卫星定位终端并接入平台",
+        ]) {
+            self.update_target(
+                &sys,
+                t.id,
+                &TargetUpdate {
+                    status: "cleared".into(),
+                    note: note.into(),
+                    ..TargetUpdate::default()
+                },
+            )
+            .await?;
+        }
+        let fringe: Vec<String> = self
+            .all_enterprises(&sys)
+            .await?
+            .into_iter()
+            .filter(|e| e.fringe_treatment != "none")
+            .map(|e| e.id.to_string())
+            .collect();
+        let batches = self
+            .create_campaign(
+                &sys,
+                &campaign(
+                    "城乡结合部小微企业“五个一批”整治",
+                    "five_batches",
+                    format!("{year}-11-30"),
+                ),
+            )
+            .await?;
+        if !fringe.is_empty() {
+            let d = self
+                .add_targets(
+                    &sys,
+                    batches.campaign.id,
+                    &TargetsInput {
+                        kind: "enterprise".into(),
+                        enterprise_ids: fringe,
+                        ..TargetsInput::default()
+                    },
+                )
+                .await?;
+            if let Some(t) = d.targets.first() {
+                self.update_target(
+                    &sys,
+                    t.id,
+                    &TargetUpdate {
+                        status: "cleared".into(),
+                        note: "已完成".into(),
+                        ..TargetUpdate::default()
+                    },
+                )
+                .await?;
+            }
+        }
+        let three_year = self
+            .create_campaign(
+                &sys,
+                &campaign(
+                    "安全生产专项整治三年行动",
+                    "three_year",
+                    format!("{}-12-31", year + 2),
+                ),
+            )
+            .await?;
+        self.add_targets(
+            &sys,
+            three_year.campaign.id,
+            &TargetsInput {
+                kind: "construction_site".into(),
+                lines: "场镇安置房建设工地\n马武至石坝公路改造工地".into(),
+                ..TargetsInput::default()
+            },
+        )
+        .await?;
+        self.add_targets(
+            &sys,
+            three_year.campaign.id,
+            &TargetsInput {
+                kind: "scenic_spot".into(),
+                lines: "石坝峡谷漂流".into(),
+                ..TargetsInput::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod cap_feeds;
 pub mod cap_import;
 pub mod clocks;

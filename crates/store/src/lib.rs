@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod campaigns;
 pub mod coverage;
 pub mod deliveries;
 pub mod disaster;

@@ -162,6 +162,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_tipoffs.sql"),
         postgres: include_str!("../migrations/postgres/0025_tipoffs.sql"),
     },
+    Migration {
+        version: 26,
+        name: "campaigns",
+        sqlite: include_str!("../migrations/sqlite/0026_campaigns.sql"),
+        postgres: include_str!("../migrations/postgres/0026_campaigns.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -1,6 +1,7 @@
 //! `/api/v1` for enforcement: cases filed, moved step by step, their documents, and the
 //! procedure's configuration (the statutory periods and the holiday calendar); the blacklist;
-//! tip-offs as staff handle them, and their rules. The public sends tip-offs through its page.
+//! tip-offs as staff handle them, and their rules (the public sends tip-offs through its page);
+//! rectification campaigns and their targets.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err, uploaded_file};
@@ -30,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tipoffs/{id}/payment", post(payment))
         .route("/tipoffs/{id}/reporter", post(reporter))
         .route("/tipoff-rules", get(tipoff_rules).put(set_tipoff_rules))
+        .route("/campaigns", get(campaigns).post(create_campaign))
+        .route("/campaigns/{id}", get(campaign))
+        .route("/campaigns/{id}/targets", post(add_targets))
+        .route("/campaign-targets/{id}", post(update_target))
 }
 
 async fn list(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
@@ -222,4 +227,45 @@ async fn set_tipoff_rules(
         .await
         .map_err(err(a.lang))?;
     Ok(Json(r).into_response())
+}
+
+async fn campaigns(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.campaigns(&a.who).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn create_campaign(
+    State(s): State<AppState>,
+    a: Api,
+    JsonBody(i): JsonBody<safegrid_domain::campaign::CampaignInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.create_campaign(&a.who, &i).await;
+    Ok(created(v.map_err(err(a.lang))?))
+}
+
+async fn campaign(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.campaign(&a.who, id).await.map_err(err(a.lang))?).into_response())
+}
+
+async fn add_targets(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<safegrid_domain::campaign::TargetsInput>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.add_targets(&a.who, id, &i).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+async fn update_target(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    JsonBody(i): JsonBody<safegrid_domain::campaign::TargetUpdate>,
+) -> Result<Response, ApiError> {
+    let v = s.svc.update_target(&a.who, id, &i).await;
+    Ok(Json(v.map_err(err(a.lang))?).into_response())
 }

@@ -551,6 +551,41 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/campaigns",
+        "Rectification campaigns over or inside the caller's region, with the count to zero",
+        None,
+        "The campaigns",
+    ),
+    (
+        "post",
+        "/campaigns",
+        "Draw up a campaign (special, five_batches, three_year) over a region with its deadline (office)",
+        Some("CampaignInput"),
+        "The campaign",
+    ),
+    (
+        "get",
+        "/campaigns/{id}",
+        "A campaign with the targets inside the caller's region and the tallies per treatment",
+        None,
+        "The campaign",
+    ),
+    (
+        "post",
+        "/campaigns/{id}/targets",
+        "Add targets, all or none: lines (plates, sites) or enterprise ids; a bad line is named",
+        Some("TargetsInput"),
+        "The campaign",
+    ),
+    (
+        "post",
+        "/campaign-targets/{id}",
+        "Move a target: in_progress, cleared (with how) or open again (with why)",
+        Some("TargetUpdate"),
+        "The target",
+    ),
+    (
+        "get",
         "/tipoff-rules",
         "Limits of the public form and the reward rule (share of the fine, floor, cap)",
         None,
@@ -1205,6 +1240,33 @@ pub fn document() -> Value {
             &["enterprise_id", "reason", "basis", "starts_on", "ends_on"],
             &["enterprise_id", "reason", "basis", "ends_on"],
         ),
+    );
+    schemas.insert(
+        "CampaignInput".into(),
+        text_object(
+            &[
+                "name",
+                "kind",
+                "region_id",
+                "starts_on",
+                "deadline",
+                "description",
+            ],
+            &["name", "kind", "region_id", "deadline"],
+        ),
+    );
+    schemas.insert(
+        "TargetsInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["kind"], "properties": {
+            "kind": { "type": "string", "enum": ["vehicle", "enterprise", "construction_site", "scenic_spot", "place"] },
+            "lines": { "type": "string", "description": "one target per line" },
+            "enterprise_ids": { "type": "array", "items": { "type": "string" } },
+            "treatment": { "type": "string", "enum": ["", "close", "relocate", "renovate", "eliminate", "listed_supervision"] },
+            "region_id": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "TargetUpdate".into(),
+        text_object(&["status", "note", "treatment"], &["status"]),
     );
     schemas.insert(
         "HandleInput".into(),

@@ -14,6 +14,15 @@ pub fn fail(lang: Lang) -> impl Fn(safegrid_service::Error) -> crate::error::Pag
 }
 
 /// Tables as an Excel download.
+/// A page shown again with a refusal is 422; without one, 200.
+pub fn error_status(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 pub fn xlsx(
     tables: &[safegrid_service::xlsx::Table],
     filename: &str,

@@ -4,6 +4,7 @@
 
 mod api;
 mod browser;
+mod campaigns;
 mod cap_exchange;
 mod deliveries;
 mod disaster;

@@ -10,7 +10,6 @@ use crate::upload::Upload;
 use crate::view::{Ui, fail, render, render_status};
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -67,11 +66,7 @@ async fn list_page(s: &AppState, p: &Page, error: Option<String>) -> PageResult 
     } else {
         (Vec::new(), Vec::new())
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &ListPage {
@@ -235,11 +230,7 @@ async fn detail_page(s: &AppState, p: &Page, id: i64, error: Option<String>) -> 
     } else {
         Vec::new()
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &DetailPage {
@@ -428,11 +419,7 @@ async fn blacklist_show(s: &AppState, p: &Page, error: Option<String>) -> PageRe
     } else {
         enterprise_choices(s, p).await?
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &BlacklistPage {

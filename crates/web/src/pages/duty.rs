@@ -8,7 +8,6 @@ use crate::error::PageError;
 use crate::view::{Ui, fail, render_status};
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -55,11 +54,7 @@ async fn show(s: &AppState, p: &Page, month: Option<&str>, error: Option<String>
         .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let last = first + chrono::Months::new(1) - chrono::Days::new(1);
     let ym = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &DutyPage {

@@ -3,6 +3,7 @@
 
 mod answer;
 mod auth;
+mod campaigns;
 mod cases;
 mod command;
 mod duty;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(cases::routes())
         .merge(tipoffs::routes())
+        .merge(campaigns::routes())
         .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())

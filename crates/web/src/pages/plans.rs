@@ -10,7 +10,6 @@ use crate::upload::Upload;
 use crate::view::{Ui, fail, render_status};
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::plan::{DrillInput, PlanInput, PlanKind, PlanLevel, RevisionInput};
@@ -54,11 +53,7 @@ struct Year {
 
 async fn show(s: &AppState, p: &Page, year: Option<i32>, error: Option<String>) -> PageResult {
     let fl = fail(p.lang);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &PlansPage {

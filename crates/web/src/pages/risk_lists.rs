@@ -10,7 +10,6 @@ use crate::error::PageError;
 use crate::view::{Ui, fail, render_status, xlsx};
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::risk::RiskPointInput;
@@ -45,11 +44,7 @@ struct ListsPage {
 
 async fn show(s: &AppState, p: &Page, error: Option<String>) -> PageResult {
     let fl = fail(p.lang);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     let regions = s
         .svc
         .stock_places(&p.who)

@@ -9,7 +9,6 @@ use crate::error::PageError;
 use crate::view::{Ui, fail, render_status, xlsx};
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::stock::{
@@ -66,11 +65,7 @@ async fn show(s: &AppState, p: &Page, count_sheet: bool, error: Option<String>) 
     } else {
         Vec::new()
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &StockPage {

@@ -8,7 +8,6 @@ use crate::error::PageError;
 use crate::view::{Ui, fail, render_status};
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::team::{MemberInput, TeamInput, TeamKind};
@@ -37,11 +36,7 @@ struct TeamsPage {
 
 async fn show(s: &AppState, p: &Page, error: Option<String>) -> PageResult {
     let fl = fail(p.lang);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &TeamsPage {

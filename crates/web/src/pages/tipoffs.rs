@@ -376,11 +376,7 @@ async fn show(
     } else {
         Vec::new()
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::error_status(&error);
     Ok(render_status(
         status,
         &DetailPage {
