@@ -303,6 +303,8 @@ pub struct IncidentInput {
     pub place: String,
     /// What happened (经过).
     pub course: String,
+    /// The enterprise an accident happened at, if any.
+    pub enterprise_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -314,6 +316,7 @@ pub struct IncidentDraft {
     pub region_id: i64,
     pub place: Option<String>,
     pub course: Option<String>,
+    pub enterprise_id: Option<i64>,
 }
 
 impl IncidentInput {
@@ -367,6 +370,16 @@ impl IncidentInput {
         };
         let place = optional_text(&mut errs, "place", Some(&self.place), 200);
         let course = optional_text(&mut errs, "course", Some(&self.course), 4000);
+        let enterprise_id = match self.enterprise_id.trim() {
+            "" => None,
+            v => match v.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errs.push("enterprise_id", "not_a_reference");
+                    None
+                }
+            },
+        };
         errs.into_result()?;
         let (Some(kind), Some(occurred_at), Some(known_at)) = (kind, occurred_at, known_at) else {
             return Err(Invalid::one("kind", "required"));
@@ -379,6 +392,7 @@ impl IncidentInput {
             region_id,
             place,
             course,
+            enterprise_id,
         })
     }
 }

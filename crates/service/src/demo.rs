@@ -1494,6 +1494,7 @@ impl Service {
                     region_id: shiba_id.to_string(),
                     place: "石坝村3组".into(),
                     course: "连续降雨后滑坡前缘垮塌约300方，堵塞村道，无人员伤亡。".into(),
+                    enterprise_id: String::new(),
                 },
             )
             .await?;

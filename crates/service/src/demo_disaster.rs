@@ -94,6 +94,19 @@ impl Service {
         }
 
         let at = now - Duration::days(58);
+        // The sawmill: an enterprise of the village, the wood-working one when there is one.
+        let in_baozi: Vec<_> = self
+            .all_enterprises(&sys)
+            .await?
+            .into_iter()
+            .filter(|e| e.region_id == baozi_id)
+            .collect();
+        let sawmill = in_baozi
+            .iter()
+            .find(|e| e.industry_code.starts_with("C20"))
+            .or(in_baozi.first())
+            .map(|e| e.id.to_string())
+            .unwrap_or_default();
         let accident = self
             .create_incident(
                 &sys,
@@ -105,6 +118,7 @@ impl Service {
                     region_id: baozi_id.to_string(),
                     place: "堡子村2组木材加工厂".into(),
                     course: "工人清理带锯机木屑时未停机，左手被卷入。".into(),
+                    enterprise_id: sawmill,
                 },
             )
             .await?;

@@ -99,6 +99,14 @@ impl Service {
         let region =
             crate::registry::visible_region(&mut tx, who, "region_id", d.region_id).await?;
         ensure(who.can_record_incident(&region.path))?;
+        if let Some(e) = d.enterprise_id {
+            safegrid_store::enterprises::get(&mut tx, e)
+                .await?
+                .filter(|e| e.region_path.starts_with(&region.path))
+                .ok_or_else(|| {
+                    safegrid_domain::Invalid::one("enterprise_id", "incident.enterprise_elsewhere")
+                })?;
+        }
         let grade = incident::grade_of(d.kind, &incident::Figures::default(), false);
         let id = store::insert(
             &mut tx,

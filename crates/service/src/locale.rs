@@ -1370,6 +1370,8 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.lines", "整治对象", "Targets"),
     ("field.enterprise_ids", "企业", "Enterprises"),
     ("field.treatment", "处置方式", "Treatment"),
+    ("incident.enterprise", "事故企业", "Enterprise"),
+    ("incident.enterprise_elsewhere", "不在事发村(社区)内", "is not in the village of the incident"),
 ];
 
 #[cfg(test)]

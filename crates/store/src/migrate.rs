@@ -168,6 +168,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0026_campaigns.sql"),
         postgres: include_str!("../migrations/postgres/0026_campaigns.sql"),
     },
+    Migration {
+        version: 27,
+        name: "incident_enterprise",
+        sqlite: include_str!("../migrations/sqlite/0027_incident_enterprise.sql"),
+        postgres: include_str!("../migrations/postgres/0027_incident_enterprise.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

@@ -1232,7 +1232,8 @@ pub fn document() -> Value {
         json!({ "type": "object", "additionalProperties": false, "required": ["kind", "name", "occurred_at", "region_id"], "properties": {
             "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
             "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
-            "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" } } }),
+            "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" },
+            "enterprise_id": { "type": "string", "description": "the enterprise an accident happened at" } } }),
     );
     schemas.insert(
         "BlacklistInput".into(),

@@ -54,7 +54,7 @@ async fn list_page(s: &AppState, p: &Page, error: Option<String>) -> PageResult 
         || p.who.role == safegrid_domain::access::Role::Department;
     let (enterprises, regions) = if can_file {
         (
-            enterprise_choices(s, p).await?,
+            super::enterprise_choices(s, p).await?,
             s.svc
                 .stock_places(&p.who)
                 .await
@@ -417,7 +417,7 @@ async fn blacklist_show(s: &AppState, p: &Page, error: Option<String>) -> PageRe
     let enterprises = if p.who.role == safegrid_domain::access::Role::Enterprise {
         Vec::new()
     } else {
-        enterprise_choices(s, p).await?
+        super::enterprise_choices(s, p).await?
     };
     let status = crate::view::error_status(&error);
     Ok(render_status(
@@ -487,20 +487,4 @@ async fn public_blacklist(State(s): State<AppState>, parts: Parts) -> PageResult
     let region = s.svc.public_region().await.map_err(&fl)?;
     let rows = s.svc.public_blacklist(&region).await.map_err(&fl)?;
     Ok(render(&PublicBlacklistPage { lang, rows }))
-}
-
-/// (id, name) of the enterprises the caller sees, for a select.
-async fn enterprise_choices(s: &AppState, p: &Page) -> Result<Vec<(i64, String)>, PageError> {
-    let q = safegrid_service::registry::EnterpriseQuery {
-        per_page: Some(500),
-        ..Default::default()
-    };
-    Ok(s.svc
-        .enterprises(&p.who, &q)
-        .await
-        .map_err(fail(p.lang))?
-        .rows
-        .into_iter()
-        .map(|e| (e.id, e.name))
-        .collect())
 }

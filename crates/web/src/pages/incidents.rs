@@ -121,6 +121,8 @@ struct FormPage {
     kinds: Vec<&'static str>,
     /// (id, name) of the regions the caller may record in.
     regions: Vec<(i64, String)>,
+    /// (id, name) of the enterprises an accident may have happened at.
+    enterprises: Vec<(i64, String)>,
 }
 
 async fn form_page(s: &AppState, p: &Page, f: FormState, status: StatusCode) -> PageResult {
@@ -140,6 +142,7 @@ async fn form_page(s: &AppState, p: &Page, f: FormState, status: StatusCode) -> 
             f,
             kinds: IncidentKind::ALL.iter().map(|k| k.as_str()).collect(),
             regions,
+            enterprises: super::enterprise_choices(s, p).await?,
         },
     ))
 }

@@ -188,3 +188,22 @@ pub fn csrf_of(pairs: &[(String, String)]) -> &str {
         .map(|(_, v)| v.as_str())
         .unwrap_or("")
 }
+
+/// (id, name) of the enterprises the caller sees, for a select.
+pub async fn enterprise_choices(
+    s: &crate::AppState,
+    p: &crate::ctx::Page,
+) -> Result<Vec<(i64, String)>, crate::error::PageError> {
+    let q = safegrid_service::registry::EnterpriseQuery {
+        per_page: Some(500),
+        ..Default::default()
+    };
+    Ok(s.svc
+        .enterprises(&p.who, &q)
+        .await
+        .map_err(crate::view::fail(p.lang))?
+        .rows
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect())
+}
