@@ -27,6 +27,7 @@ pub mod mobile;
 pub mod monitoring;
 pub mod patrol;
 pub mod plan;
+pub mod rating;
 pub mod region;
 pub mod registry;
 pub mod risk;

@@ -30,6 +30,7 @@ pub mod monitoring;
 pub mod patrols;
 pub mod plans;
 pub mod posts;
+pub mod ratings;
 pub mod registry;
 pub mod risks;
 pub mod stock;

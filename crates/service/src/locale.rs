@@ -1372,6 +1372,22 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.treatment", "处置方式", "Treatment"),
     ("incident.enterprise", "事故企业", "Enterprise"),
     ("incident.enterprise_elsewhere", "不在事发村(社区)内", "is not in the village of the incident"),
+    ("rating.grade", "安全评级", "Grade"),
+    ("rating.score", "得分", "Score"),
+    ("rating.reasons", "评定依据", "Reasons"),
+    ("rating.export", "导出（供保险机构）", "Export for insurers"),
+    ("rating.none", "暂无企业", "No enterprises"),
+    ("rating.explain", "满分100分：未整改重大隐患每项扣20分（最多40分，且评级不高于C）、一般隐患每项扣2分（最多20分）、逾期未整改每项扣5分（最多20分）、近三年事故每起扣15分（最多30分）、近一年行政处罚每起扣10分（最多20分）、近一年无检查记录扣10分；安全生产标准化一级加10分、二级加6分、三级加3分。90分以上为A，75分以上为B，60分以上为C；列入失信惩戒名单或近一年发生死亡事故为D。", "Out of 100: each open major hazard −20 (at most 40, and the grade at most C), general hazard −2 (at most 20), overdue hazard −5 (at most 20), accident in three years −15 (at most 30), penalty in the last year −10 (at most 20), no inspection in the last year −10; standardisation level 1 +10, level 2 +6, level 3 +3. A from 90, B from 75, C from 60; on the blacklist or a fatal accident in the last year: D."),
+    ("rating.major", "重大隐患未整改", "Open major hazards"),
+    ("rating.general", "一般隐患未整改", "Open general hazards"),
+    ("rating.overdue", "逾期未整改", "Overdue hazards"),
+    ("rating.accidents", "近三年事故", "Accidents in three years"),
+    ("rating.penalties", "近一年行政处罚", "Penalties in the last year"),
+    ("rating.not_inspected", "近一年无检查记录", "Not inspected in the last year"),
+    ("rating.standardised", "安全生产标准化达标", "Standardised"),
+    ("rating.capped_major", "存在重大隐患，评级不高于C", "Open major hazard: C at best"),
+    ("rating.blacklisted", "列入失信惩戒名单", "On the blacklist"),
+    ("rating.fatal", "近一年发生死亡事故", "Fatal accident in the last year"),
 ];
 
 #[cfg(test)]

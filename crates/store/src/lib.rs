@@ -29,6 +29,7 @@ pub mod patrols;
 pub mod people;
 pub mod plans;
 pub mod posts;
+pub mod ratings;
 pub mod readings;
 pub mod regions;
 pub mod risks;

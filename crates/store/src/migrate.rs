@@ -174,6 +174,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_incident_enterprise.sql"),
         postgres: include_str!("../migrations/postgres/0027_incident_enterprise.sql"),
     },
+    Migration {
+        version: 28,
+        name: "rating_indexes",
+        sqlite: include_str!("../migrations/sqlite/0028_rating_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0028_rating_indexes.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

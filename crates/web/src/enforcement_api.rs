@@ -1,7 +1,7 @@
 //! `/api/v1` for enforcement: cases filed, moved step by step, their documents, and the
 //! procedure's configuration (the statutory periods and the holiday calendar); the blacklist;
 //! tip-offs as staff handle them, and their rules (the public sends tip-offs through its page);
-//! rectification campaigns and their targets.
+//! rectification campaigns and their targets; the safety ratings of enterprises.
 
 use crate::AppState;
 use crate::api::{JsonBody, created, err, uploaded_file};
@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}", get(campaign))
         .route("/campaigns/{id}/targets", post(add_targets))
         .route("/campaign-targets/{id}", post(update_target))
+        .route("/ratings", get(ratings))
 }
 
 async fn list(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
@@ -268,4 +269,8 @@ async fn update_target(
 ) -> Result<Response, ApiError> {
     let v = s.svc.update_target(&a.who, id, &i).await;
     Ok(Json(v.map_err(err(a.lang))?).into_response())
+}
+
+async fn ratings(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.ratings(&a.who).await.map_err(err(a.lang))?).into_response())
 }

@@ -586,6 +586,13 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ),
     (
         "get",
+        "/ratings",
+        "The safety rating (A-D, score, reasons, facts) of every enterprise the caller sees, worst first",
+        None,
+        "The ratings",
+    ),
+    (
+        "get",
         "/tipoff-rules",
         "Limits of the public form and the reward rule (share of the fine, floor, cap)",
         None,

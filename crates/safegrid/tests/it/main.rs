@@ -14,6 +14,7 @@ mod monitoring;
 mod mqtt;
 mod pages;
 mod patrols;
+mod ratings;
 mod sinks;
 mod stock;
 mod tipoffs;

@@ -15,6 +15,7 @@ mod monitoring;
 mod patrols;
 mod plans;
 mod posts;
+mod ratings;
 mod recovery;
 mod registry;
 mod risk_lists;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cases::routes())
         .merge(tipoffs::routes())
         .merge(campaigns::routes())
+        .merge(ratings::routes())
         .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())

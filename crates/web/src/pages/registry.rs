@@ -459,6 +459,8 @@ struct EnterprisePage {
     group: Option<LiaisonGroupRow>,
     /// The blacklist listings in force.
     listings: Vec<safegrid_service::enforcement::ListingView>,
+    /// The safety rating: grade, score and its reasons in words.
+    rating: Option<(&'static str, i64, String)>,
     can_edit: bool,
     saved: bool,
 }
@@ -480,6 +482,14 @@ async fn enterprise(
     let posts = s.svc.posts(&p.who, id).await.map_err(&f)?;
     Ok(render(&EnterprisePage {
         listings: s.svc.listings_of(e.id).await.map_err(&f)?,
+        rating: s.svc.rating_of(&p.who, e.id).await.map_err(&f)?.map(|r| {
+            let ui = Ui::new(&p, "registry");
+            (
+                r.rating.grade.as_str(),
+                r.rating.score,
+                super::ratings::reasons_text(&ui, &r.rating.reasons),
+            )
+        }),
         ui: Ui::new(&p, "registry"),
         e,
         posts,

@@ -1,0 +1,134 @@
+//! Safety ratings over real HTTP: an accident and the blacklist move an enterprise's grade with
+//! the reasons named, an enterprise sees its own rating only, and the insurers' Excel exports.
+
+use super::monitoring::{get_json, post, token};
+use super::{body_of, client, login, servers};
+use serde_json::{Value, json};
+
+fn of(list: &Value, id: i64) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["enterprise"]["id"] == id)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn codes(r: &Value) -> Vec<String> {
+    r["rating"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
+    for s in servers().await {
+        let api = format!("{}/api/v1", s.base);
+        let office = token(&s, "office").await;
+        let firm_t = token(&s, "firm").await;
+        let eid = s
+            .svc
+            .token_principal(&firm_t)
+            .await
+            .unwrap()
+            .unwrap()
+            .enterprise_id
+            .unwrap();
+        let e = get_json(format!("{api}/enterprises/{eid}"), &office).await;
+        let region = e["region_id"].as_i64().unwrap();
+
+        let all = get_json(format!("{api}/ratings"), &office).await;
+        assert!(all.as_array().unwrap().len() > 10);
+        // Worst first.
+        let grades: Vec<&str> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rating"]["grade"].as_str().unwrap())
+            .collect();
+        let mut sorted = grades.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(grades, sorted);
+        let before = of(&all, eid);
+        assert!(!codes(&before).contains(&"rating.accidents".to_string()));
+
+        // An accident at it counts; one said to be at an enterprise of another village is refused.
+        let accident = |enterprise: String, region: i64| {
+            json!({"kind": "production_accident", "name": "机械伤害", "occurred_at": "2026-11-01T08:00:00+08:00",
+                   "region_id": region.to_string(), "enterprise_id": enterprise})
+        };
+        let elsewhere = get_json(format!("{api}/enterprises?per_page=200"), &office).await["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["region_id"] != region)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (st, b) = post(
+            &format!("{api}/incidents"),
+            &office,
+            accident(elsewhere.to_string(), region),
+        )
+        .await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(b["fields"][0]["field"], "enterprise_id");
+        let (st, b) = post(
+            &format!("{api}/incidents"),
+            &office,
+            accident(eid.to_string(), region),
+        )
+        .await;
+        assert_eq!(st, 201, "{b}");
+        let after = of(&get_json(format!("{api}/ratings"), &office).await, eid);
+        assert_eq!(after["facts"]["accidents_3y"], 1);
+        assert!(codes(&after).contains(&"rating.accidents".to_string()));
+        assert_eq!(
+            after["rating"]["score"].as_i64().unwrap(),
+            (before["rating"]["score"].as_i64().unwrap() - 15).max(0)
+        );
+
+        // On the blacklist it is D whatever its score.
+        let (st, b) = post(
+            &format!("{api}/blacklist"),
+            &office,
+            json!({"enterprise_id": eid.to_string(), "reason": "拒不整改重大事故隐患",
+                   "basis": "安全生产严重失信主体名单管理办法", "ends_on": "2099-01-01"}),
+        )
+        .await;
+        assert_eq!(st, 201, "{b}");
+        let listed = of(&get_json(format!("{api}/ratings"), &office).await, eid);
+        assert_eq!(listed["rating"]["grade"], "D");
+        assert!(codes(&listed).contains(&"rating.blacklisted".to_string()));
+
+        // The enterprise sees its own rating and no other; a monitor none.
+        let own = get_json(format!("{api}/ratings"), &firm_t).await;
+        assert_eq!(own.as_array().unwrap().len(), 1);
+        assert_eq!(own[0]["enterprise"]["id"], eid);
+        let r = client()
+            .get(format!("{api}/ratings"))
+            .bearer_auth(token(&s, "monitor").await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+
+        // The page, the enterprise's page and the insurers' Excel.
+        let c = client();
+        login(&c, &s.base, "office").await;
+        let page = body_of(&c, format!("{}/ratings", s.base)).await;
+        assert!(page.contains("列入失信惩戒名单"), "reasons in words");
+        let ent = body_of(&c, format!("{}/enterprises/{eid}", s.base)).await;
+        assert!(ent.contains("id=\"rating\"><strong>D</strong>"), "{ent}");
+        let r = c
+            .get(format!("{}/ratings.xlsx", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    }
+}
