@@ -280,18 +280,10 @@ pub(crate) async fn page_session(client: &reqwest::Client, base: &str) -> Result
         .context("login failed")
 }
 
-/// Generates a city (one district, `towns` towns of twelve villages, a hundred enterprises per town
-/// and `total` hazards in a realistic mix of states) into an empty database, then measures over
-/// HTTP the progress tables of the whole city and of one town, and a filtered hazard list.
-pub async fn hazards(
-    database_url: &str,
-    towns: usize,
-    total: usize,
-    requests: usize,
-) -> Result<()> {
+/// Generates the city of [`hazards`] into an empty database, in bulk, with a progress bar.
+pub(crate) async fn city(svc: &Service, towns: usize, total: usize) -> Result<City> {
     use rand::{Rng, SeedableRng};
     use safegrid_store::Param::{Bool, Date, Int, OptDate, OptInt, OptText, Text, Time};
-    let svc = Service::open(database_url).await?;
     if svc.has_regions().await? {
         bail!("the database already holds a town; use an empty one");
     }
@@ -497,6 +489,38 @@ pub async fn hazards(
         enterprises.len(),
         started.elapsed().as_secs_f64()
     );
+
+    Ok(City {
+        villages,
+        enterprises,
+        town_paths,
+    })
+}
+
+/// The city generated for a benchmark: its villages (id, path), its enterprises (id, village id,
+/// village path, industry) and its towns (id, path).
+pub(crate) struct City {
+    pub villages: Vec<(i64, String)>,
+    pub enterprises: Vec<(i64, i64, String, String)>,
+    pub town_paths: Vec<(i64, String)>,
+}
+
+/// Generates a city (one district, `towns` towns of twelve villages, a hundred enterprises per town
+/// and `total` hazards in a realistic mix of states) into an empty database, then measures over
+/// HTTP the progress tables of the whole city and of one town, and a filtered hazard list.
+pub async fn hazards(
+    database_url: &str,
+    towns: usize,
+    total: usize,
+    requests: usize,
+) -> Result<()> {
+    let svc = Service::open(database_url).await?;
+    let City {
+        villages,
+        town_paths,
+        ..
+    } = city(&svc, towns, total).await?;
+    let store = &svc.store;
 
     // Accounts to ask as: the city's administrator, and one town's office.
     let sys = system();

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_command;
+mod bench_enforcement;
 mod bench_ingest;
 mod bench_warnings;
 mod config;
@@ -161,6 +162,16 @@ enum BenchCommand {
         hazards: usize,
         #[arg(long, default_value_t = 200)]
         requests: usize,
+    },
+    /// The city of `hazards` with a year of enforcement, then the enforcement statistics and the
+    /// rating of every enterprise, timed in process.
+    Enforcement {
+        #[arg(long, default_value_t = 1000)]
+        towns: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        hazards: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
     },
     /// Readings over HTTP from concurrent gateways into a fresh database, five rules per reading,
     /// then the raw append ceiling of the same rows.
@@ -343,6 +354,14 @@ async fn main() -> Result<()> {
                     requests,
                 },
         } => bench::hazards(&cfg.database_url()?, towns, hazards, requests).await,
+        Command::Bench {
+            command:
+                BenchCommand::Enforcement {
+                    towns,
+                    hazards,
+                    runs,
+                },
+        } => bench_enforcement::enforcement(&cfg.database_url()?, towns, hazards, runs).await,
         Command::Cap {
             command: CapCommand::Validate { paths },
         } => {
