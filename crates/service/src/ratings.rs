@@ -32,16 +32,12 @@ fn windows() -> Windows {
 impl Service {
     /// The rating of every enterprise the caller sees (an enterprise: its own), worst first.
     pub async fn ratings(&self, who: &Principal) -> Result<Vec<EnterpriseRating>> {
+        let root = self.public_region().await?;
         let scope = match who.role {
             Role::Monitor => return Err(crate::Error::Forbidden),
-            Role::Enterprise => RatingScope {
-                path: "",
-                enterprise_id: Some(who.enterprise_id.unwrap_or(-1)),
-            },
-            _ => RatingScope {
-                path: &who.region_path,
-                enterprise_id: None,
-            },
+            Role::Enterprise => RatingScope::Enterprise(who.enterprise_id.unwrap_or(-1)),
+            _ if who.region_path == "/" || who.region_path == root => RatingScope::All,
+            _ => RatingScope::Within(&who.region_path),
         };
         let mut all = self.rate(scope).await?;
         all.sort_by(|a, b| {
@@ -63,10 +59,7 @@ impl Service {
     ) -> Result<Option<EnterpriseRating>> {
         ensure(who.role != Role::Monitor)?;
         let r = self
-            .rate(RatingScope {
-                path: "",
-                enterprise_id: Some(enterprise_id),
-            })
+            .rate(RatingScope::Enterprise(enterprise_id))
             .await?
             .pop();
         Ok(r.filter(|r| {

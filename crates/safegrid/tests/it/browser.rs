@@ -318,3 +318,78 @@ async fn the_monitoring_board_turns_red_without_a_reload() {
     shot(&c, "monitoring-board").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_passer_by_reports_on_a_phone_and_follows_it_with_the_code() {
+    let d = match driver() {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("SKIPPED a_passer_by_reports_on_a_phone_and_follows_it_with_the_code: {why}");
+            return;
+        }
+    };
+    let s = servers().await.into_iter().next().unwrap();
+    // A cheap phone: no account, one narrow column.
+    let (c, _profile) = browser(&d, 390).await;
+    c.goto(&format!("{}/public/tipoff", s.base)).await.unwrap();
+    let fits: bool = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(fits, "the form is wider than the phone");
+    c.find(Locator::Id("t-text"))
+        .await
+        .unwrap()
+        .send_keys("桥头小卖部门口堆了十几个液化气罐，<b>没人看管</b>")
+        .await
+        .unwrap();
+    c.find(Locator::Id("t-place"))
+        .await
+        .unwrap()
+        .send_keys("石坝村桥头")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#t-region option:nth-child(2)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#tipoff-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let code = c
+        .wait()
+        .for_element(Locator::Id("code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(code.len(), 14, "{code}");
+    shot(&c, "tipoff-received").await;
+    c.find(Locator::Css("#received a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status = c
+        .wait()
+        .for_element(Locator::Id("status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "已受理");
+    c.close().await.unwrap();
+}

@@ -104,6 +104,16 @@ async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
         assert_eq!(listed["rating"]["grade"], "D");
         assert!(codes(&listed).contains(&"rating.blacklisted".to_string()));
 
+        // A village reads the same facts for its own enterprises, and only those.
+        let whole = get_json(format!("{api}/ratings"), &office).await;
+        let village = get_json(format!("{api}/ratings"), &token(&s, "shiba").await).await;
+        let village = village.as_array().unwrap();
+        assert!(!village.is_empty() && village.len() < whole.as_array().unwrap().len());
+        for r in village {
+            let id = r["enterprise"]["id"].as_i64().unwrap();
+            assert_eq!(r["facts"], of(&whole, id)["facts"], "enterprise {id}");
+        }
+
         // The enterprise sees its own rating and no other; a monitor none.
         let own = get_json(format!("{api}/ratings"), &firm_t).await;
         assert_eq!(own.as_array().unwrap().len(), 1);
