@@ -11,7 +11,7 @@ use crate::enterprise::StandardGrade;
 use serde::{Deserialize, Serialize};
 
 /// The grades, best first; written as the capital letter everywhere, JSON included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Grade {
     A,
     B,

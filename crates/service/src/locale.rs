@@ -1388,6 +1388,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("rating.capped_major", "存在重大隐患，评级不高于C", "Open major hazard: C at best"),
     ("rating.blacklisted", "列入失信惩戒名单", "On the blacklist"),
     ("rating.fatal", "近一年发生死亡事故", "Fatal accident in the last year"),
+    ("rating.all", "全部等级", "All grades"),
 ];
 
 #[cfg(test)]

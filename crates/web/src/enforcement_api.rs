@@ -271,6 +271,10 @@ async fn update_target(
     Ok(Json(v.map_err(err(a.lang))?).into_response())
 }
 
-async fn ratings(State(s): State<AppState>, a: Api) -> Result<Response, ApiError> {
-    Ok(Json(s.svc.ratings(&a.who).await.map_err(err(a.lang))?).into_response())
+async fn ratings(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<safegrid_service::ratings::RatingQuery>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.svc.ratings(&a.who, &q).await.map_err(err(a.lang))?).into_response())
 }

@@ -587,7 +587,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     (
         "get",
         "/ratings",
-        "The safety rating (A-D, score, reasons, facts) of every enterprise the caller sees, worst first",
+        "Every enterprise the caller sees rated: the tally per grade and a page (?grade=A..D&page=n, 100 a page) of ratings (grade, score, reasons, facts), worst first",
         None,
         "The ratings",
     ),

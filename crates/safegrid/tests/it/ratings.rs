@@ -14,6 +14,20 @@ fn of(list: &Value, id: i64) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// Every rating the caller sees, page by page.
+async fn all_pages(api: &str, token: &str) -> Value {
+    let mut rows = Vec::new();
+    for page in 1.. {
+        let b = get_json(format!("{api}/ratings?page={page}"), token).await;
+        let got = b["rows"].as_array().unwrap().clone();
+        if got.is_empty() {
+            break;
+        }
+        rows.extend(got);
+    }
+    Value::Array(rows)
+}
+
 fn codes(r: &Value) -> Vec<String> {
     r["rating"]["reasons"]
         .as_array()
@@ -40,8 +54,20 @@ async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
         let e = get_json(format!("{api}/enterprises/{eid}"), &office).await;
         let region = e["region_id"].as_i64().unwrap();
 
-        let all = get_json(format!("{api}/ratings"), &office).await;
+        let board = get_json(format!("{api}/ratings"), &office).await;
+        let all = all_pages(&api, &office).await;
         assert!(all.as_array().unwrap().len() > 10);
+        assert_eq!(
+            board["total"].as_u64().unwrap() as usize,
+            all.as_array().unwrap().len()
+        );
+        let tallied: u64 = board["tally"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t[1].as_u64().unwrap())
+            .sum();
+        assert_eq!(tallied, board["total"].as_u64().unwrap());
         // Worst first.
         let grades: Vec<&str> = all
             .as_array()
@@ -83,7 +109,7 @@ async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
         )
         .await;
         assert_eq!(st, 201, "{b}");
-        let after = of(&get_json(format!("{api}/ratings"), &office).await, eid);
+        let after = of(&all_pages(&api, &office).await, eid);
         assert_eq!(after["facts"]["accidents_3y"], 1);
         assert!(codes(&after).contains(&"rating.accidents".to_string()));
         assert_eq!(
@@ -100,13 +126,23 @@ async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
         )
         .await;
         assert_eq!(st, 201, "{b}");
-        let listed = of(&get_json(format!("{api}/ratings"), &office).await, eid);
+        let listed = of(&all_pages(&api, &office).await, eid);
+        // The grade asked for, and only it.
+        let d = get_json(format!("{api}/ratings?grade=D"), &office).await;
+        assert!(
+            d["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["rating"]["grade"] == "D")
+        );
+        assert!(of(&d["rows"], eid).is_object());
         assert_eq!(listed["rating"]["grade"], "D");
         assert!(codes(&listed).contains(&"rating.blacklisted".to_string()));
 
         // A village reads the same facts for its own enterprises, and only those.
-        let whole = get_json(format!("{api}/ratings"), &office).await;
-        let village = get_json(format!("{api}/ratings"), &token(&s, "shiba").await).await;
+        let whole = all_pages(&api, &office).await;
+        let village = all_pages(&api, &token(&s, "shiba").await).await;
         let village = village.as_array().unwrap();
         assert!(!village.is_empty() && village.len() < whole.as_array().unwrap().len());
         for r in village {
@@ -115,7 +151,7 @@ async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
         }
 
         // The enterprise sees its own rating and no other; a monitor none.
-        let own = get_json(format!("{api}/ratings"), &firm_t).await;
+        let own = all_pages(&api, &firm_t).await;
         assert_eq!(own.as_array().unwrap().len(), 1);
         assert_eq!(own[0]["enterprise"]["id"], eid);
         let r = client()

@@ -1,16 +1,17 @@
-//! The safety ratings of the caller's enterprises: how many in each grade (a bar each), the list
-//! worst first with the reasons, and the Excel the insurers of work plan task 15 price premiums on.
+//! The safety ratings of the caller's enterprises: how many in each grade (a bar each, a link to
+//! them), the list worst first with the reasons a page at a time, and the Excel of all of them the
+//! insurers of work plan task 15 price premiums on.
 
 use crate::AppState;
 use crate::ctx::Page;
 use crate::error::PageError;
 use crate::view::{Ui, fail, render};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use safegrid_domain::rating::{Grade, Reason};
-use safegrid_service::ratings::EnterpriseRating;
+use safegrid_domain::rating::Reason;
+use safegrid_service::ratings::{RatingBoard, RatingQuery};
 
 type PageResult = Result<Response, PageError>;
 
@@ -24,9 +25,12 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "ratings.html")]
 struct ListPage {
     ui: Ui,
-    rows: Vec<EnterpriseRating>,
+    board: RatingBoard,
+    /// The grade asked for, if one.
+    grade: String,
     /// (grade, enterprises, percent of all).
     tally: Vec<(&'static str, usize, usize)>,
+    pages: i64,
 }
 
 impl ListPage {
@@ -55,27 +59,28 @@ pub(super) fn reasons_text(ui: &Ui, rs: &[Reason]) -> String {
         .join("；")
 }
 
-async fn list(State(s): State<AppState>, p: Page) -> PageResult {
-    let rows = s.svc.ratings(&p.who).await.map_err(fail(p.lang))?;
-    let total = rows.len().max(1);
-    let tally = Grade::ALL
+async fn list(State(s): State<AppState>, p: Page, Query(q): Query<RatingQuery>) -> PageResult {
+    let board = s.svc.ratings(&p.who, &q).await.map_err(fail(p.lang))?;
+    let total = board.total.max(1);
+    let tally = board
+        .tally
         .iter()
-        .map(|g| {
-            let n = rows.iter().filter(|r| r.rating.grade == *g).count();
-            (g.as_str(), n, n * 100 / total)
-        })
+        .map(|(g, n)| (g.as_str(), *n, n * 100 / total))
         .collect();
+    let pages = (board.matched as i64 + board.per_page - 1) / board.per_page;
     Ok(render(&ListPage {
         ui: Ui::new(&p, "enforcement"),
-        rows,
+        grade: q.grade.clone().unwrap_or_default(),
         tally,
+        pages,
+        board,
     }))
 }
 
 /// For the insurers: a line per enterprise with its credit code, grade, score and reasons.
 async fn export(State(s): State<AppState>, p: Page) -> PageResult {
     let l = p.lang;
-    let rows = s.svc.ratings(&p.who).await.map_err(fail(l))?;
+    let rows = s.svc.ratings_sheet(&p.who).await.map_err(fail(l))?;
     let ui = Ui::new(&p, "enforcement");
     let headers = [
         "field.name",
