@@ -185,18 +185,15 @@ impl Service {
     async fn rate(&self, scope: RatingScope<'_>) -> Result<Vec<Rated>> {
         let w = windows();
         let s = &self.store;
-        let (enterprises, hazards, inspections, accidents, penalties, listed) = tokio::try_join!(
+        let (enterprises, overdue, inspections, accidents, penalties, listed) = tokio::try_join!(
             store::enterprises(s, scope),
-            store::open_hazards(s, scope, w.today),
+            store::overdue(s, scope, w.today),
             store::inspections(s, scope, w.year_ago),
             store::accidents(s, scope, &w),
             store::penalties(s, scope, w.year_ago),
             store::blacklisted(s, scope, w.today),
         )?;
-        let hazards: HashMap<i64, [i64; 3]> = hazards
-            .into_iter()
-            .map(|[e, open, major, overdue]| (e, [open - major, major, overdue]))
-            .collect();
+        let overdue: HashMap<i64, i64> = overdue.into_iter().map(|[e, n]| (e, n)).collect();
         let inspections: HashMap<i64, i64> = inspections.into_iter().map(|[e, n]| (e, n)).collect();
         let accidents: HashMap<i64, [i64; 2]> =
             accidents.into_iter().map(|[e, a, f]| (e, [a, f])).collect();
@@ -204,14 +201,12 @@ impl Service {
         let listed: HashSet<i64> = listed.into_iter().collect();
         Ok(enterprises
             .into_iter()
-            .map(|[id, level]| {
-                let [open_general, open_major, overdue] =
-                    hazards.get(&id).copied().unwrap_or_default();
+            .map(|[id, level, open, open_major]| {
                 let [accidents_3y, fatal_12m] = accidents.get(&id).copied().unwrap_or_default();
                 let facts = Facts {
-                    open_general,
+                    open_general: open - open_major,
                     open_major,
-                    overdue,
+                    overdue: overdue.get(&id).copied().unwrap_or_default(),
                     inspections_12m: inspections.get(&id).copied().unwrap_or_default(),
                     accidents_3y,
                     fatal_12m,

@@ -152,7 +152,8 @@ pub async fn sync_sequences(store: &Store, tables: &[&str]) -> Result<()> {
 }
 
 /// Recounts the whole hazard summary from the hazards (after a bulk load): the village rows are
-/// added up in the database, then rolled up to towns and districts here.
+/// added up in the database, then rolled up to towns and districts here; and each enterprise's
+/// counts of open hazards.
 pub async fn rebuild_hazard_summary(store: &Store) -> Result<()> {
     let days = match store.backend {
         Backend::Sqlite { .. } => "CAST(julianday(closed_on) - julianday(found_on) AS INTEGER)",
@@ -217,6 +218,13 @@ pub async fn rebuild_hazard_summary(store: &Store) -> Result<()> {
         rows,
     )
     .await?;
+    // Each enterprise's counts of open and open major hazards, from the same rows.
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE enterprises SET
+            open_hazards = (SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = enterprises.id AND h.status <> 'closed'),
+            open_major_hazards = (SELECT COUNT(*) FROM hazards h
+                WHERE h.enterprise_id = enterprises.id AND h.status <> 'closed' AND h.grade = 'major')")
+        .execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     store.after_bulk_load().await?;
     if let Backend::Postgres(p) = &store.backend {

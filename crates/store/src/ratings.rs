@@ -150,15 +150,17 @@ pub struct Windows {
     pub three_years_ago_at: DateTime<Utc>,
 }
 
-/// (enterprise, standardisation level: 1 to 3, 0 for none) of every enterprise in scope.
-pub async fn enterprises(store: &Store, s: RatingScope<'_>) -> Result<Vec<[i64; 2]>> {
+/// (enterprise, standardisation level: 1 to 3, 0 for none, open hazards, open major ones) of
+/// every enterprise in scope; the counts are kept on the enterprise as its hazards change.
+pub async fn enterprises(store: &Store, s: RatingScope<'_>) -> Result<Vec<[i64; 4]>> {
     let clause = match s {
         RatingScope::All => "TRUE",
         RatingScope::Within(_) => "region_path >= $1 AND region_path < $2",
         RatingScope::Enterprise(_) => "id = $1",
     };
     let inner = format!(
-        "SELECT id, CASE standard_grade WHEN 'level1' THEN 1 WHEN 'level2' THEN 2 WHEN 'level3' THEN 3 ELSE 0 END
+        "SELECT id, CASE standard_grade WHEN 'level1' THEN 1 WHEN 'level2' THEN 2 WHEN 'level3' THEN 3 ELSE 0 END,
+            open_hazards, open_major_hazards
          FROM enterprises WHERE {clause}"
     );
     packed(store, &inner, |b| b.scope(s)).await
@@ -178,16 +180,11 @@ pub async fn details(store: &Store, ids: &[i64]) -> Result<Vec<RatedEnterprise>>
     Ok(on_read!(store, c => sqlx::query_as::<_, RatedEnterprise>(sql).fetch_all(c).await?))
 }
 
-/// (enterprise, open hazards, open major ones, overdue ones) of each enterprise that has any.
-pub async fn open_hazards(
-    store: &Store,
-    s: RatingScope<'_>,
-    today: NaiveDate,
-) -> Result<Vec<[i64; 4]>> {
+/// (enterprise, open hazards past their deadline) of each enterprise that has any.
+pub async fn overdue(store: &Store, s: RatingScope<'_>, today: NaiveDate) -> Result<Vec<[i64; 2]>> {
     let inner = format!(
-        "SELECT enterprise_id, COUNT(*), COUNT(*) FILTER (WHERE grade = 'major'),
-            COUNT(*) FILTER (WHERE deadline < $1)
-         FROM hazards WHERE status <> 'closed' AND {} GROUP BY enterprise_id",
+        "SELECT enterprise_id, COUNT(*) FROM hazards
+         WHERE status <> 'closed' AND deadline < $1 AND {} GROUP BY enterprise_id",
         s.clause("hazards")
     );
     packed(store, &inner, |b| b.day(today).scope(s)).await

@@ -78,6 +78,34 @@ async fn accidents_and_the_blacklist_move_the_rating_with_reasons() {
         let mut sorted = grades.clone();
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(grades, sorted);
+        // The counts kept on each enterprise agree with its hazards, after the demo moved many of
+        // them through their lifecycle.
+        for r in all.as_array().unwrap().iter().take(40) {
+            let id = r["enterprise"]["id"].as_i64().unwrap();
+            let open = get_json(
+                format!("{api}/hazards?enterprise_id={id}&view=open&per_page=1"),
+                &office,
+            )
+            .await["total"]
+                .as_i64()
+                .unwrap();
+            let major = get_json(
+                format!("{api}/hazards?enterprise_id={id}&view=open&grade=major&per_page=1"),
+                &office,
+            )
+            .await["total"]
+                .as_i64()
+                .unwrap();
+            let f = &r["facts"];
+            assert_eq!(
+                (
+                    f["open_general"].as_i64().unwrap() + f["open_major"].as_i64().unwrap(),
+                    f["open_major"].as_i64().unwrap()
+                ),
+                (open, major),
+                "enterprise {id}"
+            );
+        }
         let before = of(&all, eid);
         assert!(!codes(&before).contains(&"rating.accidents".to_string()));
 

@@ -533,5 +533,14 @@ async fn the_kept_summary_equals_a_recount_after_random_transitions() {
         let recount = safegrid_store::hazards::recount(&svc.store).await.unwrap();
         assert_eq!(kept, recount, "{}", db.backend());
         assert!(recount.iter().any(|r| r.status == "closed"));
+        // So are each enterprise's counts of open and open major hazards.
+        assert_eq!(
+            safegrid_store::hazards::miscounted_enterprises(&svc.store)
+                .await
+                .unwrap(),
+            0,
+            "{}",
+            db.backend()
+        );
     }
 }
