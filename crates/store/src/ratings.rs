@@ -5,10 +5,10 @@
 //! region test at all (a region range would make the database sort a third of a million open
 //! hazards to group them); a region is read through its own enterprises or its region index.
 //!
-//! Each grouped query comes back as one text value (`id,n,n;id,n,n;…`) rather than a row per
-//! enterprise: the SQLite driver hands rows over one at a time between threads, which costs more
-//! than the query itself at a hundred thousand rows (measured: 160 ms for the open hazards as
-//! rows, 70 ms as one value).
+//! On SQLite each grouped query comes back as one text value (`id,n,n;id,n,n;…`) rather than a
+//! row per enterprise: its driver hands rows over one at a time between threads, which costs
+//! more than the query itself at a hundred thousand rows (measured: 160 ms for the open hazards
+//! as rows, 70 ms as one value).
 
 use crate::{Result, Store, on_read, path_upper};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -56,40 +56,65 @@ pub struct RatedEnterprise {
     pub standard_grade: String,
 }
 
-/// `inner` (a query of integer columns) as one text value, rows split by `;`, columns by `,`,
-/// read back as rows of `N` integers.
+/// `inner` (a query of integer columns) read back as rows of `N` integers. On SQLite it comes
+/// as one text value, rows split by `;`, columns by `,` (see the module's note); PostgreSQL sends
+/// rows cheaply and builds text slowly, so there it is read as rows.
 async fn packed<const N: usize>(
     store: &Store,
     inner: &str,
     bind: impl Fn(Binder) -> Binder,
 ) -> Result<Vec<[i64; N]>> {
-    let cols = (0..N)
-        .map(|i| format!("CAST(c{i} AS TEXT)"))
-        .collect::<Vec<_>>()
-        .join(" || ',' || ");
-    let agg = match store.backend {
-        crate::Backend::Sqlite { .. } => "group_concat",
-        crate::Backend::Postgres(_) => "string_agg",
-    };
-    let names = (0..N)
-        .map(|i| format!("c{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = sqlx::AssertSqlSafe(format!(
-        "WITH t({names}) AS ({inner}) SELECT {agg}({cols}, ';') FROM t"
-    ));
-    let text: Option<String> = on_read!(store, c => {
-        let mut q = sqlx::query_scalar(sql);
-        for v in bind(Binder::default()).0 {
-            q = match v {
-                Value::Int(i) => q.bind(i),
-                Value::Text(t) => q.bind(t),
-                Value::Day(d) => q.bind(d),
-                Value::Moment(m) => q.bind(m),
-            };
+    use sqlx::Row;
+    macro_rules! bound {
+        ($q:expr) => {{
+            let mut q = $q;
+            for v in bind(Binder::default()).0 {
+                q = match v {
+                    Value::Int(i) => q.bind(i),
+                    Value::Text(t) => q.bind(t),
+                    Value::Day(d) => q.bind(d),
+                    Value::Moment(m) => q.bind(m),
+                };
+            }
+            q
+        }};
+    }
+    let text: Option<String> = match &store.backend {
+        crate::Backend::Postgres(p) => {
+            let sql = sqlx::AssertSqlSafe(inner.to_string());
+            let rows = bound!(sqlx::query(sql)).fetch_all(p).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                let mut row = [0i64; N];
+                for (i, slot) in row.iter_mut().enumerate() {
+                    // Rows of no enterprise (a NULL key) are dropped, as the packing drops them.
+                    match r.try_get::<Option<i64>, _>(i)? {
+                        Some(v) => *slot = v,
+                        None if i == 0 => continue,
+                        None => {}
+                    }
+                }
+                if row[0] != 0 {
+                    out.push(row);
+                }
+            }
+            return Ok(out);
         }
-        q.fetch_one(c).await?
-    });
+        crate::Backend::Sqlite { read, .. } => {
+            let cols = (0..N)
+                .map(|i| format!("CAST(c{i} AS TEXT)"))
+                .collect::<Vec<_>>()
+                .join(" || ',' || ");
+            let names = (0..N)
+                .map(|i| format!("c{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = sqlx::AssertSqlSafe(format!(
+                "WITH t({names}) AS ({inner}) SELECT group_concat({cols}, ';') FROM t"
+            ));
+            bound!(sqlx::query_scalar(sql)).fetch_one(read).await?
+        }
+    };
     let mut rows = Vec::new();
     for row in text
         .as_deref()
@@ -161,7 +186,7 @@ pub async fn enterprises(store: &Store, s: RatingScope<'_>) -> Result<Vec<[i64; 
         RatingScope::Enterprise(_) => "id = $1",
     };
     let inner = format!(
-        "SELECT id, CASE standard_grade WHEN 'level1' THEN 1 WHEN 'level2' THEN 2 WHEN 'level3' THEN 3 ELSE 0 END,
+        "SELECT id, CAST(CASE standard_grade WHEN 'level1' THEN 1 WHEN 'level2' THEN 2 WHEN 'level3' THEN 3 ELSE 0 END AS BIGINT),
             open_hazards, open_major_hazards
          FROM enterprises WHERE {clause}"
     );
