@@ -31,15 +31,16 @@ impl Grade {
     }
 }
 
-/// What the rating reads, for one enterprise, over the usual windows: hazards open now,
-/// inspections and penalties of the last twelve months, accidents of the last three years.
+/// What the rating reads, for one enterprise, over the usual windows: hazards open now, whether
+/// it was inspected and its penalties in the last twelve months, accidents of the last three years.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     pub open_general: i64,
     pub open_major: i64,
     /// Open hazards past their rectification deadline.
     pub overdue: i64,
-    pub inspections_12m: i64,
+    /// Whether anyone inspected it in the last twelve months.
+    pub inspected_12m: bool,
     pub accidents_3y: i64,
     /// Accidents with a death in the last twelve months.
     pub fatal_12m: i64,
@@ -92,7 +93,7 @@ pub fn rate(f: &Facts) -> Rating {
     .into_iter()
     .flatten()
     .collect();
-    if f.inspections_12m == 0 {
+    if !f.inspected_12m {
         reasons.push(Reason {
             code: "rating.not_inspected",
             count: 0,
@@ -156,7 +157,7 @@ mod tests {
 
     fn inspected() -> Facts {
         Facts {
-            inspections_12m: 2,
+            inspected_12m: true,
             ..Facts::default()
         }
     }

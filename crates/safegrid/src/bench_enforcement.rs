@@ -228,6 +228,7 @@ pub async fn enforcement(
         ],
     )
     .await?;
+    safegrid_store::bulk::recount_last_inspections(store).await?;
     store.after_bulk_load().await?;
     println!(
         "added {inspections} inspections, {} cases, {} accidents, {} listings over {} villages in {:.1} s",

@@ -185,29 +185,27 @@ impl Service {
     async fn rate(&self, scope: RatingScope<'_>) -> Result<Vec<Rated>> {
         let w = windows();
         let s = &self.store;
-        let (enterprises, overdue, inspections, accidents, penalties, listed) = tokio::try_join!(
-            store::enterprises(s, scope),
+        let (enterprises, overdue, accidents, penalties, listed) = tokio::try_join!(
+            store::enterprises(s, scope, w.year_ago),
             store::overdue(s, scope, w.today),
-            store::inspections(s, scope, w.year_ago),
             store::accidents(s, scope, &w),
             store::penalties(s, scope, w.year_ago),
             store::blacklisted(s, scope, w.today),
         )?;
         let overdue: HashMap<i64, i64> = overdue.into_iter().map(|[e, n]| (e, n)).collect();
-        let inspections: HashMap<i64, i64> = inspections.into_iter().map(|[e, n]| (e, n)).collect();
         let accidents: HashMap<i64, [i64; 2]> =
             accidents.into_iter().map(|[e, a, f]| (e, [a, f])).collect();
         let penalties: HashMap<i64, i64> = penalties.into_iter().map(|[e, n]| (e, n)).collect();
         let listed: HashSet<i64> = listed.into_iter().collect();
         Ok(enterprises
             .into_iter()
-            .map(|[id, level, open, open_major]| {
+            .map(|[id, level, open, open_major, inspected]| {
                 let [accidents_3y, fatal_12m] = accidents.get(&id).copied().unwrap_or_default();
                 let facts = Facts {
                     open_general: open - open_major,
                     open_major,
                     overdue: overdue.get(&id).copied().unwrap_or_default(),
-                    inspections_12m: inspections.get(&id).copied().unwrap_or_default(),
+                    inspected_12m: inspected == 1,
                     accidents_3y,
                     fatal_12m,
                     penalties_12m: penalties.get(&id).copied().unwrap_or_default(),

@@ -235,3 +235,18 @@ pub async fn rebuild_hazard_summary(store: &Store) -> Result<()> {
     }
     Ok(())
 }
+
+/// Sets each enterprise's last inspection day from its inspections (after a bulk load of them).
+pub async fn recount_last_inspections(store: &Store) -> Result<()> {
+    let max = match store.backend {
+        Backend::Sqlite { .. } => "MAX(i.done_on)",
+        Backend::Postgres(_) => "CAST(MAX(i.done_on) AS TEXT)",
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE enterprises SET last_inspected_on = (SELECT {max} FROM inspections i WHERE i.enterprise_id = enterprises.id)"
+    ));
+    let mut tx = store.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(sql).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}

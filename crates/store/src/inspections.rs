@@ -118,6 +118,10 @@ pub struct NewInspection<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, i: &NewInspection<'_>) -> Result<i64> {
+    // The enterprise keeps the day it was last inspected, for its safety rating.
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE enterprises SET last_inspected_on = $1 WHERE id = $2 AND (last_inspected_on IS NULL OR last_inspected_on < $1)")
+        .bind(i.done_on.to_string()).bind(i.enterprise_id).execute(c).await?.rows_affected());
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO inspections (plan_id, enterprise_id, region_path, template, kind, done_on, inspector_id, inspector_name, failed, created_at)
          VALUES ($1, $2, (SELECT region_path FROM enterprises WHERE id = $2), $3, $4, $5, $6, $7, $8, $9) RETURNING id")

@@ -177,20 +177,26 @@ pub struct Windows {
     pub three_years_ago_at: DateTime<Utc>,
 }
 
-/// (enterprise, standardisation level: 1 to 3, 0 for none, open hazards, open major ones) of
-/// every enterprise in scope; the counts are kept on the enterprise as its hazards change.
-pub async fn enterprises(store: &Store, s: RatingScope<'_>) -> Result<Vec<[i64; 4]>> {
-    let clause = match s {
-        RatingScope::All => "TRUE",
-        RatingScope::Within(_) => "region_path >= $1 AND region_path < $2",
-        RatingScope::Enterprise(_) => "id = $1",
+/// (enterprise, standardisation level: 1 to 3, 0 for none, open hazards, open major ones,
+/// 1 when inspected since `since`) of every enterprise in scope; the counts and the last
+/// inspection's day are kept on the enterprise as its hazards and inspections are recorded.
+pub async fn enterprises(
+    store: &Store,
+    s: RatingScope<'_>,
+    since: NaiveDate,
+) -> Result<Vec<[i64; 5]>> {
+    let (clause, day) = match s {
+        RatingScope::All => ("TRUE", 1),
+        RatingScope::Within(_) => ("region_path >= $1 AND region_path < $2", 3),
+        RatingScope::Enterprise(_) => ("id = $1", 2),
     };
     let inner = format!(
         "SELECT id, CAST(CASE standard_grade WHEN 'level1' THEN 1 WHEN 'level2' THEN 2 WHEN 'level3' THEN 3 ELSE 0 END AS BIGINT),
-            open_hazards, open_major_hazards
+            open_hazards, open_major_hazards,
+            CAST(CASE WHEN last_inspected_on >= ${day} THEN 1 ELSE 0 END AS BIGINT)
          FROM enterprises WHERE {clause}"
     );
-    packed(store, &inner, |b| b.scope(s)).await
+    packed(store, &inner, |b| b.scope(s).text(since.to_string())).await
 }
 
 /// The enterprises with these ids, with what a list of them shows.
@@ -217,19 +223,6 @@ pub async fn overdue(store: &Store, s: RatingScope<'_>, today: NaiveDate) -> Res
         s.clause("hazards")
     );
     packed(store, &inner, |b| b.day(today).scope(s)).await
-}
-
-/// (enterprise, inspections) since a day.
-pub async fn inspections(
-    store: &Store,
-    s: RatingScope<'_>,
-    since: NaiveDate,
-) -> Result<Vec<[i64; 2]>> {
-    let inner = format!(
-        "SELECT enterprise_id, COUNT(*) FROM inspections WHERE done_on >= $1 AND {} GROUP BY enterprise_id",
-        s.clause("inspections")
-    );
-    packed(store, &inner, |b| b.day(since).scope(s)).await
 }
 
 /// (enterprise, accidents since `w.three_years_ago_at`, those with a death since `w.year_ago_at`).
