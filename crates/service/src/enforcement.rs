@@ -80,7 +80,7 @@ fn clocks_of(c: &CaseRow, cal: &WorkCalendar, rules: &CaseRules) -> Result<Vec<C
         .collect())
 }
 
-fn facts_of(c: &CaseRow) -> Result<CaseFacts> {
+pub(crate) fn facts_of(c: &CaseRow) -> Result<CaseFacts> {
     let bad = || Error::Internal(format!("case {}", c.id));
     let day = |v: &Option<String>| v.as_deref().and_then(parse_date);
     let penalty = |v: &Option<String>| -> Result<Option<Penalty>> {

@@ -247,13 +247,23 @@ impl Service {
             .ok_or(Error::NotFound)
     }
 
-    pub async fn tipoff(&self, who: &Principal, id: i64) -> Result<TipOffView> {
-        let t = self.visible_tipoff(who, id).await?;
-        let rules = self.tipoff_rules().await?;
-        let fine_fen = match t.case_id {
-            Some(c) => fine_of(&self.store, c).await?,
+    /// The fine of the case a tip-off led to (none without a decided one) and the reward rule.
+    async fn reward_rule_for(&self, t: &TipOffRow) -> Result<(Option<i64>, TipOffRules)> {
+        let fine = match t.case_id {
+            Some(c) => match enforcement::get(&self.store, c).await? {
+                Some(case) => crate::enforcement::facts_of(&case)?
+                    .decided
+                    .and_then(|p| p.fine_fen),
+                None => None,
+            },
             None => None,
         };
+        Ok((fine, self.tipoff_rules().await?))
+    }
+
+    pub async fn tipoff(&self, who: &Principal, id: i64) -> Result<TipOffView> {
+        let t = self.visible_tipoff(who, id).await?;
+        let (fine_fen, rules) = self.reward_rule_for(&t).await?;
         Ok(TipOffView {
             status: status_of(&t),
             photos: files::of(&self.store, "tipoff", id).await?,
@@ -361,11 +371,7 @@ impl Service {
         if status_of(&t) != TipStatus::Substantiated {
             return Err(Invalid::one("reward_yuan", "tipoff.reward_unsubstantiated").into());
         }
-        let rules = self.tipoff_rules().await?;
-        let fine = match t.case_id {
-            Some(c) => fine_of(&self.store, c).await?,
-            None => None,
-        };
+        let (fine, rules) = self.reward_rule_for(&t).await?;
         let fen = rules.check_reward(yuan, fine)?;
         let mut tx = self.store.begin().await?;
         if !store::decide_reward(&mut tx, id, fen, today()).await? {
@@ -419,12 +425,4 @@ impl Service {
         tx.commit().await?;
         self.tipoff(who, id).await
     }
-}
-
-/// The fine decided in a case, if any.
-async fn fine_of(store: &safegrid_store::Store, case_id: i64) -> Result<Option<i64>> {
-    let c = enforcement::get(store, case_id).await?;
-    Ok(c.and_then(|c| c.decided)
-        .and_then(|j| serde_json::from_str::<safegrid_domain::enforcement::Penalty>(&j).ok())
-        .and_then(|p| p.fine_fen))
 }

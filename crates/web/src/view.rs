@@ -14,6 +14,11 @@ pub fn fail(lang: Lang) -> impl Fn(safegrid_service::Error) -> crate::error::Pag
 }
 
 /// Tables as an Excel download.
+/// Money in fen as yuan with two decimals, without the unit (for a sheet's cell).
+pub fn yuan_text(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
 /// A page shown again with a refusal is 422; without one, 200.
 pub fn error_status(error: &Option<String>) -> StatusCode {
     if error.is_some() {
@@ -156,7 +161,7 @@ impl Ui {
     /// Money in fen as yuan with two decimals.
     pub fn yuan(&self, fen: &Option<i64>) -> String {
         match fen {
-            Some(f) => format!("{}.{:02} {}", f / 100, f % 100, self.t("unit.yuan")),
+            Some(f) => format!("{} {}", yuan_text(*f), self.t("unit.yuan")),
             None => String::new(),
         }
     }

@@ -119,6 +119,29 @@ async fn a_campaign_counts_its_targets_to_zero() {
             .await
             .unwrap();
         assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+        // The page's own form moves a target: refused without a word, taken with one.
+        let t3 = d["targets"][2]["id"].as_i64().unwrap();
+        let url = format!("{}/campaigns/{id}/targets/{t3}", s.base);
+        let csrf = super::csrf_in(&page);
+        let r = c
+            .post(&url)
+            .form(&[("csrf", csrf.as_str()), ("status", "cleared"), ("note", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("清零或重开须说明情况"));
+        let r = c
+            .post(&url)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("status", "cleared"),
+                ("note", "已报废"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
         let list = body_of(&c, format!("{}/campaigns", s.base)).await;
         assert!(list.contains("改装拖拉机专项整治"));
         let firm = client();

@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}", get(detail))
         .route("/campaigns/{id}/xlsx", get(export))
         .route("/campaigns/{id}/targets", post(add))
-        .route("/campaigns/targets/{tid}", post(update))
+        .route("/campaigns/{id}/targets/{tid}", post(update))
 }
 
 #[derive(askama::Template)]
@@ -168,20 +168,13 @@ async fn add(
 async fn update(
     State(s): State<AppState>,
     p: Page,
-    Path(tid): Path<i64>,
+    Path((id, tid)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let input: TargetUpdate = super::form_input(&p, &pairs)?;
     match s.svc.update_target(&p.who, tid, &input).await {
         Ok(t) => Ok(Redirect::to(&format!("/campaigns/{}#t{tid}", t.campaign_id)).into_response()),
-        Err(Error::Invalid(e)) => {
-            let campaign = safegrid_store::campaigns::target(&s.svc.store, tid)
-                .await
-                .map_err(|e| fail(p.lang)(e.into()))?
-                .map(|t| t.campaign_id)
-                .unwrap_or_default();
-            show(&s, &p, campaign, Some(words(&p, &e))).await
-        }
+        Err(Error::Invalid(e)) => show(&s, &p, id, Some(words(&p, &e))).await,
         Err(e) => Err(fail(p.lang)(e)),
     }
 }

@@ -132,9 +132,14 @@ pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 
 /// A refusal in the user's words, each field named, for a page's error box.
 pub fn words(p: &crate::ctx::Page, e: &safegrid_domain::Invalid) -> String {
+    refusal(p.lang, e)
+}
+
+/// [`words`] for a page without a session (the public ones), in their language.
+pub fn refusal(lang: safegrid_service::Lang, e: &safegrid_domain::Invalid) -> String {
     e.errors
         .iter()
-        .map(|x| p.lang.field_error(&x.field, &x.code))
+        .map(|x| lang.field_error(&x.field, &x.code))
         .collect::<Vec<_>>()
         .join("; ")
 }

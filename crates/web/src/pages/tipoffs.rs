@@ -2,7 +2,7 @@
 //! and for staff the list (Excel), a tip-off with the forms to move it along, reward and pay it,
 //! and the audited look at who reported.
 
-use super::{field, words};
+use super::{field, refusal, words};
 use crate::AppState;
 use crate::ctx::{Page, lang_of};
 use crate::error::PageError;
@@ -90,14 +90,6 @@ async fn public_form(State(s): State<AppState>, parts: Parts) -> PageResult {
         StatusCode::OK,
     )
     .await
-}
-
-fn refusal(lang: Lang, e: &safegrid_domain::Invalid) -> String {
-    e.errors
-        .iter()
-        .map(|x| lang.field_error(&x.field, &x.code))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// The form's fields and photos. A photo over `max_bytes` is read to its end but not kept, so a
@@ -243,7 +235,7 @@ impl TrackPage {
         safegrid_domain::local_time::display(*t)
     }
     fn yuan(&self, fen: &i64) -> String {
-        format!("{}.{:02}", fen / 100, fen % 100)
+        crate::view::yuan_text(*fen)
     }
 }
 
@@ -324,9 +316,7 @@ async fn export(State(s): State<AppState>, p: Page) -> PageResult {
                     ui.label("tipoff_status", &t.status),
                     t.department_name.clone().unwrap_or_default(),
                     t.enterprise_name.clone().unwrap_or_default(),
-                    t.reward_fen
-                        .map(|f| format!("{}.{:02}", f / 100, f % 100))
-                        .unwrap_or_default(),
+                    t.reward_fen.map(crate::view::yuan_text).unwrap_or_default(),
                     t.reward_paid_on.clone().unwrap_or_default(),
                 ]
             })
