@@ -77,3 +77,32 @@ pub fn optional_text(
     }
     Some(v.to_string())
 }
+
+/// An optional reference to another record: empty is `None`; anything but a positive whole
+/// number records `not_a_reference`.
+pub fn optional_reference(errs: &mut Invalid, field: &str, value: &str) -> Option<i64> {
+    match value.trim() {
+        "" => None,
+        v => match v.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errs.push(field, "not_a_reference");
+                None
+            }
+        },
+    }
+}
+
+/// A required `YYYY-MM-DD` day: records `required` or `date.form`.
+pub fn required_date(errs: &mut Invalid, field: &str, value: &str) -> Option<chrono::NaiveDate> {
+    match value.trim() {
+        "" => {
+            errs.push(field, "required");
+            None
+        }
+        v => crate::hazard::parse_date(v).or_else(|| {
+            errs.push(field, "date.form");
+            None
+        }),
+    }
+}

@@ -10,7 +10,7 @@
 
 use crate::Invalid;
 use crate::enterprise::text_enum;
-use crate::error::{optional_text, required_text};
+use crate::error::{optional_reference, optional_text, required_text};
 use crate::hazard::parse_yuan;
 use crate::local_time;
 use chrono::{DateTime, Duration, Utc};
@@ -305,6 +305,8 @@ pub struct IncidentInput {
     pub course: String,
     /// The enterprise an accident happened at, if any.
     pub enterprise_id: String,
+    /// The monitored object (a disaster site, a reservoir) it happened at, if any.
+    pub object_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -317,6 +319,7 @@ pub struct IncidentDraft {
     pub place: Option<String>,
     pub course: Option<String>,
     pub enterprise_id: Option<i64>,
+    pub object_id: Option<i64>,
 }
 
 impl IncidentInput {
@@ -370,16 +373,8 @@ impl IncidentInput {
         };
         let place = optional_text(&mut errs, "place", Some(&self.place), 200);
         let course = optional_text(&mut errs, "course", Some(&self.course), 4000);
-        let enterprise_id = match self.enterprise_id.trim() {
-            "" => None,
-            v => match v.parse::<i64>() {
-                Ok(id) if id > 0 => Some(id),
-                _ => {
-                    errs.push("enterprise_id", "not_a_reference");
-                    None
-                }
-            },
-        };
+        let enterprise_id = optional_reference(&mut errs, "enterprise_id", &self.enterprise_id);
+        let object_id = optional_reference(&mut errs, "object_id", &self.object_id);
         errs.into_result()?;
         let (Some(kind), Some(occurred_at), Some(known_at)) = (kind, occurred_at, known_at) else {
             return Err(Invalid::one("kind", "required"));
@@ -393,6 +388,7 @@ impl IncidentInput {
             place,
             course,
             enterprise_id,
+            object_id,
         })
     }
 }

@@ -6,7 +6,6 @@
 use crate::Invalid;
 use crate::enterprise::text_enum;
 use crate::error::{optional_text, required_text};
-use crate::hazard::parse_date;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -81,18 +80,8 @@ impl RiskListInput {
                 0
             }
         };
-        let mut day = |field: &str, v: &str| match v.trim() {
-            "" => {
-                errs.push(field, "required");
-                None
-            }
-            v => parse_date(v).or_else(|| {
-                errs.push(field, "date.form");
-                None
-            }),
-        };
-        let starts_on = day("starts_on", &self.starts_on);
-        let ends_on = day("ends_on", &self.ends_on);
+        let starts_on = crate::error::required_date(&mut errs, "starts_on", &self.starts_on);
+        let ends_on = crate::error::required_date(&mut errs, "ends_on", &self.ends_on);
         if let (Some(s), Some(e)) = (starts_on, ends_on) {
             if e < s {
                 errs.push("ends_on", "risk_list.ends_before_start");

@@ -265,18 +265,7 @@ pub struct HandleDraft {
     pub note: Option<String>,
 }
 
-fn reference(errs: &mut Invalid, field: &str, v: &str) -> Option<i64> {
-    match v.trim() {
-        "" => None,
-        v => match v.parse::<i64>() {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                errs.push(field, "not_a_reference");
-                None
-            }
-        },
-    }
-}
+use crate::error::optional_reference as reference;
 
 impl HandleInput {
     /// Checks the step against where the tip-off stands.

@@ -1495,6 +1495,7 @@ impl Service {
                     place: "石坝村3组".into(),
                     course: "连续降雨后滑坡前缘垮塌约300方，堵塞村道，无人员伤亡。".into(),
                     enterprise_id: String::new(),
+                    object_id: String::new(),
                 },
             )
             .await?;

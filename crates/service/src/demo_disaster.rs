@@ -119,6 +119,7 @@ impl Service {
                     place: "堡子村2组木材加工厂".into(),
                     course: "工人清理带锯机木屑时未停机，左手被卷入。".into(),
                     enterprise_id: sawmill,
+                    object_id: String::new(),
                 },
             )
             .await?;

@@ -107,6 +107,14 @@ impl Service {
                     safegrid_domain::Invalid::one("enterprise_id", "incident.enterprise_elsewhere")
                 })?;
         }
+        if let Some(o) = d.object_id {
+            safegrid_store::monitoring::object(&mut tx, o)
+                .await?
+                .filter(|o| o.region_path.starts_with(&region.path))
+                .ok_or_else(|| {
+                    safegrid_domain::Invalid::one("object_id", "incident.object_elsewhere")
+                })?;
+        }
         let grade = incident::grade_of(d.kind, &incident::Figures::default(), false);
         let id = store::insert(
             &mut tx,

@@ -34,6 +34,8 @@ pub struct IncidentRow {
     /// The enterprise an accident happened at.
     pub enterprise_id: Option<i64>,
     pub enterprise_name: Option<String>,
+    /// The monitored object it happened at.
+    pub object_id: Option<i64>,
 }
 
 impl IncidentRow {
@@ -52,7 +54,7 @@ const SELECT: &str =
     "SELECT i.id, i.kind, i.title, i.occurred_at, i.known_at, i.region_id, i.region_path,
     r.name AS region_name, i.place, i.description, i.grade, i.grade_reason, i.deaths, i.missing, i.serious_injuries,
     i.direct_loss_fen, i.burned_m2, i.status, i.ended_at, i.commander_id, c.name AS commander_name,
-    c.mobile AS commander_mobile, i.enterprise_id, e.name AS enterprise_name
+    c.mobile AS commander_mobile, i.enterprise_id, e.name AS enterprise_name, i.object_id
     FROM incidents i JOIN regions r ON r.id = i.region_id LEFT JOIN people c ON c.id = i.commander_id
     LEFT JOIN enterprises e ON e.id = i.enterprise_id";
 
@@ -67,11 +69,11 @@ pub async fn insert(
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO incidents (kind, title, occurred_at, known_at, region_id, region_path, place, description, grade,
             deaths, missing, serious_injuries, direct_loss_fen, burned_m2, status, created_by, created_at, updated_at,
-            enterprise_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, 0, 0, 0, 'open', $10, $11, $11, $12) RETURNING id")
+            enterprise_id, object_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, 0, 0, 0, 'open', $10, $11, $11, $12, $13) RETURNING id")
         .bind(d.kind.as_str()).bind(d.name.clone()).bind(d.occurred_at).bind(d.known_at).bind(d.region_id)
         .bind(region_path.to_string()).bind(d.place.clone()).bind(d.course.clone()).bind(grade.map(str::to_string))
-        .bind(by).bind(now).bind(d.enterprise_id)
+        .bind(by).bind(now).bind(d.enterprise_id).bind(d.object_id)
         .fetch_one(c).await?))
 }
 

@@ -29,16 +29,20 @@ pub mod patrols;
 pub mod people;
 pub mod plans;
 pub mod posts;
+pub mod projects;
 pub mod ratings;
 pub mod readings;
 pub mod regions;
 pub mod risks;
 pub mod stock;
+pub mod targets;
 pub mod teams;
 pub mod testing;
 pub mod tipoffs;
+pub mod training;
 pub mod users;
 pub mod warnings;
+pub mod workplans;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -131,6 +135,16 @@ macro_rules! on_read {
 pub enum Src<'a> {
     Store(&'a Store),
     Tx(&'a mut Tx),
+}
+
+impl Src<'_> {
+    /// The same place to read from, for one more read (a use case reading twice from a `Src`).
+    pub fn reborrow(&mut self) -> Src<'_> {
+        match self {
+            Src::Store(s) => Src::Store(s),
+            Src::Tx(t) => Src::Tx(t),
+        }
+    }
 }
 
 impl<'a> From<&'a Store> for Src<'a> {

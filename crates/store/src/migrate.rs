@@ -180,6 +180,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0028_rating_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0028_rating_indexes.sql"),
     },
+    Migration {
+        version: 29,
+        name: "targets",
+        sqlite: include_str!("../migrations/sqlite/0029_targets.sql"),
+        postgres: include_str!("../migrations/postgres/0029_targets.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =
