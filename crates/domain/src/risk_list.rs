@@ -110,7 +110,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        parse_date(s).unwrap()
+        crate::hazard::parse_date(s).unwrap()
     }
 
     fn input(kind: &str, from: &str, to: &str) -> RiskListInput {
