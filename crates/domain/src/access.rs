@@ -262,6 +262,53 @@ impl Principal {
         ) && self.inside(path)
     }
 
+    /// Reporting progress on a task of the work plan over `path`: the office, leaders and admins
+    /// over the plan, and the departments that lead the task or co-operate in it.
+    pub fn can_report_task(&self, path: &str, lead: i64, co: &[i64]) -> bool {
+        match self.role {
+            Role::Department => {
+                self.department_id
+                    .is_some_and(|d| d == lead || co.contains(&d))
+                    && (self.inside(path) || is_within(&self.region_path, path))
+            }
+            _ => self.can_manage_structure(path),
+        }
+    }
+
+    /// Recording a training at `path`: the office, leaders and admins over it; a department for
+    /// the enterprises of the industries it supervises; an enterprise for its own people.
+    pub fn can_record_training(&self, path: &str, enterprise: Option<EnterpriseFacts<'_>>) -> bool {
+        match (self.role, enterprise) {
+            (Role::Admin | Role::Leader | Role::EmergencyOffice, _) => self.inside(path),
+            (Role::Department | Role::Enterprise, Some(e)) => self.can_write_enterprise(e),
+            _ => false,
+        }
+    }
+
+    /// Recording an outreach activity at `path`: the office, leaders, departments and the
+    /// cadres of the village that held it.
+    pub fn can_record_outreach(&self, path: &str) -> bool {
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Department | Role::Village
+        ) && self.inside(path)
+    }
+
+    /// Keeping construction projects at `path` (their review and 三同时 milestones): the office,
+    /// leaders, admins and the departments of the town.
+    pub fn can_keep_projects(&self, path: &str) -> bool {
+        matches!(
+            self.role,
+            Role::Admin | Role::Leader | Role::EmergencyOffice | Role::Department
+        ) && self.inside(path)
+    }
+
+    /// Reading targets and scorecards of `path`: everyone bound to a region over it, but not an
+    /// enterprise or a monitor, whose work is elsewhere.
+    pub fn can_read_targets(&self, path: &str) -> bool {
+        !matches!(self.role, Role::Enterprise | Role::Monitor) && self.inside(path)
+    }
+
     /// The audit history holds before-and-after copies of records, so only those who see all
     /// records of their region read it.
     pub fn can_read_audit(&self) -> bool {
@@ -349,6 +396,57 @@ mod tests {
             assert!(!who.can_see_reporter(SHIBA), "{:?}", who.role);
             assert!(!who.can_reward(SHIBA), "{:?}", who.role);
         }
+    }
+
+    #[test]
+    fn the_years_work_is_reported_and_recorded_by_those_who_answer_for_it() {
+        const TOWN: &str = "/1/2/";
+        let office = p(Role::EmergencyOffice, TOWN);
+        let mut lead = p(Role::Department, TOWN);
+        lead.department_id = Some(7);
+        lead.supervised = vec!["C".into()];
+        let mut other = p(Role::Department, TOWN);
+        other.department_id = Some(9);
+        let village = p(Role::Village, SHIBA);
+        let mut firm = p(Role::Enterprise, SHIBA);
+        firm.enterprise_id = Some(1);
+        let monitor = p(Role::Monitor, SHIBA);
+        // A task of the town's plan, led by department 7 with 8 co-operating.
+        assert!(office.can_report_task(TOWN, 7, &[8]));
+        assert!(lead.can_report_task(TOWN, 7, &[8]));
+        assert!(!other.can_report_task(TOWN, 7, &[8]));
+        other.department_id = Some(8);
+        assert!(other.can_report_task(TOWN, 7, &[8]));
+        assert!(!lead.can_report_task("/1/5/", 7, &[8]));
+        for who in [&village, &firm, &monitor] {
+            assert!(!who.can_report_task(TOWN, 7, &[8]), "{:?}", who.role);
+        }
+        // Training: a department for the enterprises it supervises, an enterprise for its own.
+        let mine = ent(1, SHIBA, "C13");
+        let theirs = ent(2, SHIBA, "B06");
+        assert!(office.can_record_training(SHIBA, Some(theirs)));
+        assert!(office.can_record_training(TOWN, None));
+        assert!(lead.can_record_training(SHIBA, Some(mine)));
+        assert!(!lead.can_record_training(SHIBA, Some(theirs)));
+        assert!(!lead.can_record_training(TOWN, None));
+        assert!(firm.can_record_training(SHIBA, Some(mine)));
+        assert!(!firm.can_record_training(SHIBA, Some(theirs)));
+        assert!(!village.can_record_training(SHIBA, None));
+        assert!(!monitor.can_record_training(SHIBA, Some(mine)));
+        // Outreach: the village holds its own; projects are the town's and its departments'.
+        assert!(village.can_record_outreach(SHIBA));
+        assert!(!village.can_record_outreach(WENWU));
+        assert!(!firm.can_record_outreach(SHIBA));
+        assert!(!monitor.can_record_outreach(SHIBA));
+        assert!(lead.can_keep_projects(SHIBA));
+        assert!(!village.can_keep_projects(SHIBA));
+        assert!(!firm.can_keep_projects(SHIBA));
+        // Targets: read over one's region, never by an enterprise or a monitor.
+        assert!(village.can_read_targets(SHIBA));
+        assert!(!village.can_read_targets(TOWN));
+        assert!(office.can_read_targets(TOWN));
+        assert!(!firm.can_read_targets(SHIBA));
+        assert!(!monitor.can_read_targets(SHIBA));
     }
 
     #[test]

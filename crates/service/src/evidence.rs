@@ -140,6 +140,7 @@ impl Service {
             "inspection" => self.inspection(who, a.entity_id).await.is_ok(),
             "case" => self.case(who, a.entity_id).await.is_ok(),
             "tipoff" => self.tipoff(who, a.entity_id).await.is_ok(),
+            "plan_report" => self.plan_report_visible(who, a.entity_id).await,
             _ => false,
         };
         if !visible {

@@ -30,13 +30,17 @@ pub mod monitoring;
 pub mod patrols;
 pub mod plans;
 pub mod posts;
+pub mod projects;
 pub mod ratings;
 pub mod registry;
 pub mod risks;
 pub mod stock;
+pub mod targets;
 pub mod teams;
 pub mod tipoffs;
+pub mod training;
 pub mod warnings;
+pub mod workplans;
 pub mod xlsx;
 
 use safegrid_domain::Invalid;

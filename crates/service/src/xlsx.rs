@@ -202,13 +202,13 @@ fn yes_no(v: &str) -> String {
     }
 }
 
-struct Sheet {
-    name: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(crate) struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
-fn read_sheets(bytes: &[u8]) -> std::result::Result<Vec<Sheet>, Invalid> {
+pub(crate) fn read_sheets(bytes: &[u8]) -> std::result::Result<Vec<Sheet>, Invalid> {
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|_| Invalid::one("file", "xlsx.not_xlsx"))?;
     let mut out = Vec::new();

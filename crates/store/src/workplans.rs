@@ -88,7 +88,7 @@ pub struct NewTask<'a> {
     pub lead: i64,
     pub co: &'a [i64],
     pub indicator: Option<&'a str>,
-    pub deadline: &'a str,
+    pub deadline: chrono::NaiveDate,
 }
 
 /// Adds a task, or replaces the one with the same number (its reports stay with it).

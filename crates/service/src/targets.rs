@@ -1,0 +1,598 @@
+//! The plan's targets measured from the records: the dashboard of a scope and year, the
+//! scorecards of a town's villages and departments, the settings of goals and weights, and the
+//! year-end report. Nothing here is typed in: every figure is counted from incidents, forests,
+//! relief households, hazards, enterprises, trainings, staff, projects, outreach and plan reports.
+
+use crate::training::{officer_standings, trainee_standings, year_end};
+use crate::xlsx::Table;
+use crate::{Error, Lang, Result, Service, ensure};
+use chrono::{NaiveDate, Utc};
+use safegrid_domain::access::Principal;
+use safegrid_domain::incident::{Grade, IncidentKind};
+use safegrid_domain::industry;
+use safegrid_domain::local_time;
+use safegrid_domain::target::{
+    Measure, Metric, Scorecard, Status, TargetConfig, TargetConfigInput, TargetDef, Unit, UnitKind,
+    fire_rate, score, status,
+};
+use safegrid_domain::training::Standing;
+use safegrid_store::regions::RegionRow;
+use safegrid_store::targets::{self as facts, By, Tally};
+use safegrid_store::{hazards, organisations, projects, regions, training, workplans};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const CONFIG_KEY: &str = "targets";
+
+/// What the measures of one unit (a scope, a village, a department) are counted from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    pub larger_accidents: i64,
+    pub disaster_deaths: i64,
+    pub site_deaths: i64,
+    pub burned_m2: i64,
+    pub forest_m2: i64,
+    pub relief: (i64, i64),
+    pub hazards: (i64, i64),
+    pub inspected: (i64, i64),
+    pub outreach: i64,
+    pub guardrail_m: i64,
+    pub staff: (i64, i64),
+    pub tasks: (i64, i64),
+    pub trainees: (i64, i64),
+    pub projects: (i64, i64),
+    pub standard_met: i64,
+}
+
+fn ratio((den, num): (i64, i64)) -> Measure {
+    Measure::Ratio { num, den }
+}
+
+impl Facts {
+    pub fn measure(&self, m: Metric) -> Measure {
+        use Metric::*;
+        match m {
+            LargerAccidents => Measure::Count(self.larger_accidents),
+            DisasterDeaths => Measure::Count(self.disaster_deaths),
+            MonitoredSiteDeaths => Measure::Count(self.site_deaths),
+            ForestFireRate => fire_rate(self.burned_m2, self.forest_m2),
+            StaffQualifiedShare => ratio(self.staff),
+            GuardrailMetres => Measure::Count(self.guardrail_m),
+            FiveGuaranteeRate => ratio(self.relief),
+            HazardClosureRate => ratio(self.hazards),
+            InspectionCompletionRate => ratio(self.inspected),
+            PlanTasksOnTime => ratio(self.tasks),
+            OutreachActivities => Measure::Count(self.outreach),
+            TrainingCompliance => ratio(self.trainees),
+            ThreeSimultaneousRate => ratio(self.projects),
+            StandardisationMet => Measure::Count(self.standard_met),
+        }
+    }
+
+    /// Adds an incident of the year: a production-safety accident of 较大 or above; the dead and
+    /// missing of a disaster, and of one at a monitored site; burned forest.
+    fn add_incident(&mut self, i: &facts::IncidentFact) {
+        let kind = IncidentKind::parse(&i.kind);
+        let grade = i.grade.as_deref().and_then(Grade::parse);
+        if kind.is_some_and(|k| k.is_accident()) && grade.is_some_and(|g| g.is_larger_or_above()) {
+            self.larger_accidents += 1;
+        }
+        let disaster = matches!(
+            kind,
+            Some(
+                IncidentKind::NaturalDisaster | IncidentKind::GeoHazard | IncidentKind::ForestFire
+            )
+        );
+        if disaster {
+            self.disaster_deaths += i.deaths + i.missing;
+        }
+        if i.monitored {
+            self.site_deaths += i.deaths + i.missing;
+        }
+        if kind == Some(IncidentKind::ForestFire) {
+            self.burned_m2 += i.burned_m2;
+        }
+    }
+}
+
+/// The year a dashboard is about: its days and its instants in Beijing time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Period {
+    pub year: i32,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The last day counted: the year's end, or today in the year under way.
+    pub end: NaiveDate,
+    pub current: bool,
+}
+
+impl Period {
+    pub fn of(year: i32, today: NaiveDate) -> Period {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
+        Period {
+            year,
+            first,
+            last,
+            end: year_end(year, today),
+            current: (first..=last).contains(&today),
+        }
+    }
+
+    fn instants(&self) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
+        let next = NaiveDate::from_ymd_opt(self.year + 1, 1, 1).unwrap_or(self.last);
+        (local_time::midnight(self.first), local_time::midnight(next))
+    }
+}
+
+/// Square metres of the forest areas, each rounded to the square metre.
+fn forest_m2(ha: f64) -> i64 {
+    (ha * 10_000.0).round() as i64
+}
+
+/// The village a path lies in (`/district/town/village/`), if it lies that deep.
+fn village_of(path: &str) -> Option<String> {
+    let ids: Vec<&str> = path.trim_matches('/').split('/').collect();
+    (ids.len() >= 3).then(|| format!("/{}/", ids[..3].join("/")))
+}
+
+/// The town a path lies in: its second id (`/district/town/…`).
+fn town_of(path: &str) -> Option<i64> {
+    path.trim_matches('/').split('/').nth(1)?.parse().ok()
+}
+
+/// One line of the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetLine {
+    pub def: TargetDef,
+    pub measure: Measure,
+    pub status: Status,
+    /// The figure as written in its unit (empty for a fraction of nothing).
+    pub value: String,
+    pub goal: String,
+    /// Numerator and denominator of a fraction, for the reader to check.
+    pub detail: String,
+}
+
+fn line(def: &TargetDef, m: Measure) -> TargetLine {
+    let unit = def.metric.unit();
+    let places = if unit == Unit::PerMille { 3 } else { 1 };
+    TargetLine {
+        def: *def,
+        measure: m,
+        status: status(def.metric, m, def.goal, def.amber),
+        value: m.text(unit, places).unwrap_or_default(),
+        goal: def.goal.text(),
+        detail: match m {
+            Measure::Ratio { num, den } => format!("{num}/{den}"),
+            Measure::Count(_) => String::new(),
+        },
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub year: i32,
+    pub lines: Vec<TargetLine>,
+    pub facts: Facts,
+    /// (status, count) in [`Status::ALL`] order.
+    pub tally: Vec<(String, usize)>,
+}
+
+/// A unit's scorecard with its name.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitScore {
+    pub id: i64,
+    pub name: String,
+    pub card: Scorecard,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecards {
+    pub year: i32,
+    pub town: RegionRow,
+    pub villages: Vec<UnitScore>,
+    pub departments: Vec<UnitScore>,
+    pub config: TargetConfig,
+}
+
+impl Service {
+    /// The town's targets as set, or the work plan's for the year when none were set.
+    pub async fn target_config(&self, year: i32) -> Result<TargetConfig> {
+        let stored: Option<TargetConfig> = self.config(CONFIG_KEY).await?;
+        Ok(stored.unwrap_or_else(|| TargetConfig::defaults(year)))
+    }
+
+    /// Sets the targets: goals, margins, weights and vetoes, refused whole when a weight set does
+    /// not add up.
+    pub async fn put_target_config(
+        &self,
+        who: &Principal,
+        input: &TargetConfigInput,
+    ) -> Result<TargetConfig> {
+        ensure(who.can_configure())?;
+        let c = input.validate()?;
+        self.put_config(who, CONFIG_KEY, &Some(c.clone())).await?;
+        Ok(c)
+    }
+
+    /// Counts the facts of a scope (or of each of its villages, `by_village`) for a year.
+    async fn count(
+        &self,
+        path: &str,
+        p: Period,
+        by_village: bool,
+    ) -> Result<BTreeMap<String, Facts>> {
+        let mut out: BTreeMap<String, Facts> = BTreeMap::new();
+        let key = |path: &str| {
+            if by_village {
+                village_of(path)
+            } else {
+                Some(String::new())
+            }
+        };
+        let (from, to) = p.instants();
+        for i in facts::incidents(&self.store, path, from, to).await? {
+            if let Some(k) = key(&i.region_path) {
+                out.entry(k).or_default().add_incident(&i);
+            }
+        }
+        for f in facts::forests(&self.store, path).await? {
+            if let Some(k) = key(&f.region_path) {
+                out.entry(k).or_default().forest_m2 += forest_m2(f.forest_hectares);
+            }
+        }
+        let by = if by_village { By::Region } else { By::Scope };
+        let add =
+            |out: &mut BTreeMap<String, Facts>, rows: Vec<Tally>, f: fn(&mut Facts, &Tally)| {
+                for t in rows {
+                    if let Some(k) = key(&t.region_path) {
+                        f(out.entry(k).or_default(), &t);
+                    }
+                }
+            };
+        add(
+            &mut out,
+            facts::five_guarantees(&self.store, path, from, to, by).await?,
+            |f, t| {
+                f.relief.0 += t.n;
+                f.relief.1 += t.hit;
+            },
+        );
+        let (first, last) = (p.first.to_string(), p.end.to_string());
+        add(
+            &mut out,
+            facts::inspected(&self.store, path, &first, &last, p.current, by).await?,
+            |f, t| {
+                f.inspected.0 += t.n;
+                f.inspected.1 += t.hit;
+            },
+        );
+        add(
+            &mut out,
+            facts::outreach(&self.store, path, &first, &last, by).await?,
+            |f, t| {
+                f.outreach += t.n;
+            },
+        );
+        // Hazards on the books from the kept summary: the scope's own row, or its villages'.
+        let summary = hazards::summary(&self.store, path, if by_village { "village" } else { "" })
+            .await?
+            .unwrap_or_default();
+        for r in summary {
+            let k = if by_village {
+                village_of(&r.village_path)
+            } else {
+                Some(String::new())
+            };
+            if let Some(k) = k {
+                let f = out.entry(k).or_default();
+                f.hazards.0 += r.n;
+                if r.status == "closed" {
+                    f.hazards.1 += r.n;
+                }
+            }
+        }
+        if !by_village {
+            let f = out.entry(String::new()).or_default();
+            f.guardrail_m = facts::guardrail(&self.store, path, &first, &last)
+                .await?
+                .hit;
+            let until = p.last.to_string();
+            let trainings = training::trainings_within(&self.store, path, &until, None).await?;
+            let trainees = trainee_standings(&trainings, p.year);
+            f.trainees = (
+                trainees
+                    .iter()
+                    .filter(|t| t.standing != Standing::NotRequired)
+                    .count() as i64,
+                trainees
+                    .iter()
+                    .filter(|t| t.standing == Standing::Compliant)
+                    .count() as i64,
+            );
+            let staff = training::staff_within(&self.store, path).await?;
+            let (_, n, q) = officer_standings(staff, &trainings, p.year, p.end);
+            f.staff = (n, q);
+            let ps: Vec<_> = projects::within(&self.store, path)
+                .await?
+                .into_iter()
+                .map(crate::projects::view)
+                .filter(|v| v.project.main_designed_on.is_some())
+                .collect();
+            f.projects = (
+                ps.len() as i64,
+                ps.iter().filter(|v| !v.breach).count() as i64,
+            );
+            f.standard_met = training::assessments_within(&self.store, path, p.year)
+                .await?
+                .iter()
+                .filter(|a| a.rating == "met")
+                .count() as i64;
+            for plan in workplans::plans_visible_from(&self.store, path).await? {
+                if plan.year != p.year as i64 || !plan.region_path.starts_with(path) {
+                    continue;
+                }
+                let (due, on_time) = self.tasks_on_time(plan.id, p.end, None).await?;
+                f.tasks.0 += due;
+                f.tasks.1 += on_time;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Tasks of a plan due by `end` (optionally led by one department) and those done on time.
+    async fn tasks_on_time(
+        &self,
+        plan_id: i64,
+        end: NaiveDate,
+        lead: Option<i64>,
+    ) -> Result<(i64, i64)> {
+        let tasks = workplans::tasks(&self.store, plan_id).await?;
+        let reports = workplans::reports(&self.store, plan_id).await?;
+        let due: Vec<_> = tasks
+            .iter()
+            .filter(|t| lead.is_none_or(|l| t.lead_department_id == l))
+            .filter(|t| t.deadline.as_str() <= end.to_string().as_str())
+            .collect();
+        let on_time = due
+            .iter()
+            .filter(|t| crate::workplans::done_on_time(t, &reports))
+            .count();
+        Ok((due.len() as i64, on_time as i64))
+    }
+
+    /// The targets of the caller's region for a year, each with its figure and colour.
+    pub async fn target_dashboard(&self, who: &Principal, year: i32) -> Result<Dashboard> {
+        ensure(who.can_read_targets(&who.region_path))?;
+        let config = self.target_config(year).await?;
+        let p = Period::of(year, local_time::day_of(Utc::now()));
+        let facts = self
+            .count(&who.region_path, p, false)
+            .await?
+            .remove("")
+            .unwrap_or_default();
+        let lines: Vec<TargetLine> = config
+            .targets
+            .iter()
+            .map(|d| line(d, facts.measure(d.metric)))
+            .collect();
+        let tally = Status::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str().to_string(),
+                    lines.iter().filter(|l| l.status == *s).count(),
+                )
+            })
+            .collect();
+        Ok(Dashboard {
+            year,
+            lines,
+            facts,
+            tally,
+        })
+    }
+
+    /// The scorecards of a town's villages and departments for a year (the caller's town, or the
+    /// one asked for).
+    pub async fn scorecards(
+        &self,
+        who: &Principal,
+        town_id: Option<i64>,
+        year: i32,
+    ) -> Result<Scorecards> {
+        let town = match town_id {
+            Some(id) => regions::get(&self.store, id).await?,
+            None => match town_of(&who.region_path) {
+                Some(id) => regions::get(&self.store, id).await?,
+                None => regions::at_level(&self.store, &who.region_path, "town")
+                    .await?
+                    .into_iter()
+                    .next(),
+            },
+        }
+        .filter(|r| r.level == "town")
+        .filter(|r| who.can_read_targets(&r.path) || who.region_path.starts_with(&r.path))
+        .ok_or(Error::NotFound)?;
+        ensure(who.can_read_targets(&who.region_path))?;
+        let config = self.target_config(year).await?;
+        let p = Period::of(year, local_time::day_of(Utc::now()));
+        let by_village = self.count(&town.path, p, true).await?;
+        let villages = regions::at_level(&self.store, &town.path, "village")
+            .await?
+            .into_iter()
+            .filter(|v| who.can_read_targets(&v.path))
+            .map(|v| {
+                let f = by_village.get(&v.path).cloned().unwrap_or_default();
+                UnitScore {
+                    id: v.id,
+                    name: v.name,
+                    card: score(&config, UnitKind::Village, |m| Some(f.measure(m))),
+                }
+            })
+            .collect();
+        let departments = if who.can_read_targets(&town.path) {
+            self.department_scores(&town, p, &config).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Scorecards {
+            year,
+            town,
+            villages,
+            departments,
+            config,
+        })
+    }
+
+    /// Each department of a town over the enterprises of the industries it supervises and the
+    /// plan tasks it leads.
+    async fn department_scores(
+        &self,
+        town: &RegionRow,
+        p: Period,
+        config: &TargetConfig,
+    ) -> Result<Vec<UnitScore>> {
+        let (from, to) = p.instants();
+        let incidents = facts::incidents(&self.store, &town.path, from, to).await?;
+        let enterprises = facts::inspected(
+            &self.store,
+            &town.path,
+            &p.first.to_string(),
+            &p.end.to_string(),
+            p.current,
+            By::Industry,
+        )
+        .await?;
+        let tallies = hazards::tallies(&self.store, &town.path, None).await?;
+        let plan = workplans::plan_of(&self.store, town.id, p.year).await?;
+        let mut out = Vec::new();
+        for d in organisations::departments_within(&self.store, &town.path).await? {
+            if d.region_id != town.id {
+                continue;
+            }
+            let codes: Vec<&str> = d.industries.split(',').filter(|c| !c.is_empty()).collect();
+            let mine = |code: Option<&str>| {
+                code.is_some_and(|c| industry::supervises(codes.iter().copied(), c))
+            };
+            let mut f = Facts::default();
+            for i in incidents
+                .iter()
+                .filter(|i| mine(i.industry_code.as_deref()))
+            {
+                f.add_incident(i);
+            }
+            for e in enterprises.iter().filter(|e| mine(Some(&e.industry_code))) {
+                f.inspected.0 += e.n;
+                f.inspected.1 += e.hit;
+            }
+            for h in tallies.iter().filter(|h| mine(h.industry_code.as_deref())) {
+                f.hazards.0 += 1;
+                if h.status == "closed" {
+                    f.hazards.1 += 1;
+                }
+            }
+            if let Some(plan) = &plan {
+                f.tasks = self.tasks_on_time(plan.id, p.end, Some(d.id)).await?;
+            }
+            out.push(UnitScore {
+                id: d.id,
+                name: d.name,
+                card: score(config, UnitKind::Department, |m| Some(f.measure(m))),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The year-end report as tables: the targets, the villages' and departments' scorecards,
+    /// and the plan's progress table when the town has a plan for the year.
+    pub async fn year_end_tables(
+        &self,
+        who: &Principal,
+        town_id: Option<i64>,
+        year: i32,
+        lang: Lang,
+    ) -> Result<Vec<Table>> {
+        let d = self.target_dashboard(who, year).await?;
+        let t = |k: &str| lang.t(k).to_string();
+        let mut tables = vec![Table {
+            title: format!("{year} {}", t("target.title")),
+            headers: vec![
+                t("target.metric"),
+                t("target.value"),
+                t("target.goal"),
+                t("target.status"),
+                t("target.veto"),
+            ],
+            rows: d
+                .lines
+                .iter()
+                .map(|l| {
+                    let unit = t(&format!("unit.{}", l.def.metric.unit().as_str()));
+                    let cmp = t(match l.def.metric.direction() {
+                        safegrid_domain::target::Direction::AtMost => "target.at_most",
+                        safegrid_domain::target::Direction::AtLeast => "target.at_least",
+                    });
+                    vec![
+                        t(&format!("metric.{}", l.def.metric.as_str())),
+                        if l.value.is_empty() {
+                            t("target.no_data")
+                        } else {
+                            format!("{}{unit} {}", l.value, l.detail)
+                        },
+                        format!("{cmp}{}{unit}", l.goal),
+                        t(&format!("target_status.{}", l.status.as_str())),
+                        if l.def.veto {
+                            t("target.veto")
+                        } else {
+                            String::new()
+                        },
+                    ]
+                })
+                .collect(),
+        }];
+        if let Ok(s) = self.scorecards(who, town_id, year).await {
+            for (title, units) in [
+                (t("target.village_scores"), &s.villages),
+                (t("target.department_scores"), &s.departments),
+            ] {
+                if units.is_empty() {
+                    continue;
+                }
+                let metrics: Vec<Metric> = units[0].card.lines.iter().map(|l| l.metric).collect();
+                let mut headers = vec![t("field.name")];
+                headers.extend(metrics.iter().map(|m| t(&format!("metric.{}", m.as_str()))));
+                headers.push(t("target.score"));
+                headers.push(t("target.veto"));
+                tables.push(Table {
+                    title,
+                    headers,
+                    rows: units
+                        .iter()
+                        .map(|u| {
+                            let mut row = vec![u.name.clone()];
+                            row.extend(
+                                u.card
+                                    .lines
+                                    .iter()
+                                    .map(|l| t(&format!("target_status.{}", l.status.as_str()))),
+                            );
+                            row.push(format!("{}/{}", u.card.score_text(), u.card.total));
+                            row.push(if u.card.vetoed {
+                                t("target.vetoed")
+                            } else {
+                                String::new()
+                            });
+                            row
+                        })
+                        .collect(),
+                });
+            }
+            if let Some(plan) = workplans::plan_of(&self.store, s.town.id, year).await? {
+                tables.push(self.plan_progress_table(who, plan.id, lang).await?);
+            }
+        }
+        Ok(tables)
+    }
+}
