@@ -147,7 +147,7 @@ impl ProjectInput {
             v => match v.parse::<i64>() {
                 Ok(n) if (0..=10_000_000).contains(&n) => Some(n),
                 _ => {
-                    errs.push("length_m", "number.whole");
+                    errs.push("length_m", "number.invalid");
                     None
                 }
             },

@@ -341,7 +341,7 @@ impl TargetConfigInput {
         let weight_total = match self.weight_total.trim().parse::<i64>() {
             Ok(n) if (1..=1000).contains(&n) => n,
             _ => {
-                errs.push("weight_total", "number.whole");
+                errs.push("weight_total", "number.invalid");
                 0
             }
         };

@@ -504,7 +504,7 @@ impl OutreachInput {
         let participants = match self.participants.trim().parse::<i64>() {
             Ok(n) if (0..=1_000_000).contains(&n) => n,
             _ => {
-                errs.push("participants", "number.whole");
+                errs.push("participants", "number.invalid");
                 0
             }
         };

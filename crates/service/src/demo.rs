@@ -594,6 +594,7 @@ impl Service {
         self.demo_aftermath(town.id, villages[1].0.id, villages[3].0.id)
             .await?;
         self.demo_enforcement(town.id, villages[1].0.id).await?;
+        self.demo_targets(town.id, villages[1].0.id).await?;
 
         // Extra enterprises for load tests, in batches of one transaction each.
         let all_regions: Vec<i64> = villages

@@ -17,6 +17,7 @@ pub mod demo_disaster;
 pub mod demo_enforcement;
 pub mod demo_monitoring;
 pub mod demo_risk_lists;
+pub mod demo_targets;
 pub mod disaster;
 pub mod duty;
 pub mod enforcement;

@@ -552,47 +552,61 @@ impl Service {
                 })
                 .collect(),
         }];
-        if let Ok(s) = self.scorecards(who, town_id, year).await {
-            for (title, units) in [
-                (t("target.village_scores"), &s.villages),
-                (t("target.department_scores"), &s.departments),
-            ] {
-                if units.is_empty() {
-                    continue;
+        // A scope without a town (the whole city with none) has no scorecards to add.
+        match self.scorecards(who, town_id, year).await {
+            Ok(s) => {
+                tables.extend(scorecard_tables(&s, lang));
+                if let Some(plan) = workplans::plan_of(&self.store, s.town.id, year).await? {
+                    tables.push(self.plan_progress_table(who, plan.id, lang).await?);
                 }
-                let metrics: Vec<Metric> = units[0].card.lines.iter().map(|l| l.metric).collect();
-                let mut headers = vec![t("field.name")];
-                headers.extend(metrics.iter().map(|m| t(&format!("metric.{}", m.as_str()))));
-                headers.push(t("target.score"));
-                headers.push(t("target.veto"));
-                tables.push(Table {
-                    title,
-                    headers,
-                    rows: units
-                        .iter()
-                        .map(|u| {
-                            let mut row = vec![u.name.clone()];
-                            row.extend(
-                                u.card
-                                    .lines
-                                    .iter()
-                                    .map(|l| t(&format!("target_status.{}", l.status.as_str()))),
-                            );
-                            row.push(format!("{}/{}", u.card.score_text(), u.card.total));
-                            row.push(if u.card.vetoed {
-                                t("target.vetoed")
-                            } else {
-                                String::new()
-                            });
-                            row
-                        })
-                        .collect(),
-                });
             }
-            if let Some(plan) = workplans::plan_of(&self.store, s.town.id, year).await? {
-                tables.push(self.plan_progress_table(who, plan.id, lang).await?);
-            }
+            Err(Error::NotFound) => {}
+            Err(e) => return Err(e),
         }
         Ok(tables)
     }
+}
+
+/// The scorecards as tables: a row per village (or department), a column per target with its
+/// colour, the score and the veto.
+pub fn scorecard_tables(s: &Scorecards, lang: Lang) -> Vec<Table> {
+    let t = |k: &str| lang.t(k).to_string();
+    let mut tables = Vec::new();
+    for (title, units) in [
+        (t("target.village_scores"), &s.villages),
+        (t("target.department_scores"), &s.departments),
+    ] {
+        if units.is_empty() {
+            continue;
+        }
+        let metrics: Vec<Metric> = units[0].card.lines.iter().map(|l| l.metric).collect();
+        let mut headers = vec![t("field.name")];
+        headers.extend(metrics.iter().map(|m| t(&format!("metric.{}", m.as_str()))));
+        headers.push(t("target.score"));
+        headers.push(t("target.veto"));
+        tables.push(Table {
+            title: format!("{} {}", s.town.name, title),
+            headers,
+            rows: units
+                .iter()
+                .map(|u| {
+                    let mut row = vec![u.name.clone()];
+                    row.extend(
+                        u.card
+                            .lines
+                            .iter()
+                            .map(|l| t(&format!("target_status.{}", l.status.as_str()))),
+                    );
+                    row.push(format!("{}/{}", u.card.score_text(), u.card.total));
+                    row.push(if u.card.vetoed {
+                        t("target.vetoed")
+                    } else {
+                        String::new()
+                    });
+                    row
+                })
+                .collect(),
+        });
+    }
+    tables
 }

@@ -487,6 +487,15 @@ impl Service {
             .await
     }
 
+    /// The task a report belongs to, for someone who may see it.
+    pub async fn plan_report_task(&self, who: &Principal, report_id: i64) -> Result<i64> {
+        let r = store::report(&self.store, report_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        self.plan_task(who, r.task_id).await?;
+        Ok(r.task_id)
+    }
+
     /// Whether the caller may see a report's files (for serving an attachment).
     pub(crate) async fn plan_report_visible(&self, who: &Principal, report_id: i64) -> bool {
         match store::report(&self.store, report_id).await {

@@ -13,6 +13,7 @@ mod openapi;
 mod pages;
 mod response_api;
 mod svg;
+mod targets_api;
 mod upload;
 mod view;
 mod warnings_api;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(response_api::routes())
                 .merge(disaster_api::routes())
                 .merge(enforcement_api::routes())
+                .merge(targets_api::routes())
                 .layer(DefaultBodyLimit::max(JSON_LIMIT)),
         )
         .merge(warnings_api::public_routes())

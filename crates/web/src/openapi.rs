@@ -997,6 +997,153 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         None,
         "The replies",
     ),
+    (
+        "get",
+        "/work-plans",
+        "The annual work plans over and inside the caller's region",
+        None,
+        "The plans",
+    ),
+    (
+        "post",
+        "/work-plans",
+        "Draw up a town's plan for a year (office)",
+        Some("PlanInput"),
+        "The plan",
+    ),
+    (
+        "get",
+        "/work-plans/{id}",
+        "A plan's tasks, where each stands today and the lead department's status each month",
+        None,
+        "The plan",
+    ),
+    (
+        "post",
+        "/work-plans/{id}/tasks",
+        "Add a task, or replace the one with its number; departments by name (office)",
+        Some("PlanTaskInput"),
+        "The task",
+    ),
+    (
+        "post",
+        "/work-plans/{id}/import",
+        "Load tasks from an xlsx (multipart field file): all rows or none; 422 names each bad row and column",
+        None,
+        "The counts added and replaced",
+    ),
+    (
+        "get",
+        "/plan-tasks/{id}",
+        "A task with every report and its evidence",
+        None,
+        "The task",
+    ),
+    (
+        "post",
+        "/plan-tasks/{id}/reports",
+        "A department's report for a month (department_id, month YYYY-MM, status, progress)",
+        None,
+        "The report",
+    ),
+    (
+        "get",
+        "/training",
+        "The year's training (?year=): records, each trainee's standing, the officers and the qualified share",
+        None,
+        "The training",
+    ),
+    (
+        "post",
+        "/trainings",
+        "Record a training; hours checked against the days spanned",
+        Some("TrainingInput"),
+        "The record",
+    ),
+    (
+        "put",
+        "/emergency-staff",
+        "Add or change an officer of the emergency office (office)",
+        Some("StaffInput"),
+        "Saved",
+    ),
+    (
+        "put",
+        "/standardisation",
+        "The office's self-assessment on the eight aspects of task 5 (office)",
+        None,
+        "The assessment",
+    ),
+    (
+        "get",
+        "/outreach",
+        "The year's outreach activities with counts by kind (?year=)",
+        None,
+        "The activities",
+    ),
+    (
+        "post",
+        "/outreach",
+        "Record an outreach activity",
+        Some("OutreachInput"),
+        "The activity",
+    ),
+    (
+        "get",
+        "/projects",
+        "Construction projects with their 三同时 stages and breaches",
+        None,
+        "The projects",
+    ),
+    (
+        "post",
+        "/projects",
+        "Enter a construction project",
+        Some("ProjectInput"),
+        "The project",
+    ),
+    (
+        "get",
+        "/projects/{id}",
+        "A construction project",
+        None,
+        "The project",
+    ),
+    (
+        "put",
+        "/projects/{id}",
+        "Change a construction project",
+        Some("ProjectInput"),
+        "The project",
+    ),
+    (
+        "get",
+        "/targets",
+        "The year's targets counted from the records, each with its figure and colour (?year=)",
+        None,
+        "The dashboard",
+    ),
+    (
+        "get",
+        "/scorecards",
+        "The scorecards of a town's villages and departments (?town=&year=)",
+        None,
+        "The scorecards",
+    ),
+    (
+        "get",
+        "/target-config",
+        "The targets' goals, margins, weights and vetoes",
+        None,
+        "The settings",
+    ),
+    (
+        "put",
+        "/target-config",
+        "Set the targets (office); each weight set must add up to the total",
+        None,
+        "The settings",
+    ),
 ];
 
 fn text_object(fields: &[&str], required: &[&str]) -> Value {
@@ -1240,13 +1387,107 @@ pub fn document() -> Value {
             "kind": { "type": "string", "enum": ["production_accident", "road_traffic", "fire", "forest_fire", "geo_hazard", "natural_disaster"] },
             "name": { "type": "string" }, "occurred_at": { "type": "string" }, "known_at": { "type": "string" },
             "region_id": { "type": "string" }, "place": { "type": "string" }, "course": { "type": "string" },
-            "enterprise_id": { "type": "string", "description": "the enterprise an accident happened at" } } }),
+            "enterprise_id": { "type": "string", "description": "the enterprise an accident happened at" },
+            "object_id": { "type": "string", "description": "the monitored object (a disaster site) it happened at" } } }),
     );
     schemas.insert(
         "BlacklistInput".into(),
         text_object(
             &["enterprise_id", "reason", "basis", "starts_on", "ends_on"],
             &["enterprise_id", "reason", "basis", "ends_on"],
+        ),
+    );
+    schemas.insert(
+        "PlanInput".into(),
+        text_object(
+            &["region_id", "year", "title"],
+            &["region_id", "year", "title"],
+        ),
+    );
+    schemas.insert(
+        "PlanTaskInput".into(),
+        text_object(
+            &[
+                "number",
+                "section",
+                "title",
+                "lead_department",
+                "co_departments",
+                "indicator",
+                "deadline",
+            ],
+            &["number", "title", "lead_department", "deadline"],
+        ),
+    );
+    schemas.insert(
+        "TrainingInput".into(),
+        text_object(
+            &[
+                "trainee",
+                "category",
+                "kind",
+                "course",
+                "enterprise_id",
+                "person_id",
+                "region_id",
+                "starts_on",
+                "ends_on",
+                "hours",
+                "passed",
+            ],
+            &[
+                "trainee",
+                "category",
+                "kind",
+                "course",
+                "starts_on",
+                "ends_on",
+                "hours",
+            ],
+        ),
+    );
+    schemas.insert(
+        "StaffInput".into(),
+        text_object(
+            &["person_id", "joined_on", "qualification", "left_on"],
+            &["person_id", "joined_on", "qualification"],
+        ),
+    );
+    schemas.insert(
+        "OutreachInput".into(),
+        text_object(
+            &[
+                "kind",
+                "region_id",
+                "held_on",
+                "title",
+                "participants",
+                "note",
+            ],
+            &["kind", "region_id", "held_on", "title"],
+        ),
+    );
+    schemas.insert(
+        "ProjectInput".into(),
+        text_object(
+            &[
+                "name",
+                "category",
+                "region_id",
+                "enterprise_id",
+                "review",
+                "reviewed_on",
+                "review_note",
+                "main_designed_on",
+                "safety_designed_on",
+                "main_built_on",
+                "safety_built_on",
+                "main_in_use_on",
+                "safety_in_use_on",
+                "length_m",
+                "completed_on",
+            ],
+            &["name", "category", "region_id"],
         ),
     );
     schemas.insert(

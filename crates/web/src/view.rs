@@ -225,6 +225,16 @@ impl Ui {
         self.role == Role::Enterprise
     }
 
+    /// Sees the year's targets, plan and training (everyone bound to a region but monitors).
+    pub fn sees_targets(&self) -> bool {
+        !matches!(self.role, Role::Monitor | Role::Enterprise)
+    }
+
+    /// Sets town-wide settings such as the targets' goals and weights.
+    pub fn can_configure(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::EmergencyOffice)
+    }
+
     /// Sees enforcement cases (everyone but monitors; an enterprise its own).
     pub fn sees_cases(&self) -> bool {
         self.role != Role::Monitor

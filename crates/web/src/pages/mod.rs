@@ -21,12 +21,15 @@ mod registry;
 mod risk_lists;
 mod risks;
 mod stock;
+mod targets;
 mod teams;
 mod tipoffs;
+mod training;
 mod warning_board;
 mod warning_settings;
 mod warning_sources;
 mod warnings;
+mod workplans;
 
 use crate::AppState;
 use crate::ctx::{LANG_COOKIE, lang_of};
@@ -47,6 +50,9 @@ pub fn routes() -> Router<AppState> {
         .merge(tipoffs::routes())
         .merge(campaigns::routes())
         .merge(ratings::routes())
+        .merge(targets::routes())
+        .merge(workplans::routes())
+        .merge(training::routes())
         .merge(command::routes())
         .merge(duty::routes())
         .merge(stock::routes())
