@@ -308,7 +308,10 @@ impl Service {
         let office: Vec<_> = safegrid_store::people::all_within(&self.store, &town.path)
             .await?
             .into_iter()
-            .filter(|p| p.roles.split(',').any(|r| r == "office_staff"))
+            .filter(|p| {
+                p.region_path == town.path && p.roles.split(',').any(|r| r == "office_staff")
+            })
+            .take(4)
             .collect();
         let quals = ["degree", "both", "experience", "none"];
         for (i, p) in office.iter().enumerate() {
@@ -336,6 +339,7 @@ impl Service {
                     "480",
                 )
             } else {
+                // Fourteen days, ten and six: the first is retrained as task 7 asks, the others short.
                 ("retraining", on(60), on(60 + 13 - i as i64 * 4), "64")
             };
             self.record_training(

@@ -10,6 +10,7 @@ mod import_export;
 mod inspections;
 mod permissions;
 mod risks;
+mod targets;
 
 use safegrid_domain::access::Principal;
 use safegrid_service::auth::UserInput;

@@ -307,7 +307,9 @@ async fn upload(
         Upload::File(name, bytes) => {
             match s.svc.attach_to_plan_report(&p.who, id, &name, &bytes).await {
                 Ok(_) => {
-                    return Ok(Redirect::to(&format!("/plan-tasks/{task_id}#r{id}")).into_response());
+                    return Ok(
+                        Redirect::to(&format!("/plan-tasks/{task_id}#r{id}")).into_response()
+                    );
                 }
                 Err(Error::Invalid(e)) => e,
                 Err(e) => return Err(fl(e)),
