@@ -459,7 +459,8 @@ pub struct OutreachInput {
     pub kind: String,
     pub region_id: String,
     pub held_on: String,
-    pub title: String,
+    /// What the activity was called.
+    pub name: String,
     pub participants: String,
     pub note: String,
 }
@@ -500,7 +501,7 @@ impl OutreachInput {
                 None
             }
         };
-        let title = required_text(&mut errs, "title", &self.title, 200);
+        let title = required_text(&mut errs, "name", &self.name, 200);
         let participants = match self.participants.trim().parse::<i64>() {
             Ok(n) if (0..=1_000_000).contains(&n) => n,
             _ => {

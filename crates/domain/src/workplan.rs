@@ -16,15 +16,15 @@ use serde::{Deserialize, Serialize};
 pub const PLAN_COLUMNS: &[&str] = &[
     "number",
     "section",
-    "title",
+    "task_title",
     "lead_department",
     "co_departments",
     "indicator",
-    "deadline",
+    "due_on",
 ];
 
 /// The columns a plan sheet must have; the others may be left out.
-pub const REQUIRED_COLUMNS: &[&str] = &["number", "title", "lead_department", "deadline"];
+pub const REQUIRED_COLUMNS: &[&str] = &["number", "task_title", "lead_department", "due_on"];
 
 /// A plan holds at most this many tasks (the town's has 21; a city's a few hundred).
 pub const MAX_TASKS: usize = 500;
@@ -35,7 +35,8 @@ pub const MAX_TASKS: usize = 500;
 pub struct PlanInput {
     pub region_id: String,
     pub year: String,
-    pub title: String,
+    /// The plan's title (2021年全镇安全生产与自然灾害防治工作要点).
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,7 +51,7 @@ impl PlanInput {
         let mut errs = Invalid::default();
         let region_id = crate::enterprise::parse_id(&mut errs, "region_id", &self.region_id);
         let year = parse_year(&mut errs, "year", &self.year);
-        let title = required_text(&mut errs, "title", &self.title, 200);
+        let title = required_text(&mut errs, "name", &self.name, 200);
         errs.into_result()?;
         Ok(PlanDraft {
             region_id,
@@ -81,12 +82,14 @@ pub fn parse_year(errs: &mut Invalid, field: &str, s: &str) -> i32 {
 pub struct PlanTaskInput {
     pub number: String,
     pub section: String,
-    pub title: String,
+    /// What the task is (its title).
+    pub task_title: String,
     pub lead_department: String,
     /// Department names separated by 、 , ， ; or new lines.
     pub co_departments: String,
     pub indicator: String,
-    pub deadline: String,
+    /// The deadline (完成时限).
+    pub due_on: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,7 +119,7 @@ impl PlanTaskInput {
             }
         };
         let section = optional_text(&mut errs, "section", Some(&self.section), 100);
-        let title = required_text(&mut errs, "title", &self.title, 300);
+        let title = required_text(&mut errs, "task_title", &self.task_title, 300);
         let lead_department = self.lead_department.trim().to_string();
         if lead_department.is_empty() {
             errs.push("lead_department", "plan.no_lead");
@@ -138,19 +141,19 @@ impl PlanTaskInput {
             }
         }
         let indicator = optional_text(&mut errs, "indicator", Some(&self.indicator), 500);
-        let deadline = match self.deadline.trim() {
+        let deadline = match self.due_on.trim() {
             "" => {
-                errs.push("deadline", "required");
+                errs.push("due_on", "required");
                 None
             }
             v => match parse_date(v) {
                 Some(d) if d.year() < year => {
-                    errs.push("deadline", "plan.deadline_before_year");
+                    errs.push("due_on", "plan.deadline_before_year");
                     None
                 }
                 Some(d) => Some(d),
                 None => {
-                    errs.push("deadline", "date.form");
+                    errs.push("due_on", "date.form");
                     None
                 }
             },
@@ -301,11 +304,11 @@ mod tests {
         PlanTaskInput {
             number: "9".into(),
             section: "（三）坚持预防为主".into(),
-            title: "改善安全生产基础条件".into(),
+            task_title: "改善安全生产基础条件".into(),
             lead_department: "交通服务站".into(),
             co_departments: "应急办、建环办，交通服务站".into(),
             indicator: "新安装农村公路护栏5公里".into(),
-            deadline: "2021-12-31".into(),
+            due_on: "2021-12-31".into(),
         }
     }
 
@@ -321,7 +324,7 @@ mod tests {
         let mut t = task();
         t.lead_department = "  ".into();
         t.number = "0".into();
-        t.deadline = "2020-12-31".into();
+        t.due_on = "2020-12-31".into();
         let e = t.validate(2021).unwrap_err();
         let fields: Vec<_> = e
             .errors
@@ -330,7 +333,7 @@ mod tests {
             .collect();
         assert!(fields.contains(&("lead_department", "plan.no_lead")));
         assert!(fields.contains(&("number", "plan.number")));
-        assert!(fields.contains(&("deadline", "plan.deadline_before_year")));
+        assert!(fields.contains(&("due_on", "plan.deadline_before_year")));
     }
 
     #[test]

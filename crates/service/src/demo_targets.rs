@@ -251,7 +251,7 @@ impl Service {
                 &PlanInput {
                     region_id: town_id.to_string(),
                     year: "2021".into(),
-                    title: "2021年全镇安全生产与自然灾害防治工作要点".into(),
+                    name: "2021年全镇安全生产与自然灾害防治工作要点".into(),
                 },
             )
             .await?;
@@ -264,11 +264,11 @@ impl Service {
                     &PlanTaskInput {
                         number: number.to_string(),
                         section: (*section).into(),
-                        title: (*title).into(),
+                        task_title: (*title).into(),
                         lead_department: (*lead).into(),
                         co_departments: (*co).into(),
                         indicator: (*indicator).into(),
-                        deadline: (*deadline).into(),
+                        due_on: (*deadline).into(),
                     },
                 )
                 .await?;
@@ -478,7 +478,7 @@ impl Service {
                     kind: kind.into(),
                     region_id: region.to_string(),
                     held_on: on(days),
-                    title: title.into(),
+                    name: title.into(),
                     participants: people.to_string(),
                     note: String::new(),
                 },

@@ -1414,7 +1414,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("plan.add_task", "添加或修改任务", "Add or change a task"),
     ("plan.add_task_hint", "序号已有的任务将被替换", "a task with the same number is replaced"),
     ("plan.import", "从 Excel 导入任务", "Import tasks from Excel"),
-    ("plan.import_hint", "第一行为列名：序号、板块、任务、牵头部门、配合部门、工作指标、完成时限（板块、配合部门、工作指标可省略）。任一行有错则不导入。", "First row: the column names number, section, title, lead_department, co_departments, indicator, deadline (section, co-operating departments and indicator may be left out). Nothing is imported if any row is wrong."),
+    ("plan.import_hint", "第一行为列名：序号、板块、任务、牵头部门、配合部门、工作指标、完成时限（板块、配合部门、工作指标可省略）。任一行有错则不导入。", "First row: the column names number, section, task_title, lead_department, co_departments, indicator, due_on (section, co-operating departments and indicator may be left out). Nothing is imported if any row is wrong."),
     ("plan.imported", "已导入：新增 {added} 项，替换 {replaced} 项", "Imported: {added} added, {replaced} replaced"),
     ("plan.report", "报送进展", "Report progress"),
     ("plan.reports", "进展报送", "Progress reports"),
@@ -1638,6 +1638,8 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.target.training_compliance", "企业人员培训达标率", "Enterprise training compliance"),
     ("field.target.three_simultaneous_rate", "建设项目“三同时”执行率", "Projects keeping the three simultaneities"),
     ("field.target.standardisation_met", "规范化建设达标项数", "Standardisation aspects met"),
+    ("field.task_title", "任务", "Task"),
+    ("field.due_on", "完成时限", "Due by"),
 ];
 
 #[cfg(test)]

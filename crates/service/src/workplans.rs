@@ -320,11 +320,11 @@ impl Service {
             let input = PlanTaskInput {
                 number: cell(0),
                 section: cell(1),
-                title: cell(2),
+                task_title: cell(2),
                 lead_department: cell(3),
                 co_departments: cell(4),
                 indicator: cell(5),
-                deadline: cell(6),
+                due_on: cell(6),
             };
             match input.validate(plan.year as i32) {
                 Err(e) => {
@@ -516,11 +516,11 @@ impl Service {
         let v = self.work_plan(who, plan_id).await?;
         let mut headers: Vec<String> = [
             "number",
-            "title",
+            "task_title",
             "lead_department",
             "co_departments",
             "indicator",
-            "deadline",
+            "due_on",
         ]
         .iter()
         .map(|f| lang.t(&format!("field.{f}")).to_string())

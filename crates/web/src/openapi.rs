@@ -1008,7 +1008,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "post",
         "/work-plans",
         "Draw up a town's plan for a year (office)",
-        Some("PlanInput"),
+        Some("WorkPlanInput"),
         "The plan",
     ),
     (
@@ -1398,10 +1398,10 @@ pub fn document() -> Value {
         ),
     );
     schemas.insert(
-        "PlanInput".into(),
+        "WorkPlanInput".into(),
         text_object(
-            &["region_id", "year", "title"],
-            &["region_id", "year", "title"],
+            &["region_id", "year", "name"],
+            &["region_id", "year", "name"],
         ),
     );
     schemas.insert(
@@ -1410,13 +1410,13 @@ pub fn document() -> Value {
             &[
                 "number",
                 "section",
-                "title",
+                "task_title",
                 "lead_department",
                 "co_departments",
                 "indicator",
-                "deadline",
+                "due_on",
             ],
-            &["number", "title", "lead_department", "deadline"],
+            &["number", "task_title", "lead_department", "due_on"],
         ),
     );
     schemas.insert(
@@ -1460,11 +1460,11 @@ pub fn document() -> Value {
                 "kind",
                 "region_id",
                 "held_on",
-                "title",
+                "name",
                 "participants",
                 "note",
             ],
-            &["kind", "region_id", "held_on", "title"],
+            &["kind", "region_id", "held_on", "name"],
         ),
     );
     schemas.insert(

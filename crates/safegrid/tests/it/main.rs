@@ -17,6 +17,7 @@ mod patrols;
 mod ratings;
 mod sinks;
 mod stock;
+mod targets;
 mod tipoffs;
 mod warning_settings;
 mod warnings;

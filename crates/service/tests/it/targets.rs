@@ -288,7 +288,7 @@ async fn every_target_matches_a_hand_count() {
                     kind: kind.into(),
                     region_id: v.id.to_string(),
                     held_on: held,
-                    title: "宣讲".into(),
+                    name: "宣讲".into(),
                     participants: "40".into(),
                     note: String::new(),
                 },
