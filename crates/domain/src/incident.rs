@@ -34,6 +34,12 @@ text_enum!(
     }
 );
 
+/// Whether the town learned of an accident later than the hour in which the unit must report it
+/// (Decree 493 Art. 9: the unit's principal reports within one hour): 迟报 or 瞒报 by the unit.
+pub fn unit_reported_late(occurred_at: DateTime<Utc>, known_at: DateTime<Utc>) -> bool {
+    known_at - occurred_at > Duration::hours(1)
+}
+
 text_enum!(
     /// The four grades, lowest first: 一般, 较大, 重大, 特别重大 (for a geological hazard event
     /// 小型, 中型, 大型, 特大型).

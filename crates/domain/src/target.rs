@@ -15,6 +15,9 @@ text_enum!(
     Metric {
         /// 较大及以上生产安全事故 (count): none.
         LargerAccidents = "larger_accidents",
+        /// Accidents the town learned of more than an hour after they happened: the unit did not
+        /// report within the hour of Decree 493 Art. 9 (迟报、瞒报).
+        LateReports = "late_reports",
         /// 因灾死亡（失踪）人数.
         DisasterDeaths = "disaster_deaths",
         /// Deaths and missing at disaster sites with monitoring in place.
@@ -75,9 +78,8 @@ impl Metric {
     pub fn direction(self) -> Direction {
         use Metric::*;
         match self {
-            LargerAccidents | DisasterDeaths | MonitoredSiteDeaths | ForestFireRate => {
-                Direction::AtMost
-            }
+            LargerAccidents | LateReports | DisasterDeaths | MonitoredSiteDeaths
+            | ForestFireRate => Direction::AtMost,
             _ => Direction::AtLeast,
         }
     }
@@ -87,9 +89,21 @@ impl Metric {
         match self {
             ForestFireRate => Unit::PerMille,
             GuardrailMetres => Unit::Metres,
-            LargerAccidents | DisasterDeaths | MonitoredSiteDeaths | OutreachActivities
-            | StandardisationMet => Unit::Count,
+            LargerAccidents | LateReports | DisasterDeaths | MonitoredSiteDeaths
+            | OutreachActivities | StandardisationMet => Unit::Count,
             _ => Unit::Percent,
+        }
+    }
+
+    /// The goal the settings form offers for a measure not yet in use: none of what must not
+    /// happen, all of a share, and for the counts the plan's own (ten activities, eight aspects).
+    pub fn suggested_goal(self) -> Milli {
+        match (self.direction(), self.unit()) {
+            (Direction::AtMost, _) => Milli(0),
+            (_, Unit::Percent) => Milli(100_000),
+            (_, Unit::Metres) => Milli(5_000_000),
+            _ if self == Metric::StandardisationMet => Milli(8_000),
+            _ => Milli(10_000),
         }
     }
 
@@ -101,6 +115,7 @@ impl Metric {
             UnitKind::Village => matches!(
                 self,
                 LargerAccidents
+                    | LateReports
                     | DisasterDeaths
                     | MonitoredSiteDeaths
                     | ForestFireRate
@@ -111,7 +126,11 @@ impl Metric {
             ),
             UnitKind::Department => matches!(
                 self,
-                LargerAccidents | HazardClosureRate | InspectionCompletionRate | PlanTasksOnTime
+                LargerAccidents
+                    | LateReports
+                    | HazardClosureRate
+                    | InspectionCompletionRate
+                    | PlanTasksOnTime
             ),
         }
     }
@@ -237,9 +256,10 @@ pub struct TargetConfig {
 }
 
 impl TargetConfig {
-    /// The work plan's targets for `year`: no 较大 accident (veto), deaths at monitored sites
-    /// none (veto), the fire damage rate within 0.3‰, the qualified share of task 7, 5 km of
-    /// guardrail (task 9), 五有 at 100% (task 20), and the dual-prevention rates.
+    /// The work plan's targets for `year`: no 较大 accident (veto), no accident reported late
+    /// (veto), deaths at monitored sites none (veto), the fire damage rate within 0.3‰, the
+    /// qualified share of task 7, 5 km of guardrail (task 9), 五有 at 100% (task 20), and the
+    /// dual-prevention rates.
     pub fn defaults(year: i32) -> TargetConfig {
         let t = |metric, goal: i64, amber: i64, vw, dw, veto| TargetDef {
             metric,
@@ -253,7 +273,8 @@ impl TargetConfig {
         TargetConfig {
             weight_total: 100,
             targets: vec![
-                t(LargerAccidents, 0, 0, 20, 30, true),
+                t(LargerAccidents, 0, 0, 15, 20, true),
+                t(LateReports, 0, 0, 10, 10, true),
                 t(DisasterDeaths, 0, 0, 10, 0, false),
                 t(MonitoredSiteDeaths, 0, 0, 15, 0, true),
                 t(ForestFireRate, 300, 100, 15, 0, false),
@@ -267,7 +288,7 @@ impl TargetConfig {
                 ),
                 t(GuardrailMetres, 5_000_000, 1_000_000, 0, 0, false),
                 t(FiveGuaranteeRate, 100_000, 0, 10, 0, false),
-                t(HazardClosureRate, 95_000, 10_000, 15, 25, false),
+                t(HazardClosureRate, 95_000, 10_000, 10, 25, false),
                 t(InspectionCompletionRate, 100_000, 10_000, 15, 25, false),
                 t(PlanTasksOnTime, 100_000, 20_000, 0, 20, false),
             ],
@@ -318,7 +339,7 @@ impl TargetConfigInput {
         for m in Metric::ALL {
             let t = c.get(*m);
             i.metric.push(m.as_str().into());
-            i.goal.push(t.map(|t| t.goal.text()).unwrap_or_default());
+            i.goal.push(t.map_or(m.suggested_goal(), |t| t.goal).text());
             i.amber.push(t.map(|t| t.amber.text()).unwrap_or_default());
             i.village_weight
                 .push(t.map_or(0, |t| t.village_weight).to_string());
@@ -618,7 +639,7 @@ mod tests {
                 ok(m)
             }
         });
-        assert_eq!((s.score_text().as_str(), s.vetoed), ("80", true));
+        assert_eq!((s.score_text().as_str(), s.vetoed), ("85", true));
         // Amber scores half: hazard closure at 90% against 95% with a 10-point margin.
         let s = score(&c, UnitKind::Department, |m| {
             if m == Metric::HazardClosureRate {

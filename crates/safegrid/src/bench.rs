@@ -188,7 +188,15 @@ pub async fn list(database_url: &str, enterprises: usize, requests: usize) -> Re
         let session = if path.starts_with("/api") {
             None
         } else {
-            Some(page_session(&client, &base).await?)
+            Some(
+                page_session(
+                    &client,
+                    &base,
+                    "office",
+                    safegrid_service::demo::DEMO_PASSWORD,
+                )
+                .await?,
+            )
         };
         let get = |q: &str| {
             let mut r = client.get(format!("{base}{path}?{q}"));
@@ -231,8 +239,13 @@ pub async fn list(database_url: &str, enterprises: usize, requests: usize) -> Re
     Ok(())
 }
 
-/// Logs `office` in through the form and returns the session cookie.
-pub(crate) async fn page_session(client: &reqwest::Client, base: &str) -> Result<String> {
+/// Logs `user` in through the form and returns the session cookie.
+pub(crate) async fn page_session(
+    client: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> Result<String> {
     let r = client.get(format!("{base}/login")).send().await?;
     let login_cookie = r
         .headers()
@@ -260,8 +273,8 @@ pub(crate) async fn page_session(client: &reqwest::Client, base: &str) -> Result
         .post(format!("{base}/login"))
         .header("cookie", login_cookie)
         .form(&[
-            ("username", "office"),
-            ("password", safegrid_service::demo::DEMO_PASSWORD),
+            ("username", user),
+            ("password", password),
             ("csrf", &csrf),
             ("next", "/"),
         ])

@@ -139,7 +139,13 @@ pub async fn command(
     };
     tokio::spawn(safegrid_web::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::new();
-    let cookie = page_session(&client, &base).await?;
+    let cookie = page_session(
+        &client,
+        &base,
+        "office",
+        safegrid_service::demo::DEMO_PASSWORD,
+    )
+    .await?;
     let backend = svc.store.backend_name();
     let view = svc.command(&sys, id).await?;
     println!(

@@ -5,6 +5,7 @@ mod bench;
 mod bench_command;
 mod bench_enforcement;
 mod bench_ingest;
+mod bench_targets;
 mod bench_warnings;
 mod config;
 mod simulate;
@@ -166,6 +167,16 @@ enum BenchCommand {
     /// The city of `hazards` with a year of enforcement, then the enforcement statistics and the
     /// rating of every enterprise, timed in process.
     Enforcement {
+        #[arg(long, default_value_t = 1000)]
+        towns: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        hazards: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+    /// The city of `hazards` with a year of the plan's facts, then the targets dashboard of the
+    /// whole city, in process and as a page.
+    Targets {
         #[arg(long, default_value_t = 1000)]
         towns: usize,
         #[arg(long, default_value_t = 1_000_000)]
@@ -362,6 +373,14 @@ async fn main() -> Result<()> {
                     runs,
                 },
         } => bench_enforcement::enforcement(&cfg.database_url()?, towns, hazards, runs).await,
+        Command::Bench {
+            command:
+                BenchCommand::Targets {
+                    towns,
+                    hazards,
+                    runs,
+                },
+        } => bench_targets::targets(&cfg.database_url()?, towns, hazards, runs).await,
         Command::Cap {
             command: CapCommand::Validate { paths },
         } => {

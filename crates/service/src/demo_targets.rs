@@ -1,12 +1,15 @@
 //! The demo town's year of work: its 2021 work plan as issued (马武府发〔2021〕21号, 21 tasks, each
-//! with the department that leads it) and that year's monthly reports; and for this year the
-//! office's staff and their training, enterprise principals' and new employees' training, the
-//! standardisation self-assessment, outreach, two guardrail projects short of task 9's 5 km and a
-//! factory extension whose safety facilities lag behind.
+//! with the department that leads it) and that year's monthly reports; and for this year what the
+//! year-end assessment reads: twelve enforcement officers of whom seven are qualified (58%, short
+//! of task 7), their training and that of enterprise principals and new employees, the
+//! standardisation self-assessment, outreach, 5.3 km of guardrail, a factory extension whose
+//! safety facilities lag behind, a small forest fire (0.12‰ of the town's forest), and an
+//! accident at 文观村 the town heard of three days late, which vetoes that village.
 
 use crate::{Result, Service, system};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use safegrid_domain::access::Scope;
+use safegrid_domain::incident::{FiguresInput, IncidentInput};
 use safegrid_domain::project::ProjectInput;
 use safegrid_domain::training::{AssessmentInput, OutreachInput, StaffInput, TrainingInput};
 use safegrid_domain::workplan::{PlanInput, PlanTaskInput, ReportInput};
@@ -314,6 +317,25 @@ impl Service {
             .take(4)
             .collect();
         let quals = ["degree", "both", "experience", "none"];
+        // Eight more officers from the departments, four of them qualified.
+        let departments: Vec<_> = safegrid_store::people::all_within(&self.store, &town.path)
+            .await?
+            .into_iter()
+            .filter(|p| p.region_path == town.path && p.title.as_deref() == Some("工作人员"))
+            .take(8)
+            .collect();
+        for (i, p) in departments.iter().enumerate() {
+            self.put_staff(
+                &sys,
+                &StaffInput {
+                    person_id: p.id.to_string(),
+                    joined_on: format!("{}-09-01", year - 2),
+                    qualification: if i % 2 == 0 { "experience" } else { "none" }.into(),
+                    left_on: String::new(),
+                },
+            )
+            .await?;
+        }
         for (i, p) in office.iter().enumerate() {
             let joined = if i == 3 {
                 on(20)
@@ -487,7 +509,7 @@ impl Service {
         }
         for (name, region, metres, done) in [
             ("马武—石坝村道护栏", shiba_id, "3200", on(150)),
-            ("场镇至文武村道护栏", town_id, "1500", on(240)),
+            ("场镇至文观村道护栏", town_id, "2100", on(240)),
         ] {
             self.put_project(
                 &sys,
@@ -507,6 +529,15 @@ impl Service {
             )
             .await?;
         }
+        // Incidents happen at an hour of their day, so their days are before today.
+        let before_today = |days: i64| {
+            let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+            (first + Duration::days(days))
+                .min(today - Duration::days(1))
+                .to_string()
+        };
+        self.demo_incidents(&town.path, &firms, &before_today)
+            .await?;
         if let Some(f) = firms.iter().find(|e| !e.high_risk) {
             self.put_project(
                 &sys,
@@ -528,6 +559,85 @@ impl Service {
             )
             .await?;
         }
+        Ok(())
+    }
+
+    /// The year's forest fire (0.342 ha of the town's 2 850 ha: 0.12‰) and an accident at a
+    /// 文观村 enterprise the town heard of three days after it happened.
+    async fn demo_incidents(
+        &self,
+        town_path: &str,
+        firms: &[safegrid_store::enterprises::EnterpriseRow],
+        on: &impl Fn(i64) -> String,
+    ) -> Result<()> {
+        let sys = system();
+        let villages = safegrid_store::regions::at_level(&self.store, town_path, "village").await?;
+        let at = |day: String, time: &str| format!("{day} {time}");
+        if let Some(forest) = villages.iter().find(|v| v.name == "马武社区") {
+            let fire = self
+                .create_incident(
+                    &sys,
+                    &IncidentInput {
+                        kind: "forest_fire".into(),
+                        name: "马武社区集体林区山火".into(),
+                        occurred_at: at(on(75), "14:10"),
+                        known_at: at(on(75), "14:25"),
+                        region_id: forest.id.to_string(),
+                        place: "马武社区集体林区东坡".into(),
+                        course: "村民清明祭祀用火引燃林下杂草，镇应急分队和村民扑救，1小时内扑灭。"
+                            .into(),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            self.set_incident_figures(
+                &sys,
+                fire.incident.id,
+                &FiguresInput {
+                    burned_hectares: "0.342".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            self.end_incident(&sys, fire.incident.id).await?;
+        }
+        let Some(wenwu) = villages.iter().find(|v| v.name == "文观村") else {
+            return Ok(());
+        };
+        let firm = firms
+            .iter()
+            .find(|e| e.region_path.starts_with(&wenwu.path));
+        let accident = self
+            .create_incident(
+                &sys,
+                &IncidentInput {
+                    kind: "production_accident".into(),
+                    name: format!(
+                        "{}机械伤害事故",
+                        firm.map_or("文观村砖厂", |f| f.name.as_str())
+                    ),
+                    occurred_at: at(on(190), "08:40"),
+                    known_at: at(on(193), "16:00"),
+                    region_id: wenwu.id.to_string(),
+                    place: "文观村".into(),
+                    course: "工人清理搅拌机时未停机受伤；企业和村均未报告，三日后经群众举报获知。"
+                        .into(),
+                    enterprise_id: firm.map(|f| f.id.to_string()).unwrap_or_default(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        self.set_incident_figures(
+            &sys,
+            accident.incident.id,
+            &FiguresInput {
+                serious_injuries: "1".into(),
+                direct_loss_yuan: "86000".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.end_incident(&sys, accident.incident.id).await?;
         Ok(())
     }
 }

@@ -1640,6 +1640,8 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.target.standardisation_met", "规范化建设达标项数", "Standardisation aspects met"),
     ("field.task_title", "任务", "Task"),
     ("field.due_on", "完成时限", "Due by"),
+    ("metric.late_reports", "事故迟报、瞒报（起）", "Accidents reported late"),
+    ("field.target.late_reports", "事故迟报、瞒报（起）", "Accidents reported late"),
 ];
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::xlsx::Table;
 use crate::{Error, Lang, Result, Service, ensure};
 use chrono::{NaiveDate, Utc};
 use safegrid_domain::access::Principal;
+use safegrid_domain::hazard::parse_date;
 use safegrid_domain::incident::{Grade, IncidentKind};
 use safegrid_domain::industry;
 use safegrid_domain::local_time;
@@ -28,6 +29,7 @@ const CONFIG_KEY: &str = "targets";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     pub larger_accidents: i64,
+    pub late_reports: i64,
     pub disaster_deaths: i64,
     pub site_deaths: i64,
     pub burned_m2: i64,
@@ -53,6 +55,7 @@ impl Facts {
         use Metric::*;
         match m {
             LargerAccidents => Measure::Count(self.larger_accidents),
+            LateReports => Measure::Count(self.late_reports),
             DisasterDeaths => Measure::Count(self.disaster_deaths),
             MonitoredSiteDeaths => Measure::Count(self.site_deaths),
             ForestFireRate => fire_rate(self.burned_m2, self.forest_m2),
@@ -74,8 +77,12 @@ impl Facts {
     fn add_incident(&mut self, i: &facts::IncidentFact) {
         let kind = IncidentKind::parse(&i.kind);
         let grade = i.grade.as_deref().and_then(Grade::parse);
-        if kind.is_some_and(|k| k.is_accident()) && grade.is_some_and(|g| g.is_larger_or_above()) {
+        let accident = kind.is_some_and(|k| k.is_accident());
+        if accident && grade.is_some_and(|g| g.is_larger_or_above()) {
             self.larger_accidents += 1;
+        }
+        if accident && safegrid_domain::incident::unit_reported_late(i.occurred_at, i.known_at) {
+            self.late_reports += 1;
         }
         let disaster = matches!(
             kind,
@@ -139,6 +146,32 @@ fn village_of(path: &str) -> Option<String> {
 /// The town a path lies in: its second id (`/district/town/…`).
 fn town_of(path: &str) -> Option<i64> {
     path.trim_matches('/').split('/').nth(1)?.parse().ok()
+}
+
+/// Tasks due by `end` (optionally those one department leads) and those done on time.
+fn tasks_on_time(
+    outcomes: &[workplans::TaskOutcome],
+    end: NaiveDate,
+    lead: Option<i64>,
+) -> (i64, i64) {
+    let end = end.to_string();
+    let due: Vec<_> = outcomes
+        .iter()
+        .filter(|t| lead.is_none_or(|l| t.lead_department_id == l))
+        .filter(|t| t.deadline <= end)
+        .collect();
+    let on_time = due
+        .iter()
+        .filter(|t| {
+            let done = t
+                .done_month
+                .as_deref()
+                .and_then(safegrid_domain::workplan::parse_month);
+            parse_date(&t.deadline)
+                .is_some_and(|d| safegrid_domain::workplan::done_on_time(d, done))
+        })
+        .count();
+    (due.len() as i64, on_time as i64)
 }
 
 /// One line of the dashboard.
@@ -216,13 +249,18 @@ impl Service {
         Ok(c)
     }
 
-    /// Counts the facts of a scope (or of each of its villages, `by_village`) for a year.
+    /// Counts the facts of a scope (or of each of its villages, `by_village`) for a year: only
+    /// those the targets in `needs` are measured from, so a target the town does not use costs
+    /// nothing.
     async fn count(
         &self,
         path: &str,
         p: Period,
         by_village: bool,
+        needs: &[Metric],
     ) -> Result<BTreeMap<String, Facts>> {
+        use Metric::*;
+        let need = |ms: &[Metric]| ms.iter().any(|m| needs.contains(m));
         let mut out: BTreeMap<String, Facts> = BTreeMap::new();
         let key = |path: &str| {
             if by_village {
@@ -232,16 +270,7 @@ impl Service {
             }
         };
         let (from, to) = p.instants();
-        for i in facts::incidents(&self.store, path, from, to).await? {
-            if let Some(k) = key(&i.region_path) {
-                out.entry(k).or_default().add_incident(&i);
-            }
-        }
-        for f in facts::forests(&self.store, path).await? {
-            if let Some(k) = key(&f.region_path) {
-                out.entry(k).or_default().forest_m2 += forest_m2(f.forest_hectares);
-            }
-        }
+        let (first, last) = (p.first.to_string(), p.end.to_string());
         let by = if by_village { By::Region } else { By::Scope };
         let add =
             |out: &mut BTreeMap<String, Facts>, rows: Vec<Tally>, f: fn(&mut Facts, &Tally)| {
@@ -251,55 +280,88 @@ impl Service {
                     }
                 }
             };
-        add(
-            &mut out,
-            facts::five_guarantees(&self.store, path, from, to, by).await?,
-            |f, t| {
-                f.relief.0 += t.n;
-                f.relief.1 += t.hit;
-            },
-        );
-        let (first, last) = (p.first.to_string(), p.end.to_string());
-        add(
-            &mut out,
-            facts::inspected(&self.store, path, &first, &last, p.current, by).await?,
-            |f, t| {
-                f.inspected.0 += t.n;
-                f.inspected.1 += t.hit;
-            },
-        );
-        add(
-            &mut out,
-            facts::outreach(&self.store, path, &first, &last, by).await?,
-            |f, t| {
-                f.outreach += t.n;
-            },
-        );
-        // Hazards on the books from the kept summary: the scope's own row, or its villages'.
-        let summary = hazards::summary(&self.store, path, if by_village { "village" } else { "" })
-            .await?
-            .unwrap_or_default();
-        for r in summary {
-            let k = if by_village {
-                village_of(&r.village_path)
-            } else {
-                Some(String::new())
-            };
-            if let Some(k) = k {
-                let f = out.entry(k).or_default();
-                f.hazards.0 += r.n;
-                if r.status == "closed" {
-                    f.hazards.1 += r.n;
+        if need(&[
+            LargerAccidents,
+            LateReports,
+            DisasterDeaths,
+            MonitoredSiteDeaths,
+            ForestFireRate,
+        ]) {
+            for i in facts::incidents(&self.store, path, from, to).await? {
+                if let Some(k) = key(&i.region_path) {
+                    out.entry(k).or_default().add_incident(&i);
                 }
             }
         }
-        if !by_village {
-            let f = out.entry(String::new()).or_default();
+        if need(&[ForestFireRate]) {
+            for f in facts::forests(&self.store, path).await? {
+                if let Some(k) = key(&f.region_path) {
+                    out.entry(k).or_default().forest_m2 += forest_m2(f.forest_hectares);
+                }
+            }
+        }
+        if need(&[FiveGuaranteeRate]) {
+            add(
+                &mut out,
+                facts::five_guarantees(&self.store, path, from, to, by).await?,
+                |f, t| {
+                    f.relief.0 += t.n;
+                    f.relief.1 += t.hit;
+                },
+            );
+        }
+        if need(&[InspectionCompletionRate]) {
+            add(
+                &mut out,
+                facts::inspected(&self.store, path, &first, &last, p.current, by).await?,
+                |f, t| {
+                    f.inspected.0 += t.n;
+                    f.inspected.1 += t.hit;
+                },
+            );
+        }
+        if need(&[OutreachActivities]) {
+            add(
+                &mut out,
+                facts::outreach(&self.store, path, &first, &last, by).await?,
+                |f, t| {
+                    f.outreach += t.n;
+                },
+            );
+        }
+        if need(&[HazardClosureRate]) {
+            // Hazards on the books from the kept summary: the scope's own row, or its villages'.
+            let summary =
+                hazards::summary(&self.store, path, if by_village { "village" } else { "" })
+                    .await?
+                    .unwrap_or_default();
+            for r in summary {
+                let k = if by_village {
+                    village_of(&r.village_path)
+                } else {
+                    Some(String::new())
+                };
+                if let Some(k) = k {
+                    let f = out.entry(k).or_default();
+                    f.hazards.0 += r.n;
+                    if r.status == "closed" {
+                        f.hazards.1 += r.n;
+                    }
+                }
+            }
+        }
+        if by_village {
+            return Ok(out);
+        }
+        let f = out.entry(String::new()).or_default();
+        if need(&[GuardrailMetres]) {
             f.guardrail_m = facts::guardrail(&self.store, path, &first, &last)
                 .await?
                 .hit;
-            let until = p.last.to_string();
-            let trainings = training::trainings_within(&self.store, path, &until, None).await?;
+        }
+        if need(&[TrainingCompliance]) {
+            let trainings =
+                training::trainings_within(&self.store, path, &p.last.to_string(), None).await?;
             let trainees = trainee_standings(&trainings, p.year);
             f.trainees = (
                 trainees
@@ -311,9 +373,14 @@ impl Service {
                     .filter(|t| t.standing == Standing::Compliant)
                     .count() as i64,
             );
+        }
+        if need(&[StaffQualifiedShare]) {
+            // The share needs who was in post and qualified, not their training.
             let staff = training::staff_within(&self.store, path).await?;
-            let (_, n, q) = officer_standings(staff, &trainings, p.year, p.end);
+            let (_, n, q) = officer_standings(staff, &[], p.year, p.end);
             f.staff = (n, q);
+        }
+        if need(&[ThreeSimultaneousRate]) {
             let ps: Vec<_> = projects::within(&self.store, path)
                 .await?
                 .into_iter()
@@ -324,42 +391,19 @@ impl Service {
                 ps.len() as i64,
                 ps.iter().filter(|v| !v.breach).count() as i64,
             );
+        }
+        if need(&[StandardisationMet]) {
             f.standard_met = training::assessments_within(&self.store, path, p.year)
                 .await?
                 .iter()
                 .filter(|a| a.rating == "met")
                 .count() as i64;
-            for plan in workplans::plans_visible_from(&self.store, path).await? {
-                if plan.year != p.year as i64 || !plan.region_path.starts_with(path) {
-                    continue;
-                }
-                let (due, on_time) = self.tasks_on_time(plan.id, p.end, None).await?;
-                f.tasks.0 += due;
-                f.tasks.1 += on_time;
-            }
+        }
+        if need(&[PlanTasksOnTime]) {
+            let outcomes = workplans::task_outcomes(&self.store, path, p.year).await?;
+            f.tasks = tasks_on_time(&outcomes, p.end, None);
         }
         Ok(out)
-    }
-
-    /// Tasks of a plan due by `end` (optionally led by one department) and those done on time.
-    async fn tasks_on_time(
-        &self,
-        plan_id: i64,
-        end: NaiveDate,
-        lead: Option<i64>,
-    ) -> Result<(i64, i64)> {
-        let tasks = workplans::tasks(&self.store, plan_id).await?;
-        let reports = workplans::reports(&self.store, plan_id).await?;
-        let due: Vec<_> = tasks
-            .iter()
-            .filter(|t| lead.is_none_or(|l| t.lead_department_id == l))
-            .filter(|t| t.deadline.as_str() <= end.to_string().as_str())
-            .collect();
-        let on_time = due
-            .iter()
-            .filter(|t| crate::workplans::done_on_time(t, &reports))
-            .count();
-        Ok((due.len() as i64, on_time as i64))
     }
 
     /// The targets of the caller's region for a year, each with its figure and colour.
@@ -367,8 +411,9 @@ impl Service {
         ensure(who.can_read_targets(&who.region_path))?;
         let config = self.target_config(year).await?;
         let p = Period::of(year, local_time::day_of(Utc::now()));
+        let needs: Vec<Metric> = config.targets.iter().map(|t| t.metric).collect();
         let facts = self
-            .count(&who.region_path, p, false)
+            .count(&who.region_path, p, false, &needs)
             .await?
             .remove("")
             .unwrap_or_default();
@@ -418,7 +463,8 @@ impl Service {
         ensure(who.can_read_targets(&who.region_path))?;
         let config = self.target_config(year).await?;
         let p = Period::of(year, local_time::day_of(Utc::now()));
-        let by_village = self.count(&town.path, p, true).await?;
+        let needs: Vec<Metric> = config.targets.iter().map(|t| t.metric).collect();
+        let by_village = self.count(&town.path, p, true, &needs).await?;
         let villages = regions::at_level(&self.store, &town.path, "village")
             .await?
             .into_iter()
@@ -466,7 +512,7 @@ impl Service {
         )
         .await?;
         let tallies = hazards::tallies(&self.store, &town.path, None).await?;
-        let plan = workplans::plan_of(&self.store, town.id, p.year).await?;
+        let outcomes = workplans::task_outcomes(&self.store, &town.path, p.year).await?;
         let mut out = Vec::new();
         for d in organisations::departments_within(&self.store, &town.path).await? {
             if d.region_id != town.id {
@@ -493,9 +539,7 @@ impl Service {
                     f.hazards.1 += 1;
                 }
             }
-            if let Some(plan) = &plan {
-                f.tasks = self.tasks_on_time(plan.id, p.end, Some(d.id)).await?;
-            }
+            f.tasks = tasks_on_time(&outcomes, p.end, Some(d.id));
             out.push(UnitScore {
                 id: d.id,
                 name: d.name,

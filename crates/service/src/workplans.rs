@@ -116,17 +116,6 @@ fn views(
         .collect()
 }
 
-/// Whether a task was done by its deadline, from its lead department's reports.
-pub(crate) fn done_on_time(task: &TaskRow, reports: &[ReportRow]) -> bool {
-    let done = reports
-        .iter()
-        .filter(|r| r.task_id == task.id && r.department_id == task.lead_department_id)
-        .filter(|r| r.status == "done")
-        .filter_map(|r| parse_month(&r.month))
-        .min();
-    parse_date(&task.deadline).is_some_and(|d| safegrid_domain::workplan::done_on_time(d, done))
-}
-
 impl Service {
     /// Draws up a year's plan for a town (one per town and year).
     pub async fn create_work_plan(&self, who: &Principal, input: &PlanInput) -> Result<PlanRow> {

@@ -250,3 +250,21 @@ pub async fn recount_last_inspections(store: &Store) -> Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The highest id of a table (0 when empty), for a bulk load that gives its rows their ids.
+pub async fn max_id(store: &Store, table: &str) -> Result<i64> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"
+    ));
+    Ok(crate::on_read!(store, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(c).await?))
+}
+
+/// Gives every forest area without one a size between 200 and 3 000 hectares (benchmark data).
+pub async fn spread_forest_hectares(store: &Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE monitored_objects SET forest_hectares = 200 + (id % 2800) WHERE kind = 'forest_area' AND forest_hectares IS NULL")
+        .execute(c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}

@@ -48,6 +48,8 @@ pub struct IncidentFact {
     pub missing: i64,
     pub burned_m2: i64,
     pub industry_code: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub known_at: DateTime<Utc>,
     /// Whether it happened at a disaster site with a monitor named (监测措施已落实).
     pub monitored: bool,
 }
@@ -60,6 +62,7 @@ pub async fn incidents(
 ) -> Result<Vec<IncidentFact>> {
     Ok(on_read!(store, c => sqlx::query_as::<_, IncidentFact>(
         "SELECT i.region_path, i.kind, i.grade, i.deaths, i.missing, i.burned_m2, e.industry_code,
+                i.occurred_at, i.known_at,
                 COALESCE(o.kind = 'hazard_site' AND EXISTS (SELECT 1 FROM object_duties d
                     WHERE d.object_id = o.id AND d.role = 'monitor'), FALSE) AS monitored
          FROM incidents i LEFT JOIN enterprises e ON e.id = i.enterprise_id

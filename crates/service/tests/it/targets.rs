@@ -24,7 +24,16 @@ fn line(d: &safegrid_service::targets::Dashboard, m: Metric) -> (Measure, Status
     (l.measure, l.status)
 }
 
-async fn incident(svc: &Service, kind: &str, region: i64, at: &str, object: Option<i64>) -> i64 {
+/// An incident at 10:00 on a day that the town learned of at `known` (20 minutes later when
+/// `None`).
+async fn incident_known(
+    svc: &Service,
+    kind: &str,
+    region: i64,
+    at: &str,
+    object: Option<i64>,
+    known: Option<&str>,
+) -> i64 {
     let office = as_user(svc, "office").await;
     svc.create_incident(
         &office,
@@ -32,6 +41,7 @@ async fn incident(svc: &Service, kind: &str, region: i64, at: &str, object: Opti
             kind: kind.into(),
             name: format!("{kind} {at}"),
             occurred_at: format!("{at} 10:00"),
+            known_at: known.map(str::to_string).unwrap_or(format!("{at} 10:20")),
             region_id: region.to_string(),
             object_id: object.map(|o| o.to_string()).unwrap_or_default(),
             ..Default::default()
@@ -41,6 +51,10 @@ async fn incident(svc: &Service, kind: &str, region: i64, at: &str, object: Opti
     .unwrap()
     .incident
     .id
+}
+
+async fn incident(svc: &Service, kind: &str, region: i64, at: &str, object: Option<i64>) -> i64 {
+    incident_known(svc, kind, region, at, object, None).await
 }
 
 async fn figures(svc: &Service, id: i64, f: FiguresInput) {
@@ -168,6 +182,17 @@ async fn every_target_matches_a_hand_count() {
         .await
         .unwrap();
         incident(&svc, "production_accident", v.id, &day("05-01"), None).await;
+        // A general accident the town heard of two days later: reported late by the unit.
+        let known = format!("{} 09:00", day("09-03"));
+        incident_known(
+            &svc,
+            "production_accident",
+            v.id,
+            &day("09-01"),
+            None,
+            Some(&known),
+        )
+        .await;
         let slide = incident(&svc, "geo_hazard", v.id, &day("07-02"), Some(site.id)).await;
         figures(
             &svc,
@@ -387,9 +412,20 @@ async fn every_target_matches_a_hand_count() {
             svc.record_training(&office, &input).await.unwrap();
         }
 
+        // Outreach and training compliance are the town's to choose: taken up with no weight.
+        let mut chosen = TargetConfigInput::of(&svc.target_config(y).await.unwrap());
+        chosen.enabled.push("outreach_activities".into());
+        chosen.enabled.push("training_compliance".into());
+        svc.put_target_config(&office, &chosen).await.unwrap();
+
         let d = svc.target_dashboard(&cadre, y).await.unwrap();
         assert_eq!(
             line(&d, Metric::LargerAccidents),
+            (Measure::Count(1), Status::Red),
+            "{b}"
+        );
+        assert_eq!(
+            line(&d, Metric::LateReports),
             (Measure::Count(1), Status::Red),
             "{b}"
         );
@@ -445,8 +481,16 @@ async fn every_target_matches_a_hand_count() {
             (Measure::Ratio { num: 0, den: 0 }, Status::NoData),
             "{b}"
         );
-        assert_eq!(d.facts.outreach, 2, "{b}");
-        assert_eq!(d.facts.trainees, (2, 1), "{b}");
+        assert_eq!(
+            line(&d, Metric::OutreachActivities).0,
+            Measure::Count(2),
+            "{b}"
+        );
+        assert_eq!(
+            line(&d, Metric::TrainingCompliance).0,
+            Measure::Ratio { num: 1, den: 2 },
+            "{b}"
+        );
 
         // A square metre more burned and the rate is above 0.3‰: not met.
         let more = incident(&svc, "forest_fire", v.id, &day("10-01"), None).await;
@@ -476,8 +520,8 @@ async fn every_target_matches_a_hand_count() {
         let s = svc.scorecards(&office, Some(town), y).await.unwrap();
         let mine = s.villages.iter().find(|u| u.id == v.id).unwrap();
         assert!(mine.card.vetoed, "{b}");
-        // Larger accident (20), disaster deaths (10), site deaths (15), five guarantees (10),
-        // hazards (15) and inspections (15) red; the fire rate (15) amber: 7.5 of 100.
+        // Larger accident (15), late report (10), disaster deaths (10), site deaths (15), five
+        // guarantees (10), hazards (10) and inspections (15) red; the fire rate (15) amber: 7.5.
         assert_eq!(mine.card.score_text(), "7.5", "{b}");
 
         // The demo's 2021 plan: 21 tasks due by the year's end, three reported done in time.
@@ -529,5 +573,70 @@ async fn weights_that_do_not_add_up_are_refused_and_only_the_office_sets_them() 
         let c = svc.put_target_config(&office, &input).await.unwrap();
         assert!(c.get(Metric::ForestFireRate).unwrap().veto, "{b}");
         assert_eq!(svc.target_config(2030).await.unwrap(), c, "{b}");
+    }
+}
+
+/// Scenario 4: the demo's year reads as the leader's December assessment.
+#[tokio::test]
+async fn the_demo_year_reads_as_the_year_end_assessment() {
+    for (db, svc) in demo_towns().await {
+        let b = db.backend();
+        let leader = as_user(&svc, "leader").await;
+        let y = safegrid_domain::local_time::day_of(Utc::now()).year();
+        let d = svc.target_dashboard(&leader, y).await.unwrap();
+        assert_eq!(
+            line(&d, Metric::LargerAccidents),
+            (Measure::Count(0), Status::Green),
+            "{b}"
+        );
+        // 0.342 ha of 2 850 ha.
+        assert_eq!(
+            line(&d, Metric::ForestFireRate),
+            (
+                Measure::Ratio {
+                    num: 3_420,
+                    den: 28_500_000
+                },
+                Status::Green
+            ),
+            "{b}"
+        );
+        let l = d
+            .lines
+            .iter()
+            .find(|l| l.def.metric == Metric::ForestFireRate)
+            .unwrap();
+        assert_eq!(l.value, "0.120", "{b}");
+        assert_eq!(
+            line(&d, Metric::StaffQualifiedShare),
+            (Measure::Ratio { num: 7, den: 12 }, Status::Red),
+            "{b}"
+        );
+        assert_eq!(
+            line(&d, Metric::GuardrailMetres),
+            (Measure::Count(5_300), Status::Green),
+            "{b}"
+        );
+        let (five, st) = line(&d, Metric::FiveGuaranteeRate);
+        assert!(
+            matches!(five, Measure::Ratio { num, den } if num == den && den > 0),
+            "{b}: {five:?}"
+        );
+        assert_eq!(st, Status::Green, "{b}");
+        assert_eq!(
+            line(&d, Metric::LateReports),
+            (Measure::Count(1), Status::Red),
+            "{b}"
+        );
+        let s = svc.scorecards(&leader, None, y).await.unwrap();
+        let vetoed: Vec<&str> = s
+            .villages
+            .iter()
+            .filter(|u| u.card.vetoed)
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(vetoed, ["文观村"], "{b}");
+        assert_eq!(s.villages.len(), 12, "{b}");
+        assert!(!s.departments.is_empty(), "{b}");
     }
 }
