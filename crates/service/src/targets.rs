@@ -3,12 +3,11 @@
 //! year-end report. Nothing here is typed in: every figure is counted from incidents, forests,
 //! relief households, hazards, enterprises, trainings, staff, projects, outreach and plan reports.
 
-use crate::training::{officer_standings, trainee_standings, year_end};
+use crate::training::{trainee_standings, year_end};
 use crate::xlsx::Table;
 use crate::{Error, Lang, Result, Service, ensure};
 use chrono::{NaiveDate, Utc};
 use safegrid_domain::access::Principal;
-use safegrid_domain::hazard::parse_date;
 use safegrid_domain::incident::{Grade, IncidentKind};
 use safegrid_domain::industry;
 use safegrid_domain::local_time;
@@ -132,11 +131,6 @@ impl Period {
     }
 }
 
-/// Square metres of the forest areas, each rounded to the square metre.
-fn forest_m2(ha: f64) -> i64 {
-    (ha * 10_000.0).round() as i64
-}
-
 /// The village a path lies in (`/district/town/village/`), if it lies that deep.
 fn village_of(path: &str) -> Option<String> {
     let ids: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -146,32 +140,6 @@ fn village_of(path: &str) -> Option<String> {
 /// The town a path lies in: its second id (`/district/town/…`).
 fn town_of(path: &str) -> Option<i64> {
     path.trim_matches('/').split('/').nth(1)?.parse().ok()
-}
-
-/// Tasks due by `end` (optionally those one department leads) and those done on time.
-fn tasks_on_time(
-    outcomes: &[workplans::TaskOutcome],
-    end: NaiveDate,
-    lead: Option<i64>,
-) -> (i64, i64) {
-    let end = end.to_string();
-    let due: Vec<_> = outcomes
-        .iter()
-        .filter(|t| lead.is_none_or(|l| t.lead_department_id == l))
-        .filter(|t| t.deadline <= end)
-        .collect();
-    let on_time = due
-        .iter()
-        .filter(|t| {
-            let done = t
-                .done_month
-                .as_deref()
-                .and_then(safegrid_domain::workplan::parse_month);
-            parse_date(&t.deadline)
-                .is_some_and(|d| safegrid_domain::workplan::done_on_time(d, done))
-        })
-        .count();
-    (due.len() as i64, on_time as i64)
 }
 
 /// One line of the dashboard.
@@ -294,11 +262,13 @@ impl Service {
             }
         }
         if need(&[ForestFireRate]) {
-            for f in facts::forests(&self.store, path).await? {
-                if let Some(k) = key(&f.region_path) {
-                    out.entry(k).or_default().forest_m2 += forest_m2(f.forest_hectares);
-                }
-            }
+            add(
+                &mut out,
+                facts::forests(&self.store, path, by).await?,
+                |f, t| {
+                    f.forest_m2 += t.hit;
+                },
+            );
         }
         if need(&[FiveGuaranteeRate]) {
             add(
@@ -375,10 +345,8 @@ impl Service {
             );
         }
         if need(&[StaffQualifiedShare]) {
-            // The share needs who was in post and qualified, not their training.
-            let staff = training::staff_within(&self.store, path).await?;
-            let (_, n, q) = officer_standings(staff, &[], p.year, p.end);
-            f.staff = (n, q);
+            let t = facts::staff(&self.store, path, &last).await?;
+            f.staff = (t.n, t.hit);
         }
         if need(&[ThreeSimultaneousRate]) {
             let ps: Vec<_> = projects::within(&self.store, path)
@@ -400,8 +368,9 @@ impl Service {
                 .count() as i64;
         }
         if need(&[PlanTasksOnTime]) {
-            let outcomes = workplans::task_outcomes(&self.store, path, p.year).await?;
-            f.tasks = tasks_on_time(&outcomes, p.end, None);
+            for t in facts::plan_tasks(&self.store, path, p.year, &last, false).await? {
+                f.tasks = (t.n, t.hit);
+            }
         }
         Ok(out)
     }
@@ -512,7 +481,8 @@ impl Service {
         )
         .await?;
         let tallies = hazards::tallies(&self.store, &town.path, None).await?;
-        let outcomes = workplans::task_outcomes(&self.store, &town.path, p.year).await?;
+        let tasks =
+            facts::plan_tasks(&self.store, &town.path, p.year, &p.end.to_string(), true).await?;
         let mut out = Vec::new();
         for d in organisations::departments_within(&self.store, &town.path).await? {
             if d.region_id != town.id {
@@ -539,7 +509,9 @@ impl Service {
                     f.hazards.1 += 1;
                 }
             }
-            f.tasks = tasks_on_time(&outcomes, p.end, Some(d.id));
+            if let Some(t) = tasks.iter().find(|t| t.industry_code == d.id.to_string()) {
+                f.tasks = (t.n, t.hit);
+            }
             out.push(UnitScore {
                 id: d.id,
                 name: d.name,

@@ -244,24 +244,3 @@ pub async fn report(src: impl Into<Src<'_>>, id: i64) -> Result<Option<ReportRow
          FROM plan_reports r JOIN departments d ON d.id = r.department_id WHERE r.id = $1")
         .bind(id).fetch_optional(c).await?))
 }
-
-/// A task of a year's plan with the first month its lead department reported it done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct TaskOutcome {
-    pub id: i64,
-    pub lead_department_id: i64,
-    pub deadline: String,
-    pub done_month: Option<String>,
-}
-
-/// The tasks of every plan of `year` for a region inside `path`, with when each was done: what
-/// the share done on time is counted from, in one query however many towns the scope holds.
-pub async fn task_outcomes(store: &Store, path: &str, year: i32) -> Result<Vec<TaskOutcome>> {
-    Ok(on_read!(store, c => sqlx::query_as::<_, TaskOutcome>(
-        "SELECT t.id, t.lead_department_id, t.deadline,
-                (SELECT MIN(r.month) FROM plan_reports r
-                  WHERE r.task_id = t.id AND r.department_id = t.lead_department_id AND r.status = 'done') AS done_month
-         FROM plan_tasks t JOIN work_plans p ON p.id = t.plan_id
-         WHERE p.year = $3 AND p.region_path >= $1 AND p.region_path < $2")
-        .bind(path.to_string()).bind(path_upper(path)).bind(year as i64).fetch_all(c).await?))
-}

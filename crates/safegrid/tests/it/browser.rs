@@ -393,3 +393,135 @@ async fn a_passer_by_reports_on_a_phone_and_follows_it_with_the_code() {
     assert_eq!(status, "已受理");
     c.close().await.unwrap();
 }
+
+/// Scenario 4: in December the leader opens the targets, ranks the villages, finds the veto,
+/// and prints the year-end report with the plan's 21 tasks.
+#[tokio::test]
+async fn the_leader_reads_the_year_end_assessment() {
+    let d = match driver() {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("SKIPPED the_leader_reads_the_year_end_assessment: {why}");
+            return;
+        }
+    };
+    let s = servers().await.into_iter().next().unwrap();
+    let (c, _profile) = browser(&d, 1366).await;
+    log_in(&c, &s, "leader").await;
+    c.find(Locator::LinkText("目标考核"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("targets")).await.unwrap();
+    let row = |metric: &'static str| {
+        let c = c.clone();
+        async move {
+            let tr = c.find(Locator::Id(&format!("t-{metric}"))).await.unwrap();
+            let status = tr.attr("data-status").await.unwrap().unwrap();
+            (status, tr.text().await.unwrap())
+        }
+    };
+    let (st, _) = row("larger_accidents").await;
+    assert_eq!(st, "green");
+    let (st, text) = row("forest_fire_rate").await;
+    assert_eq!(st, "green");
+    assert!(text.contains("0.120‰") && text.contains("达标"), "{text}");
+    let (st, text) = row("staff_qualified_share").await;
+    assert_eq!(st, "red");
+    assert!(text.contains("58.3%") && text.contains("未达标"), "{text}");
+    let (st, text) = row("guardrail_metres").await;
+    assert_eq!(st, "green");
+    assert!(text.contains("5300米"), "{text}");
+    let (st, text) = row("five_guarantee_rate").await;
+    assert_eq!(st, "green");
+    assert!(text.contains("100.0%"), "{text}");
+    shot(&c, "targets").await;
+
+    // The villages ranked by score, one of them vetoed.
+    c.find(Locator::LinkText("考核评分"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("villages")).await.unwrap();
+    let vetoed = c
+        .find_all(Locator::Css("#villages tbody tr.bad"))
+        .await
+        .unwrap();
+    assert_eq!(vetoed.len(), 1);
+    let text = vetoed[0].text().await.unwrap();
+    assert!(
+        text.contains("文观村") && text.contains("被一票否决"),
+        "{text}"
+    );
+    // Sorting by score puts the best first (the table sorts on a click of its heading).
+    c.find(Locator::XPath("//table[@id='villages']//th[text()='得分']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shot(&c, "scorecards").await;
+
+    // The year-end report prints, with the plan's progress table when the year has a plan; the
+    // 2021 plan's 21 tasks export from their own page.
+    c.find(Locator::LinkText("年终报告"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("button[data-print]"))
+        .await
+        .unwrap();
+    let export = c
+        .find(Locator::Css("a[href^='/targets/report.xlsx']"))
+        .await
+        .unwrap();
+    assert!(export.attr("href").await.unwrap().is_some());
+    c.find(Locator::LinkText("工作要点"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::LinkText(
+        "2021年全镇安全生产与自然灾害防治工作要点",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait().for_element(Locator::Id("tasks")).await.unwrap();
+    let tasks = c.find_all(Locator::Css("#tasks tbody tr")).await.unwrap();
+    assert_eq!(tasks.len(), 21);
+    let xlsx = c
+        .find(Locator::Css("a[href$='/xlsx']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = super::client()
+        .get(format!("{}{xlsx}", s.base))
+        .header(
+            "cookie",
+            format!(
+                "sg_session={}",
+                c.get_named_cookie("sg_session").await.unwrap().value()
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    shot(&c, "work-plan").await;
+    c.close().await.unwrap();
+}

@@ -138,3 +138,7 @@ CREATE INDEX construction_projects_region ON construction_projects(region_path, 
 
 -- The monitored object (a disaster site, a reservoir) an incident happened at.
 ALTER TABLE incidents ADD COLUMN object_id BIGINT REFERENCES monitored_objects(id);
+
+-- The enterprises inspected in a period within a scope, counted from this index alone (the
+-- inspection-completion target of a city).
+CREATE INDEX enterprises_last_inspected ON enterprises(last_inspected_on, region_path);

@@ -123,6 +123,8 @@ struct FormPage {
     regions: Vec<(i64, String)>,
     /// (id, name) of the enterprises an accident may have happened at.
     enterprises: Vec<(i64, String)>,
+    /// (id, name) of the monitored disaster sites and reservoirs it may have happened at.
+    objects: Vec<(i64, String)>,
 }
 
 async fn form_page(s: &AppState, p: &Page, f: FormState, status: StatusCode) -> PageResult {
@@ -143,6 +145,20 @@ async fn form_page(s: &AppState, p: &Page, f: FormState, status: StatusCode) -> 
             kinds: IncidentKind::ALL.iter().map(|k| k.as_str()).collect(),
             regions,
             enterprises: super::enterprise_choices(s, p).await?,
+            objects: s
+                .svc
+                .objects(&p.who, None)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| {
+                    matches!(
+                        o.kind.as_str(),
+                        "hazard_site" | "reservoir" | "river_section"
+                    )
+                })
+                .map(|o| (o.id, o.name))
+                .collect(),
         },
     ))
 }
