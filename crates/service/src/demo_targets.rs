@@ -238,6 +238,12 @@ const REPORTS_2021: &[(i64, &str, &str, &str)] = &[
         "3辆变型拖拉机车主外出务工，无法联系",
     ),
     (
+        6,
+        "2021-11",
+        "underway",
+        "待区应急局统一部署准军事化管理试点",
+    ),
+    (
         20,
         "2021-07",
         "underway",
@@ -287,6 +293,25 @@ impl Service {
                     month: (*month).into(),
                     status: (*status).into(),
                     progress: (*progress).into(),
+                },
+            )
+            .await?;
+        }
+        // The rest were closed at the year's end; tasks 6 and 13 were not.
+        for (number, (id, lead)) in &ids {
+            if [6, 13].contains(number)
+                || REPORTS_2021.iter().any(|r| r.0 == *number && r.2 == "done")
+            {
+                continue;
+            }
+            self.report_plan_task(
+                &sys,
+                *id,
+                *lead,
+                &ReportInput {
+                    month: "2021-12".into(),
+                    status: "done".into(),
+                    progress: "全年任务完成，台账资料已归档".into(),
                 },
             )
             .await?;

@@ -1642,6 +1642,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("field.due_on", "完成时限", "Due by"),
     ("metric.late_reports", "事故迟报、瞒报（起）", "Accidents reported late"),
     ("field.target.late_reports", "事故迟报、瞒报（起）", "Accidents reported late"),
+    ("target.rank", "名次", "Rank"),
 ];
 
 #[cfg(test)]

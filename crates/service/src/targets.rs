@@ -137,6 +137,22 @@ fn village_of(path: &str) -> Option<String> {
     (ids.len() >= 3).then(|| format!("/{}/", ids[..3].join("/")))
 }
 
+/// Orders units as the assessment ranks them: those not vetoed first, by score, best first.
+fn rank(units: &mut [UnitScore]) {
+    units.sort_by(|a, b| {
+        (
+            a.card.vetoed,
+            std::cmp::Reverse(a.card.half_points),
+            &a.name,
+        )
+            .cmp(&(
+                b.card.vetoed,
+                std::cmp::Reverse(b.card.half_points),
+                &b.name,
+            ))
+    });
+}
+
 /// The town a path lies in: its second id (`/district/town/…`).
 fn town_of(path: &str) -> Option<i64> {
     path.trim_matches('/').split('/').nth(1)?.parse().ok()
@@ -434,7 +450,7 @@ impl Service {
         let p = Period::of(year, local_time::day_of(Utc::now()));
         let needs: Vec<Metric> = config.targets.iter().map(|t| t.metric).collect();
         let by_village = self.count(&town.path, p, true, &needs).await?;
-        let villages = regions::at_level(&self.store, &town.path, "village")
+        let villages: Vec<UnitScore> = regions::at_level(&self.store, &town.path, "village")
             .await?
             .into_iter()
             .filter(|v| who.can_read_targets(&v.path))
@@ -447,11 +463,14 @@ impl Service {
                 }
             })
             .collect();
-        let departments = if who.can_read_targets(&town.path) {
+        let mut departments = if who.can_read_targets(&town.path) {
             self.department_scores(&town, p, &config).await?
         } else {
             Vec::new()
         };
+        let mut villages = villages;
+        rank(&mut villages);
+        rank(&mut departments);
         Ok(Scorecards {
             year,
             town,

@@ -448,7 +448,7 @@ async fn the_leader_reads_the_year_end_assessment() {
         .unwrap();
     c.wait().for_element(Locator::Id("villages")).await.unwrap();
     let vetoed = c
-        .find_all(Locator::Css("#villages tbody tr.bad"))
+        .find_all(Locator::Css("#villages tbody tr.vetoed"))
         .await
         .unwrap();
     assert_eq!(vetoed.len(), 1);
@@ -457,13 +457,15 @@ async fn the_leader_reads_the_year_end_assessment() {
         text.contains("文观村") && text.contains("被一票否决"),
         "{text}"
     );
-    // Sorting by score puts the best first (the table sorts on a click of its heading).
-    c.find(Locator::XPath("//table[@id='villages']//th[text()='得分']"))
+    // Ranked: the vetoed village last whatever its score.
+    let last = c
+        .find(Locator::Css("#villages tbody tr:last-child"))
         .await
         .unwrap()
-        .click()
+        .text()
         .await
         .unwrap();
+    assert!(last.contains("文观村"), "{last}");
     shot(&c, "scorecards").await;
 
     // The year-end report prints, with the plan's progress table when the year has a plan; the
