@@ -239,6 +239,35 @@ pub async fn list(database_url: &str, enterprises: usize, requests: usize) -> Re
     Ok(())
 }
 
+/// Serves the router over `svc` on a free loopback port for the rest of the run; its base URL.
+pub(crate) async fn serve_loopback(svc: &Service) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let state = safegrid_web::AppState {
+        ingest: safegrid_service::ingest::Ingest::start(svc.clone()).await?,
+        svc: svc.clone(),
+        secure_cookies: false,
+    };
+    tokio::spawn(safegrid_web::serve(listener, state, std::future::pending()));
+    Ok(base)
+}
+
+/// The city's administrator (`city`, password `benchmark-password`), added to a generated city.
+pub(crate) async fn city_admin(svc: &Service) -> Result<safegrid_domain::access::Principal> {
+    let sys = safegrid_service::system();
+    let input = safegrid_service::auth::UserInput {
+        username: "city".into(),
+        password: "benchmark-password".into(),
+        role: "admin".into(),
+        ..Default::default()
+    };
+    svc.add_user(&sys, &input).await?;
+    let token = svc.issue_token(&sys, "city", "bench").await?;
+    svc.token_principal(&token)
+        .await?
+        .context("no principal for the bench token")
+}
+
 /// Logs `user` in through the form and returns the session cookie.
 pub(crate) async fn page_session(
     client: &reqwest::Client,

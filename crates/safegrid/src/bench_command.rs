@@ -130,14 +130,7 @@ pub async fn command(
     .await?;
     tx.commit().await?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let state = safegrid_web::AppState {
-        ingest: safegrid_service::ingest::Ingest::start(svc.clone()).await?,
-        svc: svc.clone(),
-        secure_cookies: false,
-    };
-    tokio::spawn(safegrid_web::serve(listener, state, std::future::pending()));
+    let base = crate::bench::serve_loopback(&svc).await?;
     let client = reqwest::Client::new();
     let cookie = page_session(
         &client,

@@ -7,7 +7,7 @@ use crate::bench::{City, city, pct};
 use anyhow::Result;
 use chrono::{Datelike, Duration as Days};
 use rand::{Rng, SeedableRng};
-use safegrid_service::{Service, system};
+use safegrid_service::Service;
 use safegrid_store::Param::{Date, Int, OptInt, OptText, Text, Time};
 use std::time::{Duration, Instant};
 
@@ -242,19 +242,7 @@ pub async fn enforcement(
     // The city's administrator asks, in process, for the statistics and the ratings page (every
     // enterprise rated and tallied, the worst hundred with their names): the figures are the work
     // of the queries and the rating, not of writing JSON.
-    let sys = system();
-    let input = safegrid_service::auth::UserInput {
-        username: "city".into(),
-        password: "benchmark-password".into(),
-        role: "admin".into(),
-        ..Default::default()
-    };
-    svc.add_user(&sys, &input).await?;
-    let token = svc.issue_token(&sys, "city", "bench").await?;
-    let admin = svc
-        .token_principal(&token)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no principal for the bench token"))?;
+    let admin = crate::bench::city_admin(&svc).await?;
     let backend = store.backend_name();
     let mut stats = Vec::with_capacity(runs);
     let mut ratings = Vec::with_capacity(runs);

@@ -6,10 +6,10 @@
 //! ≤ 200 ms.
 
 use crate::bench::{City, city, pct};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::{Datelike, Duration as Days};
 use rand::{Rng, SeedableRng};
-use safegrid_service::{Service, system};
+use safegrid_service::Service;
 use safegrid_store::Param::{Bool, Date, Int, Text, Time};
 use std::time::Instant;
 
@@ -411,19 +411,7 @@ pub async fn targets(database_url: &str, towns: usize, hazards: usize, runs: usi
     );
 
     // The city's administrator: the dashboard in process, then the page over HTTP.
-    let sys = system();
-    let input = safegrid_service::auth::UserInput {
-        username: "city".into(),
-        password: "benchmark-password".into(),
-        role: "admin".into(),
-        ..Default::default()
-    };
-    svc.add_user(&sys, &input).await?;
-    let token = svc.issue_token(&sys, "city", "bench").await?;
-    let admin = svc
-        .token_principal(&token)
-        .await?
-        .context("no principal for the bench token")?;
+    let admin = crate::bench::city_admin(&svc).await?;
     let backend = store.backend_name();
     let mut calls = Vec::with_capacity(runs);
     for i in 0..=runs {
@@ -453,14 +441,7 @@ pub async fn targets(database_url: &str, towns: usize, hazards: usize, runs: usi
         std::hint::black_box(d);
     }
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let state = safegrid_web::AppState {
-        ingest: safegrid_service::ingest::Ingest::start(svc.clone()).await?,
-        svc: svc.clone(),
-        secure_cookies: false,
-    };
-    tokio::spawn(safegrid_web::serve(listener, state, std::future::pending()));
+    let base = crate::bench::serve_loopback(&svc).await?;
     let client = reqwest::Client::new();
     let cookie = crate::bench::page_session(&client, &base, "city", "benchmark-password").await?;
     let mut pages = Vec::with_capacity(runs);

@@ -109,14 +109,7 @@ pub async fn warnings(
     }
     svc.set_warning_policy(&sys, &policy).await?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let state = safegrid_web::AppState {
-        ingest: safegrid_service::ingest::Ingest::start(svc.clone()).await?,
-        svc: svc.clone(),
-        secure_cookies: false,
-    };
-    tokio::spawn(safegrid_web::serve(listener, state, std::future::pending()));
+    let base = crate::bench::serve_loopback(&svc).await?;
     let (sink_base, kept) = sink().await?;
     let channels: Channels = serde_json::from_value(serde_json::json!({
         "base_url": base,

@@ -3,24 +3,8 @@
 //! and the five batches as enterprises with their treatment.
 
 use super::monitoring::{get_json, post, token};
-use super::{body_of, client, login, servers, village};
+use super::{body_of, client, login, servers, shiba_and_town};
 use serde_json::json;
-
-/// Shiba village and its town.
-async fn shiba_and_town(s: &super::Server) -> (i64, i64) {
-    let shiba = village(s, "石坝村").await;
-    let town = s
-        .svc
-        .villages(&safegrid_service::system())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| v.id == shiba)
-        .unwrap()
-        .parent_id
-        .unwrap();
-    (shiba, town)
-}
 
 #[tokio::test]
 async fn a_campaign_counts_its_targets_to_zero() {

@@ -158,3 +158,19 @@ pub async fn village(s: &Server, name: &str) -> i64 {
         .unwrap()
         .id
 }
+
+/// Shiba village and its town.
+pub async fn shiba_and_town(s: &Server) -> (i64, i64) {
+    let shiba = village(s, "石坝村").await;
+    let town = s
+        .svc
+        .villages(&safegrid_service::system())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.id == shiba)
+        .unwrap()
+        .parent_id
+        .unwrap();
+    (shiba, town)
+}

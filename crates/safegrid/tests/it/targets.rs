@@ -52,25 +52,12 @@ fn cells(b: &Value) -> Vec<(i64, String, String)> {
         .collect()
 }
 
-async fn town_of(s: &super::Server) -> i64 {
-    let shiba = super::village(s, "石坝村").await;
-    s.svc
-        .villages(&safegrid_service::system())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| v.id == shiba)
-        .unwrap()
-        .parent_id
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_plan_loads_from_excel_all_or_none_with_each_bad_cell_named() {
     for s in servers().await {
         let api = format!("{}/api/v1", s.base);
         let office = token(&s, "office").await;
-        let town = town_of(&s).await;
+        let (_, town) = super::shiba_and_town(&s).await;
         let body = json!({"region_id": town.to_string(), "year": "2030", "name": "2030年工作要点"});
         let (st, _) = post(
             &format!("{api}/work-plans"),
