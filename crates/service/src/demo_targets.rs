@@ -9,7 +9,7 @@
 use crate::{Result, Service, system};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use safegrid_domain::access::Scope;
-use safegrid_domain::incident::{FiguresInput, IncidentInput};
+use safegrid_domain::incident::{self, FiguresInput, IncidentInput};
 use safegrid_domain::project::ProjectInput;
 use safegrid_domain::training::{AssessmentInput, OutreachInput, StaffInput, TrainingInput};
 use safegrid_domain::workplan::{PlanInput, PlanTaskInput, ReportInput};
@@ -624,7 +624,16 @@ impl Service {
                 },
             )
             .await?;
-            self.end_incident(&sys, fire.incident.id).await?;
+            self.demo_reports(
+                fire.incident.id,
+                (
+                    "initial",
+                    at(on(75), "14:50"),
+                    "马武社区集体林区东坡山火，已扑灭，过火面积约0.34公顷，无人员伤亡。",
+                ),
+                "核报：过火有林地0.342公顷，无人员伤亡。",
+            )
+            .await?;
         }
         let Some(wenwu) = villages.iter().find(|v| v.name == "文观村") else {
             return Ok(());
@@ -662,7 +671,56 @@ impl Service {
             },
         )
         .await?;
-        self.end_incident(&sys, accident.incident.id).await?;
+        self.demo_reports(
+            accident.incident.id,
+            (
+                "accident",
+                at(on(193), "16:40"),
+                "文观村一企业工人清理搅拌机时受伤，重伤1人；事发三日后经举报获知，企业和村未报告。",
+            ),
+            "核报：重伤1人，直接经济损失8.6万元；企业迟报，已立案调查。",
+        )
+        .await?;
+        self.investigation_step(
+            &sys,
+            accident.incident.id,
+            &safegrid_domain::investigation::StepInput {
+                action: "report".into(),
+                findings:
+                    "作业人员未停机清理搅拌机；企业未按规定在1小时内报告，事发三日后经举报获知。"
+                        .into(),
+                regulator_findings: "村未落实网格员信息报送职责。".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The town's first report on an incident, its end, and its final report.
+    async fn demo_reports(&self, id: i64, first: (&str, String, &str), last: &str) -> Result<()> {
+        let sys = system();
+        self.report_incident(
+            &sys,
+            id,
+            &incident::ReportInput {
+                stage: first.0.into(),
+                reported_at: first.1,
+                summary: first.2.into(),
+            },
+        )
+        .await?;
+        self.end_incident(&sys, id).await?;
+        self.report_incident(
+            &sys,
+            id,
+            &incident::ReportInput {
+                stage: "final".into(),
+                reported_at: String::new(),
+                summary: last.into(),
+            },
+        )
+        .await?;
         Ok(())
     }
 }
