@@ -1144,6 +1144,27 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         None,
         "The settings",
     ),
+    (
+        "get",
+        "/inspection-plans",
+        "The inspection plans (日周月) of the enterprises the caller sees",
+        None,
+        "The plans",
+    ),
+    (
+        "post",
+        "/inspection-plans",
+        "Set an enterprise's inspection plan: template, kind and cadence",
+        Some("InspectionPlanInput"),
+        "The plan",
+    ),
+    (
+        "post",
+        "/plan-reports/{id}/files",
+        "Evidence for a department's report on a plan task (multipart field file)",
+        None,
+        "The attachment",
+    ),
 ];
 
 fn text_object(fields: &[&str], required: &[&str]) -> Value {
@@ -1233,7 +1254,7 @@ pub fn document() -> Value {
         json!({ "type": "object", "additionalProperties": false, "required": ["team_id"], "properties": { "team_id": { "type": "integer" } } }),
     );
     schemas.insert(
-        "PlanInput".into(),
+        "InspectionPlanInput".into(),
         text_object(
             &["enterprise_id", "template", "kind", "cadence", "starts_on"],
             &["enterprise_id", "template", "kind", "cadence"],

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work-plans/{id}/import", post(import))
         .route("/plan-tasks/{id}", get(task))
         .route("/plan-tasks/{id}/reports", post(report))
+        .route("/plan-reports/{id}/files", post(evidence))
         .route("/training", get(training))
         .route("/trainings", post(record_training))
         .route("/emergency-staff", axum::routing::put(put_staff))
@@ -142,6 +143,18 @@ async fn report(
             .await
             .map_err(err(a.lang))?,
     ))
+}
+
+/// Multipart upload of one photo or document in the field `file`.
+async fn evidence(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> ApiResult {
+    let (name, bytes) = uploaded_file(&mut form, a.lang).await?;
+    let f = s.svc.attach_to_plan_report(&a.who, id, &name, &bytes).await;
+    Ok(created(f.map_err(err(a.lang))?))
 }
 
 async fn training(State(s): State<AppState>, a: Api, Query(q): Query<YearQuery>) -> ApiResult {

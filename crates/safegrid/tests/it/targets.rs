@@ -334,6 +334,19 @@ async fn departments_report_only_on_their_tasks_with_evidence() {
                 .unwrap();
             assert_eq!(r.status().is_redirection(), ok, "{user}: {}", r.status());
         }
+        // The same through the API: 建环办 refused, 应急办 stores a second file.
+        for (user, want) in [("jhb", 403), ("yjb", 201)] {
+            let r = client()
+                .post(format!("{api}/plan-reports/{rid}/files"))
+                .bearer_auth(token(&s, user).await)
+                .multipart(
+                    Form::new().part("file", Part::bytes(png.clone()).file_name("验收单.png")),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), want, "{user}");
+        }
         let d = get_json(format!("{api}/plan-tasks/{tid}"), &office).await;
         let mine = d["reports"]
             .as_array()
@@ -341,7 +354,16 @@ async fn departments_report_only_on_their_tasks_with_evidence() {
             .iter()
             .find(|r| r[0]["id"] == rid)
             .unwrap();
-        assert_eq!(mine[1][0]["name"], "护栏.png", "{d}");
+        let names: Vec<&str> = mine[1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"护栏.png") && names.contains(&"验收单.png"),
+            "{d}"
+        );
     }
 }
 
