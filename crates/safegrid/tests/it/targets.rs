@@ -462,7 +462,14 @@ async fn target_pages_show_the_year_and_keep_enterprises_and_monitors_out() {
             let html = r.text().await.unwrap();
             assert!(html.contains(words), "{path} lacks {words}");
         }
-        for path in ["/targets/report.xlsx?year=2021", "/targets/scorecards.xlsx"] {
+        for path in [
+            "/targets/report.xlsx?year=2021",
+            "/targets/scorecards.xlsx",
+            "/training.xlsx",
+            "/outreach.xlsx",
+            "/projects.xlsx",
+            "/work-plans/1/xlsx",
+        ] {
             let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{path}");
             assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{path}");

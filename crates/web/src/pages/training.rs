@@ -19,12 +19,16 @@ use safegrid_domain::training::{
 use safegrid_service::Error;
 use safegrid_service::projects::ProjectView;
 use safegrid_service::training::{OutreachBoard, Standardisation, TrainingBoard};
+use safegrid_service::xlsx::Table;
 
 type PageResult = Result<Response, PageError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/training", get(training).post(record))
+        .route("/training.xlsx", get(training_xlsx))
+        .route("/outreach.xlsx", get(outreach_xlsx))
+        .route("/projects.xlsx", get(projects_xlsx))
         .route("/training/staff", post(put_staff))
         .route("/training/standardisation", post(assess))
         .route("/outreach", get(outreach).post(record_outreach))
@@ -121,6 +125,189 @@ async fn training_show(
 
 async fn training(State(s): State<AppState>, p: Page, Query(q): Query<YearQuery>) -> PageResult {
     training_show(&s, &p, q.or_this(), FormState::default(), None).await
+}
+
+/// A table's headings from locale keys.
+fn headings(p: &Page, keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| p.lang.t(k).to_string()).collect()
+}
+
+/// The year's training records and each trainee's standing, two sheets.
+async fn training_xlsx(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    let b = s
+        .svc
+        .training_board(&p.who, q.or_this())
+        .await
+        .map_err(fail(p.lang))?;
+    let ui = Ui::new(&p, "targets");
+    let records = Table {
+        title: p.lang.t("training.records").to_string(),
+        headers: headings(
+            &p,
+            &[
+                "field.starts_on",
+                "field.ends_on",
+                "field.trainee",
+                "field.enterprise_id",
+                "field.category",
+                "field.kind",
+                "field.course",
+                "field.hours",
+                "field.passed",
+            ],
+        ),
+        rows: b
+            .records
+            .iter()
+            .map(|r| {
+                vec![
+                    r.starts_on.clone(),
+                    r.ends_on.clone(),
+                    r.trainee.clone(),
+                    r.enterprise_name.clone().unwrap_or_default(),
+                    ui.label("training_category", &r.category),
+                    ui.label("training_kind", &r.kind),
+                    r.course.clone(),
+                    format!("{:.1}", r.minutes as f64 / 60.0),
+                    if r.passed { "✓" } else { "✗" }.to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let trainees = Table {
+        title: p.lang.t("training.trainees").to_string(),
+        headers: headings(
+            &p,
+            &[
+                "field.trainee",
+                "field.enterprise_id",
+                "field.category",
+                "field.hours",
+                "field.status",
+            ],
+        ),
+        rows: b
+            .trainees
+            .iter()
+            .map(|t| {
+                vec![
+                    t.trainee.clone(),
+                    t.enterprise_name.clone(),
+                    ui.label("training_category", &t.category),
+                    t.hours.clone(),
+                    ui.label("standing", t.standing.as_str()),
+                ]
+            })
+            .collect(),
+    };
+    crate::view::xlsx(&[records, trainees], "training.xlsx", p.lang)
+}
+
+async fn outreach_xlsx(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    let b = s
+        .svc
+        .outreach(&p.who, q.or_this())
+        .await
+        .map_err(fail(p.lang))?;
+    let ui = Ui::new(&p, "targets");
+    let table = Table {
+        title: p.lang.t("outreach.title").to_string(),
+        headers: headings(
+            &p,
+            &[
+                "field.held_on",
+                "field.kind",
+                "field.name",
+                "field.region_id",
+                "field.participants",
+                "field.note",
+            ],
+        ),
+        rows: b
+            .rows
+            .iter()
+            .map(|o| {
+                vec![
+                    o.held_on.clone(),
+                    ui.label("outreach_kind", &o.kind),
+                    o.title.clone(),
+                    o.region_name.clone(),
+                    o.participants.to_string(),
+                    o.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    crate::view::xlsx(&[table], "outreach.xlsx", p.lang)
+}
+
+async fn projects_xlsx(State(s): State<AppState>, p: Page) -> PageResult {
+    let rows = s.svc.projects(&p.who).await.map_err(fail(p.lang))?;
+    let ui = Ui::new(&p, "targets");
+    let mut headers = headings(
+        &p,
+        &[
+            "field.name",
+            "field.category",
+            "field.region_id",
+            "field.enterprise_id",
+            "field.review",
+            "field.reviewed_on",
+        ],
+    );
+    headers.extend(
+        ["stage.design", "stage.construction", "stage.in_use"]
+            .iter()
+            .map(|k| p.lang.t(k).to_string()),
+    );
+    headers.extend(headings(
+        &p,
+        &["field.length_m", "field.completed_on", "field.status"],
+    ));
+    let table = Table {
+        title: p.lang.t("project.title").to_string(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|v| {
+                let pr = &v.project;
+                let mut row = vec![
+                    pr.name.clone(),
+                    ui.label("project_category", &pr.category),
+                    pr.region_name.clone(),
+                    pr.enterprise_name.clone().unwrap_or_default(),
+                    ui.label("review", &pr.review),
+                    pr.reviewed_on.clone().unwrap_or_default(),
+                ];
+                row.extend(
+                    v.stages
+                        .iter()
+                        .map(|(_, st)| ui.label("stage_state", st.as_str())),
+                );
+                row.push(pr.length_m.map(|l| l.to_string()).unwrap_or_default());
+                row.push(pr.completed_on.clone().unwrap_or_default());
+                row.push(
+                    p.lang
+                        .t(if v.breach {
+                            "project.breach"
+                        } else {
+                            "project.ok"
+                        })
+                        .to_string(),
+                );
+                row
+            })
+            .collect(),
+    };
+    crate::view::xlsx(&[table], "projects.xlsx", p.lang)
 }
 
 /// Shows a form's refusal on its page with what was typed, or follows a success.
