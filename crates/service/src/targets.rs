@@ -33,20 +33,37 @@ pub struct Facts {
     pub site_deaths: i64,
     pub burned_m2: i64,
     pub forest_m2: i64,
-    pub relief: (i64, i64),
-    pub hazards: (i64, i64),
-    pub inspected: (i64, i64),
+    pub relief: Share,
+    pub hazards: Share,
+    pub inspected: Share,
     pub outreach: i64,
     pub guardrail_m: i64,
-    pub staff: (i64, i64),
-    pub tasks: (i64, i64),
-    pub trainees: (i64, i64),
-    pub projects: (i64, i64),
+    pub staff: Share,
+    pub tasks: Share,
+    pub trainees: Share,
+    pub projects: Share,
     pub standard_met: i64,
 }
 
-fn ratio((den, num): (i64, i64)) -> Measure {
-    Measure::Ratio { num, den }
+/// Of how many (`of`), how many count (`met`): households with all of 五有, hazards closed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Share {
+    pub of: i64,
+    pub met: i64,
+}
+
+impl Share {
+    fn add(&mut self, of: i64, met: i64) {
+        self.of += of;
+        self.met += met;
+    }
+
+    fn measure(self) -> Measure {
+        Measure::Ratio {
+            num: self.met,
+            den: self.of,
+        }
+    }
 }
 
 impl Facts {
@@ -58,15 +75,15 @@ impl Facts {
             DisasterDeaths => Measure::Count(self.disaster_deaths),
             MonitoredSiteDeaths => Measure::Count(self.site_deaths),
             ForestFireRate => fire_rate(self.burned_m2, self.forest_m2),
-            StaffQualifiedShare => ratio(self.staff),
+            StaffQualifiedShare => self.staff.measure(),
             GuardrailMetres => Measure::Count(self.guardrail_m),
-            FiveGuaranteeRate => ratio(self.relief),
-            HazardClosureRate => ratio(self.hazards),
-            InspectionCompletionRate => ratio(self.inspected),
-            PlanTasksOnTime => ratio(self.tasks),
+            FiveGuaranteeRate => self.relief.measure(),
+            HazardClosureRate => self.hazards.measure(),
+            InspectionCompletionRate => self.inspected.measure(),
+            PlanTasksOnTime => self.tasks.measure(),
             OutreachActivities => Measure::Count(self.outreach),
-            TrainingCompliance => ratio(self.trainees),
-            ThreeSimultaneousRate => ratio(self.projects),
+            TrainingCompliance => self.trainees.measure(),
+            ThreeSimultaneousRate => self.projects.measure(),
             StandardisationMet => Measure::Count(self.standard_met),
         }
     }
@@ -291,8 +308,7 @@ impl Service {
                 &mut out,
                 facts::five_guarantees(&self.store, path, from, to, by).await?,
                 |f, t| {
-                    f.relief.0 += t.n;
-                    f.relief.1 += t.hit;
+                    f.relief.add(t.n, t.hit);
                 },
             );
         }
@@ -301,8 +317,7 @@ impl Service {
                 &mut out,
                 facts::inspected(&self.store, path, &first, &last, p.current, by).await?,
                 |f, t| {
-                    f.inspected.0 += t.n;
-                    f.inspected.1 += t.hit;
+                    f.inspected.add(t.n, t.hit);
                 },
             );
         }
@@ -329,10 +344,8 @@ impl Service {
                 };
                 if let Some(k) = k {
                     let f = out.entry(k).or_default();
-                    f.hazards.0 += r.n;
-                    if r.status == "closed" {
-                        f.hazards.1 += r.n;
-                    }
+                    f.hazards
+                        .add(r.n, if r.status == "closed" { r.n } else { 0 });
                 }
             }
         }
@@ -349,20 +362,23 @@ impl Service {
             let trainings =
                 training::trainings_within(&self.store, path, &p.last.to_string(), None).await?;
             let trainees = trainee_standings(&trainings, p.year);
-            f.trainees = (
-                trainees
+            f.trainees = Share {
+                of: trainees
                     .iter()
                     .filter(|t| t.standing != Standing::NotRequired)
                     .count() as i64,
-                trainees
+                met: trainees
                     .iter()
                     .filter(|t| t.standing == Standing::Compliant)
                     .count() as i64,
-            );
+            };
         }
         if need(&[StaffQualifiedShare]) {
             let t = facts::staff(&self.store, path, &last).await?;
-            f.staff = (t.n, t.hit);
+            f.staff = Share {
+                of: t.n,
+                met: t.hit,
+            };
         }
         if need(&[ThreeSimultaneousRate]) {
             let ps: Vec<_> = projects::within(&self.store, path)
@@ -371,10 +387,10 @@ impl Service {
                 .map(crate::projects::view)
                 .filter(|v| v.project.main_designed_on.is_some())
                 .collect();
-            f.projects = (
-                ps.len() as i64,
-                ps.iter().filter(|v| !v.breach).count() as i64,
-            );
+            f.projects = Share {
+                of: ps.len() as i64,
+                met: ps.iter().filter(|v| !v.breach).count() as i64,
+            };
         }
         if need(&[StandardisationMet]) {
             f.standard_met = training::assessments_within(&self.store, path, p.year)
@@ -385,7 +401,10 @@ impl Service {
         }
         if need(&[PlanTasksOnTime]) {
             for t in facts::plan_tasks(&self.store, path, p.year, &last, false).await? {
-                f.tasks = (t.n, t.hit);
+                f.tasks = Share {
+                    of: t.n,
+                    met: t.hit,
+                };
             }
         }
         Ok(out)
@@ -519,17 +538,16 @@ impl Service {
                 f.add_incident(i);
             }
             for e in enterprises.iter().filter(|e| mine(Some(&e.industry_code))) {
-                f.inspected.0 += e.n;
-                f.inspected.1 += e.hit;
+                f.inspected.add(e.n, e.hit);
             }
             for h in tallies.iter().filter(|h| mine(h.industry_code.as_deref())) {
-                f.hazards.0 += 1;
-                if h.status == "closed" {
-                    f.hazards.1 += 1;
-                }
+                f.hazards.add(1, i64::from(h.status == "closed"));
             }
             if let Some(t) = tasks.iter().find(|t| t.industry_code == d.id.to_string()) {
-                f.tasks = (t.n, t.hit);
+                f.tasks = Share {
+                    of: t.n,
+                    met: t.hit,
+                };
             }
             out.push(UnitScore {
                 id: d.id,
