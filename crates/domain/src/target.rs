@@ -145,9 +145,10 @@ pub enum Measure {
 }
 
 impl Measure {
-    /// The figure as written in `unit`, rounded to `places` decimals; `None` for a fraction of
-    /// nothing.
-    pub fn text(self, unit: Unit, places: usize) -> Option<String> {
+    /// The figure as written in `unit` (‰ to three decimals, % to one); `None` for a fraction
+    /// of nothing.
+    pub fn text(self, unit: Unit) -> Option<String> {
+        let places = if unit == Unit::PerMille { 3 } else { 1 };
         match self {
             Measure::Count(n) => Some(n.to_string()),
             Measure::Ratio { den: 0, .. } => None,
@@ -549,7 +550,7 @@ mod tests {
             Status::Red
         );
         assert_eq!(
-            fire_rate(3_000, forest).text(Unit::PerMille, 3).unwrap(),
+            fire_rate(3_000, forest).text(Unit::PerMille).unwrap(),
             "0.300"
         );
     }

@@ -7,7 +7,7 @@
 
 use crate::Invalid;
 use crate::enterprise::text_enum;
-use crate::error::{optional_text, required_text};
+use crate::error::{optional_reference, optional_text, required_text};
 use crate::hazard::{parse_date, parse_yuan};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -265,8 +265,6 @@ pub struct HandleDraft {
     pub note: Option<String>,
 }
 
-use crate::error::optional_reference as reference;
-
 impl HandleInput {
     /// Checks the step against where the tip-off stands.
     pub fn validate(&self, now: TipStatus, reward_decided: bool) -> Result<HandleDraft, Invalid> {
@@ -292,10 +290,10 @@ impl HandleInput {
         };
         let d = HandleDraft {
             status,
-            department_id: reference(&mut errs, "department_id", &self.department_id),
-            enterprise_id: reference(&mut errs, "enterprise_id", &self.enterprise_id),
-            hazard_id: reference(&mut errs, "hazard_id", &self.hazard_id),
-            case_id: reference(&mut errs, "case_id", &self.case_id),
+            department_id: optional_reference(&mut errs, "department_id", &self.department_id),
+            enterprise_id: optional_reference(&mut errs, "enterprise_id", &self.enterprise_id),
+            hazard_id: optional_reference(&mut errs, "hazard_id", &self.hazard_id),
+            case_id: optional_reference(&mut errs, "case_id", &self.case_id),
             reply: optional_text(&mut errs, "reply", Some(&self.reply), 1000),
             note: optional_text(&mut errs, "note", Some(&self.note), 2000),
         };

@@ -248,18 +248,23 @@ pub fn entry_long_enough(r: &Record) -> bool {
 /// Days of retraining a year an emergency officer needs (two weeks).
 pub const RETRAINING_DAYS: i64 = 14;
 
+/// Days of passed retraining an officer had in `year`.
+pub fn retraining_days(year: i32, records: &[Record]) -> i64 {
+    records
+        .iter()
+        .filter(|r| r.passed && r.kind == TrainingKind::Retraining && r.starts_on.year() == year)
+        .map(|r| days_spanned(r.starts_on, r.ends_on))
+        .sum()
+}
+
 /// An officer's standing for `year`: an entry training of three months (passed) ever held by the
 /// year, and fourteen days of retraining in the year, unless the entry training was that year.
 pub fn staff_standing(year: i32, records: &[Record]) -> Standing {
-    let passed = records.iter().filter(|r| r.passed);
-    let entry: Vec<&Record> = passed
-        .clone()
-        .filter(|r| r.kind == TrainingKind::Entry && r.starts_on.year() <= year)
+    let entry: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.passed && r.kind == TrainingKind::Entry && r.starts_on.year() <= year)
         .collect();
-    let retraining_days: i64 = passed
-        .filter(|r| r.kind == TrainingKind::Retraining && r.starts_on.year() == year)
-        .map(|r| days_spanned(r.starts_on, r.ends_on))
-        .sum();
+    let retraining_days = retraining_days(year, records);
     let entry_ok = entry.iter().any(|r| entry_long_enough(r));
     let entered_this_year = entry.iter().any(|r| r.starts_on.year() == year);
     if entry_ok && (entered_this_year || retraining_days >= RETRAINING_DAYS) {
@@ -285,12 +290,6 @@ text_enum!(
         None = "none",
     }
 );
-
-impl Qualification {
-    pub fn counts(self) -> bool {
-        self != Qualification::None
-    }
-}
 
 /// An officer of the emergency office as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -280,11 +280,6 @@ pub fn task_state(
     }
 }
 
-/// Whether a task finished on time: reported done in a month that began by its deadline.
-pub fn done_on_time(deadline: NaiveDate, done_month: Option<NaiveDate>) -> bool {
-    done_month.is_some_and(|m| m <= deadline)
-}
-
 fn previous_month(d: NaiveDate) -> NaiveDate {
     let first = d.with_day(1).unwrap_or(d);
     first
@@ -375,8 +370,5 @@ mod tests {
         assert_eq!(task_state(dl, may, dl), TaskState::OnTrack);
         let done = Some((d("2021-08-01"), ReportStatus::Done));
         assert_eq!(task_state(dl, done, d("2021-09-01")), TaskState::Done);
-        assert!(!done_on_time(dl, Some(d("2021-08-01"))));
-        assert!(done_on_time(dl, Some(d("2021-06-01"))));
-        assert!(!done_on_time(dl, None));
     }
 }

@@ -3,7 +3,7 @@
 //! year-end report. Nothing here is typed in: every figure is counted from incidents, forests,
 //! relief households, hazards, enterprises, trainings, staff, projects, outreach and plan reports.
 
-use crate::training::{trainee_standings, year_end};
+use crate::training::{compliance, trainee_standings, year_end};
 use crate::xlsx::Table;
 use crate::{Error, Lang, Result, Service, ensure};
 use chrono::{NaiveDate, Utc};
@@ -12,10 +12,9 @@ use safegrid_domain::incident::{Grade, IncidentKind};
 use safegrid_domain::industry;
 use safegrid_domain::local_time;
 use safegrid_domain::target::{
-    Measure, Metric, Scorecard, Status, TargetConfig, TargetConfigInput, TargetDef, Unit, UnitKind,
+    Measure, Metric, Scorecard, Status, TargetConfig, TargetConfigInput, TargetDef, UnitKind,
     fire_rate, score, status,
 };
-use safegrid_domain::training::Standing;
 use safegrid_store::regions::RegionRow;
 use safegrid_store::targets::{self as facts, By, Tally};
 use safegrid_store::{hazards, organisations, projects, regions, training, workplans};
@@ -50,6 +49,15 @@ pub struct Facts {
 pub struct Share {
     pub of: i64,
     pub met: i64,
+}
+
+impl From<&Tally> for Share {
+    fn from(t: &Tally) -> Share {
+        Share {
+            of: t.n,
+            met: t.hit,
+        }
+    }
 }
 
 impl Share {
@@ -189,13 +197,11 @@ pub struct TargetLine {
 }
 
 fn line(def: &TargetDef, m: Measure) -> TargetLine {
-    let unit = def.metric.unit();
-    let places = if unit == Unit::PerMille { 3 } else { 1 };
     TargetLine {
         def: *def,
         measure: m,
         status: status(def.metric, m, def.goal, def.amber),
-        value: m.text(unit, places).unwrap_or_default(),
+        value: m.text(def.metric.unit()).unwrap_or_default(),
         goal: def.goal.text(),
         detail: match m {
             Measure::Ratio { num, den } => format!("{num}/{den}"),
@@ -361,24 +367,15 @@ impl Service {
         if need(&[TrainingCompliance]) {
             let trainings =
                 training::trainings_within(&self.store, path, &p.last.to_string(), None).await?;
-            let trainees = trainee_standings(&trainings, p.year);
+            let (of, met) = compliance(&trainee_standings(&trainings, p.year));
             f.trainees = Share {
-                of: trainees
-                    .iter()
-                    .filter(|t| t.standing != Standing::NotRequired)
-                    .count() as i64,
-                met: trainees
-                    .iter()
-                    .filter(|t| t.standing == Standing::Compliant)
-                    .count() as i64,
+                of: of as i64,
+                met: met as i64,
             };
         }
         if need(&[StaffQualifiedShare]) {
             let t = facts::staff(&self.store, path, &last).await?;
-            f.staff = Share {
-                of: t.n,
-                met: t.hit,
-            };
+            f.staff = Share::from(&t);
         }
         if need(&[ThreeSimultaneousRate]) {
             let ps: Vec<_> = projects::within(&self.store, path)
@@ -401,10 +398,7 @@ impl Service {
         }
         if need(&[PlanTasksOnTime]) {
             for t in facts::plan_tasks(&self.store, path, p.year, &last, false).await? {
-                f.tasks = Share {
-                    of: t.n,
-                    met: t.hit,
-                };
+                f.tasks = Share::from(&t);
             }
         }
         Ok(out)
@@ -469,7 +463,7 @@ impl Service {
         let p = Period::of(year, local_time::day_of(Utc::now()));
         let needs: Vec<Metric> = config.targets.iter().map(|t| t.metric).collect();
         let by_village = self.count(&town.path, p, true, &needs).await?;
-        let villages: Vec<UnitScore> = regions::at_level(&self.store, &town.path, "village")
+        let mut villages: Vec<UnitScore> = regions::at_level(&self.store, &town.path, "village")
             .await?
             .into_iter()
             .filter(|v| who.can_read_targets(&v.path))
@@ -487,7 +481,6 @@ impl Service {
         } else {
             Vec::new()
         };
-        let mut villages = villages;
         rank(&mut villages);
         rank(&mut departments);
         Ok(Scorecards {
@@ -544,10 +537,7 @@ impl Service {
                 f.hazards.add(1, i64::from(h.status == "closed"));
             }
             if let Some(t) = tasks.iter().find(|t| t.industry_code == d.id.to_string()) {
-                f.tasks = Share {
-                    of: t.n,
-                    met: t.hit,
-                };
+                f.tasks = Share::from(t);
             }
             out.push(UnitScore {
                 id: d.id,

@@ -6,10 +6,11 @@ use crate::{Error, Result, Service, audit, ensure};
 use chrono::{Datelike, NaiveDate, Utc};
 use safegrid_domain::access::{EnterpriseFacts, Principal};
 use safegrid_domain::hazard::parse_date;
+use safegrid_domain::target::{Measure, Metric, Milli, Status, status};
 use safegrid_domain::training::{
-    Aspect, AssessmentInput, OutreachInput, OutreachKind, Qualification, Record, StaffInput,
-    Standing, TrainingCategory, TrainingInput, TrainingKind, enterprise_standing, in_post,
-    qualified_share_goal, staff_standing,
+    Aspect, AssessmentInput, OutreachInput, OutreachKind, Record, StaffInput, Standing,
+    TrainingCategory, TrainingInput, TrainingKind, enterprise_standing, in_post,
+    qualified_share_goal, retraining_days, staff_standing,
 };
 use safegrid_domain::{Invalid, local_time};
 use safegrid_store::training::{self as store, AspectRow, OutreachRow, StaffRow, TrainingRow};
@@ -125,15 +126,28 @@ pub(crate) fn trainee_standings(records: &[TrainingRow], year: i32) -> Vec<Train
         .collect()
 }
 
-/// The officers' standings and the (in post, qualified) counts at the year's end.
-pub(crate) fn officer_standings(
+/// Trainees who must be trained, and those compliant.
+pub(crate) fn compliance(trainees: &[TraineeStanding]) -> (usize, usize) {
+    (
+        trainees
+            .iter()
+            .filter(|t| t.standing != Standing::NotRequired)
+            .count(),
+        trainees
+            .iter()
+            .filter(|t| t.standing == Standing::Compliant)
+            .count(),
+    )
+}
+
+/// Each officer's standing and whether in post at the year's end.
+fn officer_standings(
     staff: Vec<StaffRow>,
     records: &[TrainingRow],
     year: i32,
     on: NaiveDate,
-) -> (Vec<OfficerStanding>, i64, i64) {
+) -> Vec<OfficerStanding> {
     let mut out = Vec::new();
-    let (mut in_post_n, mut qualified) = (0, 0);
     for s in staff {
         let recs: Vec<Record> = records
             .iter()
@@ -142,28 +156,14 @@ pub(crate) fn officer_standings(
             .collect();
         let joined = parse_date(&s.joined_on).unwrap_or(on);
         let left = s.left_on.as_deref().and_then(parse_date);
-        let here = in_post(joined, left, on);
-        if here {
-            in_post_n += 1;
-            if Qualification::parse(&s.qualification).is_some_and(|q| q.counts()) {
-                qualified += 1;
-            }
-        }
-        let retraining_days = recs
-            .iter()
-            .filter(|r| {
-                r.passed && r.kind == TrainingKind::Retraining && r.starts_on.year() == year
-            })
-            .map(|r| safegrid_domain::training::days_spanned(r.starts_on, r.ends_on))
-            .sum();
         out.push(OfficerStanding {
             standing: staff_standing(year, &recs),
-            in_post: here,
-            retraining_days,
+            in_post: in_post(joined, left, on),
+            retraining_days: retraining_days(year, &recs),
             staff: s,
         });
     }
-    (out, in_post_n, qualified)
+    out
 }
 
 impl Service {
@@ -250,25 +250,23 @@ impl Service {
         let all =
             store::trainings_within(&self.store, &who.region_path, &until, enterprise_only).await?;
         let trainees = trainee_standings(&all, year);
-        let required = trainees
-            .iter()
-            .filter(|t| t.standing != Standing::NotRequired)
-            .count();
-        let compliant = trainees
-            .iter()
-            .filter(|t| t.standing == Standing::Compliant)
-            .count();
-        let (officers, staff_in_post, staff_qualified) = if enterprise_only.is_some() {
-            (Vec::new(), 0, 0)
+        let (required, compliant) = compliance(&trainees);
+        // The share is counted as the targets count it, of the officers in post at the end.
+        let (officers, staff) = if enterprise_only.is_some() {
+            (Vec::new(), safegrid_store::targets::Tally::default())
         } else {
-            officer_standings(
-                store::staff_within(&self.store, &who.region_path).await?,
-                &all,
-                year,
-                end,
+            let staff = store::staff_within(&self.store, &who.region_path).await?;
+            (
+                officer_standings(staff, &all, year, end),
+                safegrid_store::targets::staff(&self.store, &who.region_path, &end.to_string())
+                    .await?,
             )
         };
         let share_goal = qualified_share_goal(year);
+        let share = Measure::Ratio {
+            num: staff.hit,
+            den: staff.n,
+        };
         let records = all
             .into_iter()
             .filter(|r| r.starts_on.starts_with(&year.to_string()))
@@ -280,9 +278,14 @@ impl Service {
             required,
             compliant,
             officers,
-            share_met: staff_in_post > 0 && staff_qualified * 100 >= share_goal * staff_in_post,
-            staff_in_post,
-            staff_qualified,
+            share_met: status(
+                Metric::StaffQualifiedShare,
+                share,
+                Milli(share_goal * 1000),
+                Milli(0),
+            ) == Status::Green,
+            staff_in_post: staff.n,
+            staff_qualified: staff.hit,
             share_goal,
         })
     }

@@ -2,7 +2,7 @@
 //! from the xlsx the town keeps (all rows or none, each bad cell named), progress reported monthly
 //! by the departments with evidence, and the monthly progress table (打表推进) for print and Excel.
 
-use crate::xlsx::{RowError, Table, read_sheets};
+use crate::xlsx::{RowError, Table, heading_is, read_sheets};
 use crate::{Error, Lang, Result, Service, audit, ensure};
 use chrono::{NaiveDate, Utc};
 use safegrid_domain::access::Principal;
@@ -13,6 +13,7 @@ use safegrid_domain::workplan::{
 };
 use safegrid_domain::{Invalid, local_time};
 use safegrid_store::files::{self, AttachmentRow};
+use safegrid_store::organisations::DepartmentRow;
 use safegrid_store::workplans::{self as store, NewTask, PlanRow, ReportRow, TaskRow};
 use safegrid_store::{organisations, regions};
 use serde::Serialize;
@@ -84,10 +85,9 @@ fn views(
                 .filter_map(|r| parse_month(&r.month))
                 .min();
             let deadline = parse_date(&t.deadline).unwrap_or(today);
-            let state = match done_month {
-                Some(m) => task_state(deadline, Some((m, ReportStatus::Done)), today),
-                None => task_state(deadline, latest_lead, today),
-            };
+            // Once reported done it stays done, whatever was reported after.
+            let latest = done_month.map(|m| (m, ReportStatus::Done)).or(latest_lead);
+            let state = task_state(deadline, latest, today);
             let months = (1..=12)
                 .map(|m| {
                     let key = format!("{}-{m:02}", plan.year);
@@ -97,13 +97,12 @@ fn views(
                         .unwrap_or_default()
                 })
                 .collect();
-            let co: Vec<i64> = t
-                .co_department_ids
-                .split(',')
-                .filter_map(|s| s.parse().ok())
-                .collect();
             TaskView {
-                can_report: who.can_report_task(&plan.region_path, t.lead_department_id, &co),
+                can_report: who.can_report_task(
+                    &plan.region_path,
+                    t.lead_department_id,
+                    &t.co_department_ids(),
+                ),
                 latest: mine
                     .iter()
                     .max_by_key(|r| (&r.month, r.reported_at))
@@ -182,34 +181,15 @@ impl Service {
         })
     }
 
-    /// Resolves a task's departments by name among the plan's town's departments.
-    async fn task_departments(
-        &self,
-        plan: &PlanRow,
-        d: &PlanTaskDraft,
-    ) -> Result<std::result::Result<(i64, Vec<i64>), Vec<(&'static str, String)>>> {
-        let all = organisations::departments_within(&self.store, &plan.region_path).await?;
-        let find = |name: &str| {
-            all.iter()
-                .find(|x| x.name == name && x.region_id == plan.region_id)
-                .map(|x| x.id)
-        };
-        let mut errs = Vec::new();
-        let lead = find(&d.lead_department);
-        if lead.is_none() {
-            errs.push(("lead_department", "plan.unknown_department".to_string()));
-        }
-        let mut co = Vec::new();
-        for n in &d.co_departments {
-            match find(n) {
-                Some(id) => co.push(id),
-                None => errs.push(("co_departments", "plan.unknown_department".to_string())),
-            }
-        }
-        Ok(match lead {
-            Some(lead) if errs.is_empty() => Ok((lead, co)),
-            _ => Err(errs),
-        })
+    /// The plan's town's own departments, by which its tasks are named.
+    async fn plan_departments(&self, plan: &PlanRow) -> Result<Vec<DepartmentRow>> {
+        Ok(
+            organisations::departments_within(&self.store, &plan.region_path)
+                .await?
+                .into_iter()
+                .filter(|d| d.region_id == plan.region_id)
+                .collect(),
+        )
     }
 
     /// Adds a task by form, or replaces the one with its number.
@@ -222,16 +202,8 @@ impl Service {
         let plan = self.visible_work_plan(who, plan_id).await?;
         ensure(who.can_manage_structure(&plan.region_path))?;
         let d = input.validate(plan.year as i32)?;
+        let (lead, co) = resolve(&self.plan_departments(&plan).await?, &d)?;
         let mut tx = self.store.begin().await?;
-        let (lead, co) = self
-            .task_departments(&plan, &d)
-            .await?
-            .map_err(|e| Invalid {
-                errors: e
-                    .into_iter()
-                    .map(|(f, c)| safegrid_domain::FieldError::new(f, c))
-                    .collect(),
-            })?;
         let id = store::put_task(&mut tx, plan_id, &new_task(&d, lead, &co)).await?;
         audit::record(&mut tx, who, "put", "plan_task", id, None::<&()>, Some(&d)).await?;
         tx.commit().await?;
@@ -267,10 +239,7 @@ impl Service {
             if h.is_empty() {
                 continue;
             }
-            let found = PLAN_COLUMNS.iter().position(|c| {
-                let key = format!("field.{c}");
-                h == *c || h == Lang::Zh.t(&key) || h.eq_ignore_ascii_case(Lang::En.t(&key))
-            });
+            let found = PLAN_COLUMNS.iter().position(|c| heading_is(h, c));
             match found {
                 Some(c) if at[c].is_none() => at[c] = Some(i),
                 Some(_) => report.errors.push(err(1, h, "plan.column_twice")),
@@ -298,8 +267,8 @@ impl Service {
                 .map(heading)
                 .unwrap_or_else(|| field.to_string())
         };
-        let mut tx = self.store.begin().await?;
-        let mut drafts: Vec<(usize, PlanTaskDraft, i64, Vec<i64>)> = Vec::new();
+        let departments = self.plan_departments(&plan).await?;
+        let mut drafts: Vec<(PlanTaskDraft, i64, Vec<i64>)> = Vec::new();
         for (n, row) in sheet.rows.iter().enumerate() {
             let excel_row = n + 2;
             if row.iter().all(|c| c.trim().is_empty()) {
@@ -315,7 +284,10 @@ impl Service {
                 indicator: cell(5),
                 due_on: cell(6),
             };
-            match input.validate(plan.year as i32) {
+            let resolved = input
+                .validate(plan.year as i32)
+                .and_then(|d| resolve(&departments, &d).map(|(lead, co)| (d, lead, co)));
+            match resolved {
                 Err(e) => {
                     for x in e.errors {
                         report
@@ -323,23 +295,16 @@ impl Service {
                             .push(err(excel_row, &column_of(&x.field), &x.code));
                     }
                 }
-                Ok(d) => match self.task_departments(&plan, &d).await? {
-                    Err(es) => {
-                        for (f, c) in es {
-                            report.errors.push(err(excel_row, &column_of(f), &c));
-                        }
+                Ok((d, lead, co)) => {
+                    if drafts.iter().any(|(x, _, _)| x.number == d.number) {
+                        report.errors.push(err(
+                            excel_row,
+                            &column_of("number"),
+                            "plan.duplicate_number",
+                        ));
                     }
-                    Ok((lead, co)) => {
-                        if drafts.iter().any(|(_, x, _, _)| x.number == d.number) {
-                            report.errors.push(err(
-                                excel_row,
-                                &column_of("number"),
-                                "plan.duplicate_number",
-                            ));
-                        }
-                        drafts.push((excel_row, d, lead, co));
-                    }
-                },
+                    drafts.push((d, lead, co));
+                }
             }
         }
         if drafts.len() > safegrid_domain::workplan::MAX_TASKS {
@@ -350,12 +315,13 @@ impl Service {
         if !report.errors.is_empty() {
             return Ok(report);
         }
+        let mut tx = self.store.begin().await?;
         let existing: Vec<i64> = store::tasks(&mut tx, plan_id)
             .await?
             .into_iter()
             .map(|t| t.number)
             .collect();
-        for (_, d, lead, co) in &drafts {
+        for (d, lead, co) in &drafts {
             if existing.contains(&d.number) {
                 report.replaced += 1;
             } else {
@@ -391,20 +357,13 @@ impl Service {
             let files = files::of(&self.store, "plan_report", r.id).await?;
             reports.push((r, files));
         }
-        let co: Vec<i64> = view
-            .task
-            .co_department_ids
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect();
         let mut report_as = Vec::new();
         if view.can_report {
-            let names: Vec<&str> = view.task.co_departments.split('、').collect();
             let mut all = vec![(
                 view.task.lead_department_id,
                 view.task.lead_department.clone(),
             )];
-            all.extend(co.iter().zip(names).map(|(id, n)| (*id, n.to_string())));
+            all.extend(view.task.co.iter().cloned());
             report_as = all
                 .into_iter()
                 .filter(|(id, _)| match who.department_id {
@@ -525,7 +484,7 @@ impl Service {
                     t.task.number.to_string(),
                     t.task.title.clone(),
                     t.task.lead_department.clone(),
-                    t.task.co_departments.clone(),
+                    t.task.co_departments(),
                     t.task.indicator.clone().unwrap_or_default(),
                     t.task.deadline.clone(),
                 ];
@@ -576,4 +535,27 @@ fn new_task<'a>(d: &'a PlanTaskDraft, lead: i64, co: &'a [i64]) -> NewTask<'a> {
         indicator: d.indicator.as_deref(),
         deadline: d.deadline,
     }
+}
+
+/// A task's departments, found by name among the town's: the lead and the co-operating ones,
+/// each one the town does not have named by its field.
+fn resolve(
+    departments: &[DepartmentRow],
+    d: &PlanTaskDraft,
+) -> std::result::Result<(i64, Vec<i64>), Invalid> {
+    let find = |name: &str| departments.iter().find(|x| x.name == name).map(|x| x.id);
+    let mut errs = Invalid::default();
+    let lead = find(&d.lead_department);
+    if lead.is_none() {
+        errs.push("lead_department", "plan.unknown_department");
+    }
+    let mut co = Vec::new();
+    for n in &d.co_departments {
+        match find(n) {
+            Some(id) => co.push(id),
+            None => errs.push("co_departments", "plan.unknown_department"),
+        }
+    }
+    errs.into_result()?;
+    Ok((lead.unwrap_or_default(), co))
 }

@@ -156,14 +156,21 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// Whether a column heading names a field: the field's code, or its label in either language.
+pub(crate) fn heading_is(heading: &str, field: &str) -> bool {
+    let key = format!("field.{field}");
+    heading == field
+        || heading == Lang::Zh.t(&key)
+        || heading.eq_ignore_ascii_case(Lang::En.t(&key))
+}
+
 /// Maps each heading to a field: the field code itself, or its label in either language.
 fn header_map(headers: &[String], fields: &[&str]) -> HashMap<&'static str, usize> {
     let mut map = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim();
         for f in fields {
-            let key = format!("field.{f}");
-            if h == *f || h == Lang::Zh.t(&key) || h.eq_ignore_ascii_case(Lang::En.t(&key)) {
+            if heading_is(h, f) {
                 // `fields` are 'static strs, so the map can hold them.
                 let f: &'static str = fields_static(f);
                 map.entry(f).or_insert(i);

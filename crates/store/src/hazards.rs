@@ -477,7 +477,6 @@ pub async fn overdue_counts(
     )
 }
 
-/// The summary recounted from the hazards, for tests that check the kept one.
 /// How many enterprises carry counts of open (or open major) hazards that a recount from the
 /// hazards does not give: 0 when the kept counts are right.
 pub async fn miscounted_enterprises(store: &Store) -> Result<i64> {
@@ -489,6 +488,7 @@ pub async fn miscounted_enterprises(store: &Store) -> Result<i64> {
         .fetch_one(c).await?))
 }
 
+/// The summary recounted from the hazards, for tests that check the kept one.
 pub async fn recount(store: &Store) -> Result<Vec<SummaryRow>> {
     let rows: Vec<Counted> = on_read!(store, c => sqlx::query_as::<_, Counted>(
         "SELECT enterprise_id, village_path, section, grade, status, listed, found_on, closed_on FROM hazards").fetch_all(c).await?);

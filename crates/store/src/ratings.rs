@@ -85,18 +85,15 @@ async fn packed<const N: usize>(
             let rows = bound!(sqlx::query(sql)).fetch_all(p).await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in rows {
+                // Rows of no enterprise (a NULL key) are dropped, as the packing drops them.
+                if r.try_get::<Option<i64>, _>(0)?.is_none() {
+                    continue;
+                }
                 let mut row = [0i64; N];
                 for (i, slot) in row.iter_mut().enumerate() {
-                    // Rows of no enterprise (a NULL key) are dropped, as the packing drops them.
-                    match r.try_get::<Option<i64>, _>(i)? {
-                        Some(v) => *slot = v,
-                        None if i == 0 => continue,
-                        None => {}
-                    }
+                    *slot = r.try_get::<Option<i64>, _>(i)?.unwrap_or(0);
                 }
-                if row[0] != 0 {
-                    out.push(row);
-                }
+                out.push(row);
             }
             return Ok(out);
         }

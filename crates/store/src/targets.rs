@@ -72,7 +72,7 @@ pub async fn incidents(
 }
 
 /// Counts by region (or for the whole scope): `n` of something and `hit` of those that count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Tally {
     pub region_path: String,
     pub industry_code: String,
@@ -93,8 +93,8 @@ pub async fn forests(store: &Store, path: &str, by: By) -> Result<Vec<Tally>> {
         .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
 }
 
-/// The office's officers in post on a day (`n`) and those qualified by degree or experience
-/// (`hit`): in post is joined by then and not left by then, as `training::in_post` has it.
+/// The office's officers in post on a day (`n`) and those qualified by degree, experience or
+/// both (`hit`): in post is joined by then and not left by then, as `training::in_post` has it.
 pub async fn staff(store: &Store, path: &str, on: &str) -> Result<Tally> {
     Ok(on_read!(store, c => sqlx::query_as::<_, Tally>(
         "SELECT '' AS region_path, '' AS industry_code, COUNT(*) AS n,
@@ -107,7 +107,7 @@ pub async fn staff(store: &Store, path: &str, on: &str) -> Result<Tally> {
 /// Tasks of the plans of `year` inside `path` due by `end` (`n`) and those done on time
 /// (`hit`), by lead department (in `industry_code`) or for the whole scope: done on time is
 /// reported done by the lead department in a month that began by the deadline, as
-/// `workplan::done_on_time` has it.
+/// the progress table's state counts it.
 pub async fn plan_tasks(
     store: &Store,
     path: &str,

@@ -63,7 +63,7 @@ pub async fn plans_visible_from(store: &Store, path: &str) -> Result<Vec<PlanRow
         .bind(path.to_string()).bind(path_upper(path)).fetch_all(c).await?))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskRow {
     pub id: i64,
     pub plan_id: i64,
@@ -72,12 +72,25 @@ pub struct TaskRow {
     pub title: String,
     pub lead_department_id: i64,
     pub lead_department: String,
-    /// Names joined with 、.
-    pub co_departments: String,
-    /// Ids joined with commas, for the permission to report.
-    pub co_department_ids: String,
+    /// The co-operating departments, (id, name).
+    pub co: Vec<(i64, String)>,
     pub indicator: Option<String>,
     pub deadline: String,
+}
+
+impl TaskRow {
+    /// The co-operating departments' names as the plan writes them (规资所、农服中心).
+    pub fn co_departments(&self) -> String {
+        self.co
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    pub fn co_department_ids(&self) -> Vec<i64> {
+        self.co.iter().map(|(id, _)| *id).collect()
+    }
 }
 
 /// A task as stored, its departments resolved to ids.
@@ -158,29 +171,21 @@ pub async fn tasks(src: impl Into<Src<'_>>, plan_id: i64) -> Result<Vec<TaskRow>
         .bind(plan_id).fetch_all(c).await?);
     Ok(base
         .into_iter()
-        .map(|t| {
-            let mine: Vec<&CoRow> = co.iter().filter(|c| c.task_id == t.id).collect();
-            TaskRow {
-                co_departments: mine
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                co_department_ids: mine
-                    .iter()
-                    .map(|c| c.department_id.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                id: t.id,
-                plan_id: t.plan_id,
-                number: t.number,
-                section: t.section,
-                title: t.title,
-                lead_department_id: t.lead_department_id,
-                lead_department: t.lead_department,
-                indicator: t.indicator,
-                deadline: t.deadline,
-            }
+        .map(|t| TaskRow {
+            co: co
+                .iter()
+                .filter(|c| c.task_id == t.id)
+                .map(|c| (c.department_id, c.name.clone()))
+                .collect(),
+            id: t.id,
+            plan_id: t.plan_id,
+            number: t.number,
+            section: t.section,
+            title: t.title,
+            lead_department_id: t.lead_department_id,
+            lead_department: t.lead_department,
+            indicator: t.indicator,
+            deadline: t.deadline,
         })
         .collect())
 }

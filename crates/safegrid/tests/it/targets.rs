@@ -206,7 +206,13 @@ async fn a_plan_loads_from_excel_all_or_none_with_each_bad_cell_named() {
         );
         let v = get_json(format!("{api}/work-plans/{id}"), &office).await;
         assert_eq!(v["tasks"][0]["task"]["title"], "压实党政领导责任（修订）");
-        assert_eq!(v["tasks"][1]["task"]["co_departments"], "应急办、产服中心");
+        let co: Vec<&str> = v["tasks"][1]["task"]["co"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d[1].as_str().unwrap())
+            .collect();
+        assert_eq!(co, ["应急办", "产服中心"]);
         // The village cannot load a plan.
         let (st, _) = import(&url, &token(&s, "shiba").await, good("x")).await;
         assert_eq!(st, 403);

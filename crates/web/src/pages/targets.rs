@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use safegrid_domain::target::{Line, Measure, Metric, TargetConfigInput, Unit, UnitKind};
+use safegrid_domain::target::{Line, Measure, Metric, TargetConfigInput, UnitKind};
 use safegrid_service::Error;
 use safegrid_service::targets::{Dashboard, Scorecards};
 
@@ -30,8 +30,7 @@ pub fn routes() -> Router<AppState> {
 /// The figure of a measure in its unit, e.g. `0.300‰`, `75.0%`, `4700米`.
 pub(super) fn figure(ui: &Ui, metric: Metric, m: Measure) -> String {
     let unit = metric.unit();
-    let places = if unit == Unit::PerMille { 3 } else { 1 };
-    match m.text(unit, places) {
+    match m.text(unit) {
         Some(v) => format!("{v}{}", ui.t(&format!("unit.{}", unit.as_str()))),
         None => ui.t("target.no_data").to_string(),
     }
