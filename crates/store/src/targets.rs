@@ -172,6 +172,9 @@ pub async fn inspected(
     by: By,
 ) -> Result<Vec<Tally>> {
     let (region, industry, group) = by.columns("x.industry_code");
+    // The days come twice, as text for the kept last inspection day and as dates for the
+    // inspections (a DATE column on PostgreSQL); each statement names all four (`$n = $n`) so
+    // that both drivers accept the same binds whichever it reads.
     let hit = if current_year {
         "x.last_inspected_on >= $3 AND x.last_inspected_on <= $4"
     } else {

@@ -480,11 +480,19 @@ async fn the_leader_reads_the_year_end_assessment() {
         .for_element(Locator::Css("button[data-print]"))
         .await
         .unwrap();
+    // The report's export is for the year shown.
+    let year = safegrid_domain::local_time::day_of(chrono::Utc::now())
+        .format("%Y")
+        .to_string();
     let export = c
         .find(Locator::Css("a[href^='/targets/report.xlsx']"))
         .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
         .unwrap();
-    assert!(export.attr("href").await.unwrap().is_some());
+    assert_eq!(export, format!("/targets/report.xlsx?year={year}"));
     c.find(Locator::LinkText("工作要点"))
         .await
         .unwrap()
